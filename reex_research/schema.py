@@ -1,0 +1,239 @@
+"""Column names, dtypes and order of every dataframe, in one place, with validation.
+
+Each table is a tuple of ``(column, dtype)``. :func:`empty` builds an empty frame with the right
+dtypes, :func:`frame` turns gathered columns into a frame, :func:`validate` checks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from .errors import SchemaError
+
+STR = "string"
+INT = "int64"
+OPT_INT = "Int64"
+FLOAT = "float64"
+BOOL = "bool"
+DATE = "datetime64[ns]"
+OBJ = "object"
+
+SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
+    "articles": (
+        ("article_id", STR),
+        ("file", STR),
+        ("line", OPT_INT),
+        ("format", STR),
+        ("encoding", STR),
+        ("title", STR),
+        ("title_source", STR),
+        ("headline", STR),
+        ("published", DATE),
+        ("published_source", STR),
+        ("author", STR),
+        ("url", STR),
+        ("source", STR),
+        ("disclaimer", STR),
+        ("is_state_media_sourced", BOOL),
+        ("repairs", INT),
+        ("repair_kinds", STR),
+        ("n_highlights", INT),
+        ("n_paragraphs", INT),
+        ("n_sentences", INT),
+        ("n_boilerplate", INT),
+        ("n_chars", INT),
+        ("text", STR),
+    ),
+    "highlights": (
+        ("article_id", STR),
+        ("highlight_id", STR),
+        ("position", INT),
+        ("start", INT),
+        ("end", INT),
+        ("text", STR),
+    ),
+    "paragraphs": (
+        ("article_id", STR),
+        ("paragraph_id", STR),
+        ("position", INT),
+        ("kind", STR),
+        ("section", STR),
+        ("start", INT),
+        ("end", INT),
+        ("text", STR),
+    ),
+    "sentences": (
+        ("article_id", STR),
+        ("sentence_id", STR),
+        ("paragraph_id", STR),
+        ("position", INT),
+        ("block", STR),
+        ("start", INT),
+        ("end", INT),
+        ("text", STR),
+    ),
+    "tables": (
+        ("article_id", STR),
+        ("table_id", STR),
+        ("position", INT),
+        ("start", INT),
+        ("end", INT),
+        ("n_rows", INT),
+        ("n_cols", INT),
+        ("columns", STR),
+        ("frame", OBJ),
+    ),
+    "boilerplate": (
+        ("article_id", STR),
+        ("file", STR),
+        ("line", INT),
+        ("rule", STR),
+        ("kind", STR),
+        ("text", STR),
+    ),
+    "problems": (
+        ("file", STR),
+        ("line", OPT_INT),
+        ("kind", STR),
+        ("message", STR),
+    ),
+    "entities": (
+        ("entity_id", STR),
+        ("name", STR),
+        ("type", STR),
+        ("subtype", STR),
+        ("country", STR),
+        ("parent_id", STR),
+        ("aliases", STR),
+    ),
+    "mentions": (
+        ("article_id", STR),
+        ("sentence_id", STR),
+        ("entity_id", STR),
+        ("entity_type", STR),
+        ("surface", STR),
+        ("start", INT),
+        ("end", INT),
+    ),
+    "candidates": (
+        ("name", STR),
+        ("count", INT),
+        ("n_articles", INT),
+        ("example_article_id", STR),
+        ("example_sentence_id", STR),
+        ("example_sentence", STR),
+    ),
+    "relations": (
+        ("article_id", STR),
+        ("sentence_id", STR),
+        ("source_id", STR),
+        ("target_id", STR),
+        ("source_type", STR),
+        ("target_type", STR),
+    ),
+    "themes": (
+        ("article_id", STR),
+        ("theme_id", STR),
+        ("theme", STR),
+        ("hits", INT),
+        ("score", FLOAT),
+    ),
+    "theme_hits": (
+        ("article_id", STR),
+        ("sentence_id", STR),
+        ("theme_id", STR),
+        ("term", STR),
+        ("start", INT),
+        ("end", INT),
+    ),
+    "events": (
+        ("article_id", STR),
+        ("sentence_id", STR),
+        ("surface", STR),
+        ("start", INT),
+        ("end", INT),
+        ("date_start", DATE),
+        ("date_end", DATE),
+        ("precision", STR),
+        ("date_source", STR),
+        ("is_future", BOOL),
+        ("actors", STR),
+    ),
+    "figures": (
+        ("article_id", STR),
+        ("sentence_id", STR),
+        ("surface", STR),
+        ("start", INT),
+        ("end", INT),
+        ("value", FLOAT),
+        ("unit", STR),
+        ("currency", STR),
+        ("scale", STR),
+        ("qualifier", STR),
+        ("measure", STR),
+        ("claimed_by", STR),
+        ("claim_source", STR),
+    ),
+}
+
+TABLES: tuple[str, ...] = tuple(SCHEMAS)
+
+
+def columns(table: str) -> list[str]:
+    """Return the ordered column names of ``table``."""
+    return [name for name, _ in _schema(table)]
+
+
+def empty(table: str) -> pd.DataFrame:
+    """Return an empty dataframe with the columns and dtypes of ``table``."""
+    return frame(table, {name: [] for name in columns(table)})
+
+
+def frame(table: str, data: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Return a dataframe of ``table`` built from gathered columns (or row dicts), cast to schema."""
+    schema = _schema(table)
+    if isinstance(data, Mapping):
+        raw = pd.DataFrame({name: list(data.get(name, [])) for name, _ in schema}) if data else None
+    else:
+        raw = pd.DataFrame(list(data), columns=[name for name, _ in schema]) if data else None
+    if raw is None or raw.empty:
+        raw = pd.DataFrame({name: pd.Series([], dtype=OBJ) for name, _ in schema})
+    missing = [name for name, _ in schema if name not in raw.columns]
+    if missing:
+        raise SchemaError(table, f"missing columns {missing}")
+    out = pd.DataFrame(index=pd.RangeIndex(len(raw)))
+    for name, dtype in schema:
+        out[name] = _cast(raw[name], dtype)
+    return out
+
+
+def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Check that ``df`` has exactly the columns and dtypes of ``table``; return it unchanged."""
+    schema = _schema(table)
+    expected = [name for name, _ in schema]
+    if list(df.columns) != expected:
+        raise SchemaError(table, f"columns {list(df.columns)} differ from schema {expected}")
+    for name, dtype in schema:
+        if str(df[name].dtype) != str(pd.Series([], dtype=dtype).dtype):
+            raise SchemaError(table, f"column '{name}' has dtype {df[name].dtype}, expected {dtype}")
+    return df
+
+
+def _schema(table: str) -> tuple[tuple[str, str], ...]:
+    try:
+        return SCHEMAS[table]
+    except KeyError:
+        raise SchemaError(table, f"unknown table; known tables: {', '.join(SCHEMAS)}") from None
+
+
+def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype == DATE:
+        return pd.to_datetime(values, errors="coerce").astype(DATE)
+    if dtype == OBJ:
+        return values.astype(OBJ)
+    if dtype == STR:
+        return values.astype(OBJ).where(values.notna(), None).astype(STR)
+    return values.astype(dtype)
