@@ -36,6 +36,7 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("author", STR),
         ("url", STR),
         ("source", STR),
+        ("publisher", STR),
         ("disclaimer", STR),
         ("is_state_media_sourced", BOOL),
         ("repairs", INT),

@@ -1,0 +1,267 @@
+"""Read a corpus folder: find files, decode bytes, split JSON Lines, pull the main text from HTML.
+
+Raw files are opened read-only. Whatever cannot be read becomes a :class:`Problem`; the rest loads.
+The result of this stage is a list of :class:`RawDocument`: text still unrepaired, plus the
+metadata a file or ``metadata.csv`` supplied.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusNotFoundError
+
+TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
+HTML_FORMATS = {".html": "html", ".htm": "html"}
+JSONL_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl"}
+METADATA_FILE = "metadata.csv"
+METADATA_FIELDS = ("title", "date", "url", "author", "source")
+JSONL_FIELDS = ("title", "date", "url", "author", "source")
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+MAX_CONTROL_SHARE = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file (or one line of it) that could not be loaded, and why."""
+
+    file: str
+    line: int | None
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One article's undecorated text, where it came from, and metadata supplied with it."""
+
+    file: str
+    line: int | None
+    format: str
+    encoding: str
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What one file gave: its documents and its problems."""
+
+    documents: tuple[RawDocument, ...]
+    problems: tuple[Problem, ...]
+
+
+class DecodeFailure(Exception):
+    """Internal: bytes that are binary or in no encoding we read."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind = kind
+        super().__init__(message)
+
+
+def list_corpus_files(root: Path) -> list[Path]:
+    """Return every non-hidden file under ``root`` in a stable order (``metadata.csv`` excluded)."""
+    root = Path(root)
+    if not root.exists() or not root.is_dir():
+        raise CorpusNotFoundError(root)
+    files = [
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        and not (path.parent == root and path.name == METADATA_FILE)
+    ]
+    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+def read_metadata_csv(root: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """Read ``metadata.csv`` (column ``file`` plus any of title/date/url/author/source), if present."""
+    path = Path(root) / METADATA_FILE
+    if not path.exists():
+        return {}, []
+    try:
+        text = decode_bytes(path.read_bytes())[0]
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or "file" not in reader.fieldnames:
+            return {}, [Problem(METADATA_FILE, None, "bad_metadata", "metadata.csv needs a 'file' column")]
+        rows: dict[str, dict[str, str]] = {}
+        for row in reader:
+            name = (row.get("file") or "").strip()
+            if name:
+                rows[name] = {k: v.strip() for k in METADATA_FIELDS if (v := (row.get(k) or "")).strip()}
+        return rows, []
+    except (OSError, DecodeFailure, csv.Error) as exc:
+        return {}, [Problem(METADATA_FILE, None, "bad_metadata", f"cannot read metadata.csv: {exc}")]
+
+
+def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None = None) -> FileResult:
+    """Read one file into documents; every failure becomes a Problem, never an exception."""
+    name = Path(path).relative_to(root).as_posix()
+    suffix = Path(path).suffix.lower()
+    extra = (metadata or {}).get(name) or (metadata or {}).get(Path(path).name) or {}
+    if suffix not in TEXT_FORMATS | HTML_FORMATS | JSONL_FORMATS:
+        return _fail(name, "unsupported_format", f"'{suffix or 'no extension'}' files are not read; "
+                     "use .txt, .md, .html, .htm or .jsonl")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return _fail(name, "unreadable", f"cannot read the file ({exc.strerror or exc}); check its permissions")
+    if not data.strip():
+        return _fail(name, "empty", "the file is empty")
+    try:
+        if suffix in JSONL_FORMATS:
+            return _load_jsonl(name, data, extra)
+        if suffix in HTML_FORMATS:
+            text, encoding = decode_bytes(data, html=True)
+            return _load_html(name, text, encoding, extra)
+        text, encoding = decode_bytes(data)
+    except DecodeFailure as exc:
+        return _fail(name, exc.kind, str(exc))
+    if not text.strip():
+        return _fail(name, "empty", "the file holds only whitespace")
+    return FileResult((RawDocument(name, None, TEXT_FORMATS[suffix], encoding, text, dict(extra)),), ())
+
+
+def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str]:
+    """Decode bytes: BOM, then UTF-8, UTF-16 without BOM, the HTML meta charset, then cp1252."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(encoding, errors="strict") if _decodes(data, encoding) else None,
+                            encoding)
+    if b"\x00" in data:
+        utf16 = _guess_utf16(data)
+        if utf16:
+            return _checked(data.decode(utf16), utf16)
+        raise DecodeFailure("binary", "the file holds NUL bytes: it looks binary, not text")
+    if _decodes(data, "utf-8"):
+        return _checked(data.decode("utf-8"), "utf-8")
+    if html:
+        declared = _declared_charset(data)
+        if declared and _decodes(data, declared):
+            return _checked(data.decode(declared), codecs.lookup(declared).name)
+    if _decodes(data, "cp1252"):
+        return _checked(data.decode("cp1252"), "cp1252")
+    raise DecodeFailure("undecodable", "the bytes are neither UTF-8, UTF-16 nor Windows-1252; "
+                        "re-save the file as UTF-8")
+
+
+def _checked(text: str | None, encoding: str) -> tuple[str, str]:
+    if text is None:
+        raise DecodeFailure("undecodable", f"the file starts with a {encoding} byte-order mark but "
+                            "does not decode as it; re-save it as UTF-8")
+    text = text.lstrip("\ufeff")
+    sample = text[:20000]
+    if sample and len(_CONTROL.findall(sample)) / len(sample) > MAX_CONTROL_SHARE:
+        raise DecodeFailure("binary", f"the text decoded as {encoding} is full of control "
+                            "characters: it looks binary")
+    return text, encoding
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _guess_utf16(data: bytes) -> str | None:
+    sample = data[:4000]
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = max(1, len(sample) // 2)
+    if odd_nuls / half > 0.3 and even_nuls / half < 0.05 and _decodes(data, "utf-16-le"):
+        return "utf-16-le"
+    if even_nuls / half > 0.3 and odd_nuls / half < 0.05 and _decodes(data, "utf-16-be"):
+        return "utf-16-be"
+    return None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", errors="ignore")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _load_jsonl(name: str, data: bytes, extra: dict[str, str]) -> FileResult:
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeFailure as exc:
+        return _fail(name, exc.kind, str(exc))
+    documents: list[RawDocument] = []
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(name, number, "bad_json", f"not valid JSON ({exc.msg}, column {exc.colno})"))
+            continue
+        body = record.get("text") if isinstance(record, dict) else None
+        if not isinstance(body, str) or not body.strip():
+            problems.append(Problem(name, number, "missing_text", "each line needs a non-empty string field 'text'"))
+            continue
+        meta = {k: str(v).strip() for k in JSONL_FIELDS if (v := record.get(k)) not in (None, "")}
+        meta.update(extra)
+        documents.append(RawDocument(name, number, "jsonl", encoding, body, meta))
+    return FileResult(tuple(documents), tuple(problems))
+
+
+def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> FileResult:
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        text = trafilatura.extract(
+            html, output_format="markdown", include_tables=True, include_formatting=True,
+            include_comments=False, favor_recall=True,
+        )
+        found = extract_metadata(html)
+    except Exception as exc:  # trafilatura raises many kinds on broken markup
+        return _fail(name, "bad_html", f"the page could not be parsed ({type(exc).__name__}: {exc})")
+    if not text or not text.strip():
+        return _fail(name, "empty", "the page has no main text that could be extracted")
+    meta = {}
+    if found is not None:
+        for key, attr in (("title", "title"), ("date", "date"), ("url", "url"), ("author", "author"),
+                          ("source", "sitename")):
+            value = getattr(found, attr, None)
+            if value:
+                meta[key] = str(value).strip()
+    meta.update(extra)
+    return FileResult((RawDocument(name, None, "html", encoding, text, meta),), ())
+
+
+def _fail(name: str, kind: str, message: str, line: int | None = None) -> FileResult:
+    return FileResult((), (Problem(name, line, kind, message),))
+
+
+def iter_documents(root: Path) -> Iterator[FileResult]:
+    """Yield the FileResult of every file under ``root``, in order (metadata problems first)."""
+    metadata, problems = read_metadata_csv(root)
+    if problems:
+        yield FileResult((), tuple(problems))
+    for path in list_corpus_files(root):
+        yield load_file(path, root, metadata)

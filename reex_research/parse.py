@@ -1,0 +1,567 @@
+"""Text → article structure: title, dateline, byline, highlights, headings, paragraphs, tables,
+source and disclaimer lines, and the boilerplate that is not the article.
+
+:func:`parse_document` repairs a :class:`~reex_research.ingest.RawDocument`'s text, sorts its lines
+into blocks, rebuilds a clean text from the blocks that belong to the article, and returns every
+row the corpus tables need, each with offsets into that clean text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import paths
+from .boilerplate import BoilerplateRules, load_boilerplate_rules
+from .datafile import compile_pattern, read_yaml
+from .datetext import parse_day
+from .errors import KnowledgeBaseError
+from .ingest import Problem, RawDocument
+from .model import ParsedArticle, Sentence
+from .sentences import SentenceRules, split_spans
+from .textfix import repair_text
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_TABLE_ROW = re.compile(r"^\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_HEADLINE_MAX = 140
+
+
+@dataclass(frozen=True, slots=True)
+class ParseRules:
+    """Everything the parser reads from data/rules, compiled once."""
+
+    boilerplate: BoilerplateRules
+    sentences: SentenceRules
+    highlight_labels: frozenset[str]
+    bullet: re.Pattern[str]
+    dateline_prefix: re.Pattern[str]
+    byline: re.Pattern[str]
+    byline_max_words: int
+    source: re.Pattern[str]
+    disclaimers: tuple[re.Pattern[str], ...]
+    state_media: tuple[re.Pattern[str], ...]
+    publisher: re.Pattern[str]
+    title_max_words: int
+    heading_max_words: int
+    camel_case_names: frozenset[str]
+
+
+def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
+    """Read parse.yaml and boilerplate.yaml from ``rules_dir`` (default ``data/rules``)."""
+    folder = Path(rules_dir) if rules_dir else paths.rules_dir()
+    path = folder / "parse.yaml"
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(path, "expected a mapping of parsing rules")
+
+    def get(key: str, kind: type) -> Any:
+        if key not in data:
+            raise KnowledgeBaseError(path, "required field is missing", field=key)
+        if not isinstance(data[key], kind):
+            raise KnowledgeBaseError(path, f"expected {kind.__name__}", field=key)
+        return data[key]
+
+    def patterns(key: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(compile_pattern(p, path, key) for p in get(key, list))
+
+    return ParseRules(
+        boilerplate=load_boilerplate_rules(folder / "boilerplate.yaml"),
+        sentences=SentenceRules(
+            abbreviations=frozenset(str(a) for a in get("abbreviations", list)),
+            sentence_starters=frozenset(str(w) for w in get("sentence_starters", list)),
+        ),
+        highlight_labels=frozenset(str(x).lower() for x in get("highlight_labels", list)),
+        bullet=compile_pattern(get("bullet_pattern", str), path, "bullet_pattern"),
+        dateline_prefix=compile_pattern(get("dateline_prefix", str), path, "dateline_prefix"),
+        byline=compile_pattern(get("byline_pattern", str), path, "byline_pattern", flags=0),
+        byline_max_words=int(get("byline_max_words", int)),
+        source=compile_pattern(get("source_pattern", str), path, "source_pattern"),
+        disclaimers=patterns("disclaimer_patterns"),
+        state_media=patterns("state_media_patterns"),
+        publisher=compile_pattern(get("publisher_pattern", str), path, "publisher_pattern"),
+        title_max_words=int(get("title_max_words", int)),
+        heading_max_words=int(get("heading_max_words", int)),
+        camel_case_names=frozenset(str(x) for x in get("camel_case_names", list)),
+    )
+
+
+@dataclass(slots=True)
+class Block:
+    """A piece of the article as it will appear in the clean text."""
+
+    kind: str
+    text: str
+    line: int
+    content_start: int = 0  # where the content starts inside ``text`` (after a bullet marker)
+    cells: list[list[tuple[int, int]]] = field(default_factory=list)  # table rows: cell spans
+
+
+@dataclass(slots=True)
+class ArticleRecord:
+    """All rows one article contributes to the corpus tables, plus what extractors read."""
+
+    article: dict[str, Any]
+    highlights: list[dict[str, Any]]
+    paragraphs: list[dict[str, Any]]
+    sentences: list[dict[str, Any]]
+    tables: list[dict[str, Any]]
+    boilerplate: list[dict[str, Any]]
+    problems: list[Problem]
+    parsed: ParsedArticle
+
+
+@dataclass(slots=True)
+class _Meta:
+    """Metadata found in the text while sorting lines."""
+
+    author: str | None = None
+    published: dt.date | None = None
+    published_line: int | None = None
+    source: str | None = None
+    source_date: dt.date | None = None
+    publisher: str | None = None
+    disclaimers: list[str] = field(default_factory=list)
+
+
+def parse_document(doc: RawDocument, rules: ParseRules) -> ArticleRecord | None:
+    """Parse one document; return None when nothing of the article is left after cleaning."""
+    repaired = repair_text(doc.text)
+    meta = _Meta()
+    removed: list[tuple[int, str, str, str]] = []  # (line, rule, kind, text)
+    content = _sort_lines(repaired.text, rules, meta, removed)
+    blocks = _classify(_group(content), rules, meta)
+    if not any(b.kind in ("paragraph", "highlight", "table", "heading", "title") for b in blocks):
+        return None
+    text, spans = _assemble(blocks)
+    article_id = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    problems: list[Problem] = []
+    record = _rows(doc, article_id, text, blocks, spans, rules, meta, problems)
+    record.article["repairs"] = repaired.count
+    record.article["repair_kinds"] = repaired.kinds
+    record.boilerplate = [
+        {"article_id": article_id, "file": doc.file, "line": line, "rule": rule, "kind": kind, "text": t}
+        for line, rule, kind, t in removed
+    ]
+    record.article["n_boilerplate"] = len(removed)
+    return record
+
+
+# --- lines -> content lines ---------------------------------------------------------------
+
+
+def _sort_lines(text: str, rules: ParseRules, meta: _Meta,
+                removed: list[tuple[int, str, str, str]]) -> list[tuple[int, str]]:
+    """Return content lines ``(line_number, stripped_text)``; record boilerplate and metadata."""
+    bp = rules.boilerplate
+    total = max(1, len(text))
+    offset = 0
+    trailer_kind: str | None = None
+    content: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        share = offset / total
+        offset += len(raw) + 1
+        line = raw.strip()
+        if not line:
+            content.append((number, ""))
+            continue
+        line, cut = bp.strip_inline(line)
+        removed.extend((number, rule.rule, rule.kind, phrase.strip()) for rule, phrase in cut)
+        line = line.strip()
+        if not line:
+            continue
+        publisher = rules.publisher.match(line)
+        if publisher and not meta.publisher:
+            meta.publisher = publisher.group("publisher").strip() or None
+        marker = bp.match_trailer(line) if share >= bp.trailer_min_share else None
+        if marker:
+            trailer_kind = marker.kind
+        if trailer_kind is not None:
+            if _is_metadata_line(line, rules):
+                content.append((number, line))
+                continue
+            byline = _byline(line, rules)
+            if byline:
+                meta.author = meta.author or byline
+                trailer_kind = "author_bio"
+            rule = bp.match_line(line)
+            name, kind = (rule.rule, rule.kind) if rule else ((marker.rule if marker else "trailer"), trailer_kind)
+            removed.append((number, name, kind, line))
+            continue
+        rule = bp.match_line(line)
+        if rule:
+            removed.append((number, rule.rule, rule.kind, line))
+            continue
+        content.append((number, line))
+    return content
+
+
+def _is_metadata_line(line: str, rules: ParseRules) -> bool:
+    return bool(rules.source.match(line)) or any(p.search(line) for p in rules.disclaimers)
+
+
+def _byline(line: str, rules: ParseRules) -> str | None:
+    match = rules.byline.match(line)
+    if not match or len(match.group("author").split()) > rules.byline_max_words:
+        return None
+    return match.group("author").strip()
+
+
+# --- content lines -> raw blocks -----------------------------------------------------------
+
+
+def _group(content: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """Group content lines into blocks: one line each, or joined when the text is hard-wrapped."""
+    lines = [line for _, line in content if line]
+    wrapped = _is_hard_wrapped(content)
+    blocks: list[tuple[int, list[str]]] = []
+    previous = ""
+    for number, line in content:
+        if not line:
+            previous = ""
+            continue
+        is_table = bool(_TABLE_ROW.match(line))
+        if blocks and is_table and _TABLE_ROW.match(previous):
+            blocks[-1][1].append(line)
+        elif blocks and wrapped and previous and _continues(previous, line):
+            blocks[-1][1][-1] += " " + line
+        else:
+            blocks.append((number, [line]))
+        previous = line
+    del lines
+    return blocks
+
+
+def _is_hard_wrapped(content: list[tuple[int, str]]) -> bool:
+    """True when paragraphs were broken into lines of a fixed width (e-mail, wire copy)."""
+    lengths = [len(line) for _, line in content if line]
+    if len(lengths) < 6 or max(lengths) > 100:
+        return False
+    long_lines = [line for _, line in content if len(line) >= 40]
+    open_ended = sum(1 for line in long_lines if not _SENTENCE_END.search(line))
+    return len(long_lines) >= 4 and open_ended / len(long_lines) >= 0.5
+
+
+def _continues(previous: str, line: str) -> bool:
+    return (
+        len(previous) >= 40
+        and not _SENTENCE_END.search(previous)
+        and not previous.endswith(":")
+        and not _TABLE_ROW.match(line)
+        and not _MD_HEADING.match(line)
+        and not re.match(r"^\s*(?:[•\-\*–·▪●◦‣])\s+", line)
+    )
+
+
+# --- raw blocks -> typed blocks ------------------------------------------------------------
+
+
+def _classify(raw: list[tuple[int, list[str]]], rules: ParseRules, meta: _Meta) -> list[Block]:
+    """Give each block its kind; pull dateline, byline, source and disclaimer into ``meta``."""
+    blocks: list[Block] = []
+    in_highlights = False
+    for index, (number, lines) in enumerate(raw):
+        line = lines[0]
+        if len(lines) > 1:
+            blocks.append(_table_block(number, lines))
+            in_highlights = False
+            continue
+        is_last = index == len(raw) - 1
+        md = _MD_HEADING.match(line)
+        heading_text = md.group(2) if md else line
+        if heading_text.rstrip(":").strip().lower() in rules.highlight_labels:
+            blocks.append(Block("label", line, number, content_start=line.index(heading_text)))
+            in_highlights = True
+            continue
+        bullet = rules.bullet.match(line)
+        if bullet and len(line) > bullet.end():
+            blocks.append(Block("highlight" if in_highlights else "paragraph", line, number, bullet.end()))
+            continue
+        in_highlights = False
+        if md:
+            kind = "title" if (md.group(1) == "#" and not blocks) else "heading"
+            blocks.append(Block(kind, line, number, content_start=md.start(2)))
+            continue
+        if not blocks and not is_last and _is_title(line, rules):
+            blocks.append(Block("title", line, number))
+            continue
+        meta_kind = _metadata_kind(line, number, index, rules, meta)
+        if meta_kind:
+            blocks.append(Block(meta_kind, line, number))
+            continue
+        glued = _split_glued_heading(line, rules)
+        if glued:
+            head, rest = glued
+            blocks.append(Block("heading", head, number))
+            blocks.append(Block("paragraph", rest, number))
+            continue
+        if not is_last and _is_heading(line, rules):
+            blocks.append(Block("heading", line, number))
+            continue
+        blocks.append(Block("paragraph", line, number))
+    return blocks
+
+
+def _metadata_kind(line: str, number: int, index: int, rules: ParseRules, meta: _Meta) -> str | None:
+    if index <= 6:
+        day = _dateline(line, rules)
+        if day:
+            if meta.published is None:
+                meta.published, meta.published_line = day, number
+            return "dateline"
+        author = _byline(line, rules)
+        if author:
+            meta.author = meta.author or author
+            rest = rules.byline.match(line).group("rest")
+            day = _dateline(rest, rules) if rest else None
+            if day and meta.published is None:
+                meta.published, meta.published_line = day, number
+            return "byline"
+    source = rules.source.match(line)
+    if source and len(line) <= 300:
+        meta.source = meta.source or source.group("source").strip(" ,;")
+        day = _dateline(source.group("date"), rules) if source.group("date") else None
+        if day and meta.source_date is None:
+            meta.source_date = day
+        return "source"
+    if any(p.search(line) for p in rules.disclaimers):
+        meta.disclaimers.append(line)
+        return "disclaimer"
+    return None
+
+
+def _dateline(text: str, rules: ParseRules) -> dt.date | None:
+    """A line that is a date, possibly behind 'Published:' or beside '|'-separated parts."""
+    candidate = rules.dateline_prefix.sub("", text.strip(), count=1)
+    for part in [candidate, *re.split(r"\s*[|•·]\s*", candidate)]:
+        day = parse_day(part)
+        if day:
+            return day
+    return None
+
+
+def _is_title(line: str, rules: ParseRules) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= rules.title_max_words
+        and not line.endswith((".", ",", ";", ":"))
+        and any(c.isalpha() for c in line)
+        and parse_day(line) is None
+        and not rules.bullet.match(line)
+        and not _byline(line, rules)
+    )
+
+
+def _is_heading(line: str, rules: ParseRules) -> bool:
+    words = line.split()
+    first = line[0]
+    return (
+        0 < len(words) <= rules.heading_max_words
+        and not line.endswith((".", ",", ";", ":", "…"))
+        and (first.isupper() or first.isdigit() or first in "\"'“‘")
+        and any(c.isalpha() for c in line)
+    )
+
+
+def _split_glued_heading(line: str, rules: ParseRules) -> tuple[str, str] | None:
+    """Split "…Global SupplyWith China…" into the heading and the paragraph glued to it."""
+    match = _GLUE.search(line, 0, 160)
+    if not match:
+        return None
+    head, rest = line[: match.start()], line[match.start():]
+    words = head.split()
+    junction = words[-1] + re.match(r"[A-Za-z]*", rest).group() if words else ""
+    if junction in rules.camel_case_names or any(junction.startswith(n) for n in rules.camel_case_names):
+        return None
+    long_words = [w for w in words if sum(c.isalpha() for c in w) >= 4]
+    if not (3 <= len(words) <= rules.heading_max_words) or re.search(r"[.,;:!?]", head):
+        return None
+    if not all(w[0].isupper() for w in long_words):
+        return None
+    if len(rest.split()) < 6 or not _SENTENCE_END.search(rest):
+        return None
+    return head, rest
+
+
+def _table_block(number: int, lines: list[str]) -> Block:
+    text = "\n".join(lines)
+    block = Block("table", text, number)
+    offset = 0
+    for line in lines:
+        if not _TABLE_RULE.match(line):
+            block.cells.append(_cell_spans(line, offset))
+        offset += len(line) + 1
+    return block
+
+
+def _cell_spans(line: str, offset: int) -> list[tuple[int, int]]:
+    spans = []
+    inner_start = line.index("|") + 1
+    inner_end = line.rindex("|")
+    position = inner_start
+    for cell in line[inner_start:inner_end].split("|"):
+        lead = len(cell) - len(cell.lstrip())
+        stripped = cell.strip()
+        spans.append((offset + position + lead, offset + position + lead + len(stripped)))
+        position += len(cell) + 1
+    return spans
+
+
+# --- blocks -> clean text and rows ---------------------------------------------------------
+
+
+def _assemble(blocks: list[Block]) -> tuple[str, list[int]]:
+    """Join blocks into the clean text; consecutive bullets share lines. Return text and starts."""
+    parts: list[str] = []
+    starts: list[int] = []
+    position = 0
+    previous: Block | None = None
+    for block in blocks:
+        if previous is not None:
+            separator = "\n" if block.kind == previous.kind and block.kind == "highlight" else "\n\n"
+            parts.append(separator)
+            position += len(separator)
+        starts.append(position)
+        parts.append(block.text)
+        position += len(block.text)
+        previous = block
+    return "".join(parts), starts
+
+
+def _rows(doc: RawDocument, article_id: str, text: str, blocks: list[Block], starts: list[int],
+          rules: ParseRules, meta: _Meta, problems: list[Problem]) -> ArticleRecord:
+    highlights: list[dict[str, Any]] = []
+    paragraphs: list[dict[str, Any]] = []
+    sentences: list[Sentence] = []
+    tables: list[dict[str, Any]] = []
+    section: str | None = None
+    title: str | None = None
+
+    def add_sentences(paragraph_id: str, kind: str, start: int, end: int, split: bool = True) -> None:
+        spans = split_spans(text, start, end, rules.sentences) if split else [(start, end)]
+        for s, e in spans:
+            sentences.append(Sentence(f"{article_id}:s{len(sentences):04d}", paragraph_id,
+                                      len(sentences), kind, s, e, text[s:e]))
+
+    for block, base in zip(blocks, starts):
+        start = base + block.content_start
+        end = base + len(block.text)
+        paragraph_id = f"{article_id}:p{len(paragraphs):03d}"
+        if block.kind == "heading":
+            section = text[start:end]
+        if block.kind == "title" and title is None:
+            title = text[start:end]
+        paragraphs.append({"article_id": article_id, "paragraph_id": paragraph_id,
+                           "position": len(paragraphs), "kind": block.kind,
+                           "section": None if block.kind in ("title", "heading") else section,
+                           "start": start, "end": end, "text": text[start:end]})
+        if block.kind == "highlight":
+            highlights.append({"article_id": article_id, "highlight_id": f"{article_id}:h{len(highlights):02d}",
+                               "position": len(highlights), "start": start, "end": end,
+                               "text": text[start:end]})
+            add_sentences(paragraph_id, "highlight", start, end)
+        elif block.kind == "paragraph":
+            add_sentences(paragraph_id, "paragraph", start, end)
+        elif block.kind in ("title", "heading"):
+            add_sentences(paragraph_id, block.kind, start, end, split=False)
+        elif block.kind == "table":
+            tables.append(_table_row(article_id, len(tables), text, base, block))
+            for row in block.cells[1:]:
+                for s, e in row:
+                    if e > s:
+                        add_sentences(paragraph_id, "table", base + s, base + e)
+
+    article = _article_row(doc, article_id, text, title, highlights, meta, rules, problems)
+    article.update(n_highlights=len(highlights), n_paragraphs=sum(p["kind"] == "paragraph" for p in paragraphs),
+                   n_sentences=len(sentences))
+    parsed = ParsedArticle(article_id=article_id, text=text, sentences=tuple(sentences),
+                           published=_as_date(article["published"]), title=title,
+                           source=article["source"] or article["publisher"], author=article["author"])
+    sentence_rows = [{"article_id": article_id, "sentence_id": s.sentence_id, "paragraph_id": s.paragraph_id,
+                      "position": s.position, "block": s.block, "start": s.start, "end": s.end,
+                      "text": s.text} for s in sentences]
+    return ArticleRecord(article, highlights, paragraphs, sentence_rows, tables, [], problems, parsed)
+
+
+def _table_row(article_id: str, index: int, text: str, base: int, block: Block) -> dict[str, Any]:
+    rows = [[text[base + s: base + e] for s, e in row] for row in block.cells]
+    header, body = (rows[0], rows[1:]) if rows else ([], [])
+    width = max([len(header), *(len(r) for r in body)] or [0])
+    header = [h or f"column_{i + 1}" for i, h in enumerate(header + [""] * (width - len(header)))]
+    body = [r + [""] * (width - len(r)) for r in body]
+    frame = pd.DataFrame(body, columns=header, dtype="string")
+    return {"article_id": article_id, "table_id": f"{article_id}:t{index:02d}", "position": index,
+            "start": base, "end": base + len(block.text), "n_rows": len(body), "n_cols": width,
+            "columns": " | ".join(header), "frame": frame}
+
+
+def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None,
+                 highlights: list[dict[str, Any]], meta: _Meta, rules: ParseRules,
+                 problems: list[Problem]) -> dict[str, Any]:
+    supplied = doc.metadata
+    title_source = "text" if title else None
+    if supplied.get("title"):
+        title, title_source = supplied["title"], "metadata"
+    headline = title or _headline(highlights, text)
+    if not title:
+        title_source = "headline_fallback" if headline else "missing"
+    published, published_source = _published(doc, meta, problems)
+    source = supplied.get("source") or meta.source
+    disclaimer = " ".join(meta.disclaimers) or None
+    evidence = " ".join(filter(None, [disclaimer, meta.source]))
+    return {
+        "article_id": article_id, "file": doc.file, "line": doc.line, "format": doc.format,
+        "encoding": doc.encoding, "title": title, "title_source": title_source, "headline": headline,
+        "published": published, "published_source": published_source,
+        "author": supplied.get("author") or meta.author, "url": supplied.get("url"),
+        "source": source, "publisher": meta.publisher, "disclaimer": disclaimer,
+        "is_state_media_sourced": any(p.search(evidence) for p in rules.state_media),
+        "n_chars": len(text), "text": text,
+    }
+
+
+def _headline(highlights: list[dict[str, Any]], text: str) -> str | None:
+    if not highlights:
+        return None
+    first = highlights[0]["text"]
+    if len(first) <= _HEADLINE_MAX:
+        return first
+    cut = first[:_HEADLINE_MAX].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def _published(doc: RawDocument, meta: _Meta, problems: list[Problem]) -> tuple[dt.date | None, str | None]:
+    value = doc.metadata.get("date")
+    if value:
+        day = parse_day(value) or _iso_day(value)
+        if day:
+            return day, "metadata"
+        problems.append(Problem(doc.file, doc.line, "bad_date",
+                                f"metadata date {value!r} is not a full date; use YYYY-MM-DD"))
+    if meta.published:
+        return meta.published, "text"
+    if meta.source_date:
+        return meta.source_date, "text"
+    return None, None
+
+
+def _iso_day(value: str) -> dt.date | None:
+    match = re.match(r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ].*)?$", value)
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+def _as_date(value: Any) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None

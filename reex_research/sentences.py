@@ -1,0 +1,66 @@
+"""Sentence segmentation with exact character offsets.
+
+Splits after ``.``, ``!``, ``?`` or ``…`` (and any closing quotes or brackets) when whitespace and
+a capital, digit, quote or bullet follow — except after abbreviations ("U.S.", "Jan.", "Inc."),
+initials ("J. Smith") and inside decimals ("3.5"), which never have whitespace after the dot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[•\-–—]?\s*[A-Z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])")
+_TOKEN_BEFORE = re.compile(r"[^\s]+$")
+_NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?(\w+)")
+_INITIAL = re.compile(r"^[\"'“‘(\[]*[A-Z]$")
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRules:
+    """Abbreviations that do not end a sentence, and words that start one even after them."""
+
+    abbreviations: frozenset[str]
+    sentence_starters: frozenset[str]
+
+
+def split_spans(text: str, start: int, end: int, rules: SentenceRules) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` of each sentence in ``text[start:end]``, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    segment_start = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        if not _ends_sentence(text, segment_start, match, end, rules):
+            continue
+        spans.append((segment_start, match.end()))
+        segment_start = match.end()
+    spans.append((segment_start, end))
+    return [trimmed for s, e in spans if (trimmed := _trim(text, s, e)) is not None]
+
+
+def _ends_sentence(text: str, segment_start: int, match: re.Match[str], end: int,
+                   rules: SentenceRules) -> bool:
+    punct = match.group()
+    if not punct.startswith("."):
+        return True
+    token_match = _TOKEN_BEFORE.search(text, segment_start, match.start() + 1)
+    token = token_match.group()[:-1] if token_match else ""
+    token = token.lstrip("\"'“‘([")
+    if not token:
+        return True
+    next_word = _NEXT_WORD.match(text, match.end(), min(end, match.end() + 60))
+    following = next_word.group(1) if next_word else ""
+    if punct[-1] in "\"'”’)]":
+        return True
+    if _INITIAL.match(token):
+        return False
+    if token in rules.abbreviations:
+        return following in rules.sentence_starters
+    return True
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
