@@ -33,6 +33,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_MARKDOWN_ESCAPE = re.compile(r"\\([<>*_#`\[\]])")  # trafilatura escapes these in Markdown output
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 MAX_CONTROL_SHARE = 0.02
 
@@ -243,6 +244,7 @@ def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> Fi
         return _fail(name, "bad_html", f"the page could not be parsed ({type(exc).__name__}: {exc})")
     if not text or not text.strip():
         return _fail(name, "empty", "the page has no main text that could be extracted")
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text)
     meta = {}
     if found is not None:
         for key, attr in (("title", "title"), ("date", "date"), ("url", "url"), ("author", "author"),

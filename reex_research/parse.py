@@ -70,16 +70,24 @@ def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
             raise KnowledgeBaseError(path, f"expected {kind.__name__}", field=key)
         return data[key]
 
+    def words(key: str) -> frozenset[str]:
+        values = get(key, list)
+        wrong = [v for v in values if not isinstance(v, str)]
+        if wrong:
+            raise KnowledgeBaseError(path, f"entries {wrong} are not text; quote them (YAML reads "
+                                     "No, On, Yes as true/false)", field=key)
+        return frozenset(values)
+
     def patterns(key: str) -> tuple[re.Pattern[str], ...]:
         return tuple(compile_pattern(p, path, key) for p in get(key, list))
 
     return ParseRules(
         boilerplate=load_boilerplate_rules(folder / "boilerplate.yaml"),
         sentences=SentenceRules(
-            abbreviations=frozenset(str(a) for a in get("abbreviations", list)),
-            sentence_starters=frozenset(str(w) for w in get("sentence_starters", list)),
+            abbreviations=words("abbreviations"),
+            sentence_starters=words("sentence_starters"),
         ),
-        highlight_labels=frozenset(str(x).lower() for x in get("highlight_labels", list)),
+        highlight_labels=frozenset(x.lower() for x in words("highlight_labels")),
         bullet=compile_pattern(get("bullet_pattern", str), path, "bullet_pattern"),
         dateline_prefix=compile_pattern(get("dateline_prefix", str), path, "dateline_prefix"),
         byline=compile_pattern(get("byline_pattern", str), path, "byline_pattern", flags=0),
@@ -90,7 +98,7 @@ def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
         publisher=compile_pattern(get("publisher_pattern", str), path, "publisher_pattern"),
         title_max_words=int(get("title_max_words", int)),
         heading_max_words=int(get("heading_max_words", int)),
-        camel_case_names=frozenset(str(x) for x in get("camel_case_names", list)),
+        camel_case_names=words("camel_case_names"),
     )
 
 

@@ -1,0 +1,65 @@
+"""Command line: thin wrappers over the library functions a notebook can call too."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ReexError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``reex-research`` command; return the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except ReexError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reex-research", description="Rare-earth news research workbook.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    load = commands.add_parser("load", help="load a corpus folder, print a summary, optionally export it")
+    load.add_argument("path", type=Path, help="folder of .txt, .md, .html or .jsonl articles")
+    load.add_argument("--out", type=Path, help="write every dataframe into this folder")
+    load.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="export format")
+    load.add_argument("--strict", action="store_true", help="stop at the first file that cannot be read")
+    load.add_argument("--quiet", action="store_true", help="no progress bar")
+    load.set_defaults(handler=_load)
+
+    kb = commands.add_parser("kb", help="knowledge-base commands")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True)
+    validate = kb_commands.add_parser("validate", help="check the knowledge base and print a summary")
+    validate.add_argument("path", type=Path, nargs="?", help="knowledge-base folder (default data/kb)")
+    validate.set_defaults(handler=_kb_validate)
+    return parser
+
+
+def _load(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus
+
+    corpus = load_corpus(args.path, strict=args.strict, progress=not args.quiet)
+    print(corpus.summary())
+    if args.out:
+        written = corpus.export(args.out, format=args.format)
+        print(f"wrote {len(written)} {args.format} files to {args.out}")
+    return 0
+
+
+def _kb_validate(args: argparse.Namespace) -> int:
+    from .kb import kb_summary, load_kb
+
+    print(kb_summary(load_kb(args.path)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

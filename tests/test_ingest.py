@@ -1,0 +1,214 @@
+"""Reading a folder: formats, encodings, metadata.csv, and every kind of bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import reex_research as rr
+from reex_research import paths
+
+ARTICLE = (
+    "Lynas Signs Heavy Rare Earths Deal\n\n"
+    "March 4, 2025\n\n"
+    "Lynas Rare Earths said on Tuesday it signed a contract with the U.S. Department of Defense. "
+    "The plant will separate dysprosium and terbium in Texas.\n"
+)
+
+
+def _load(folder: Path, **kwargs) -> rr.Corpus:
+    return rr.load_corpus(folder, **kwargs)
+
+
+def _problem_kinds(corpus: rr.Corpus) -> dict[str, str]:
+    return dict(zip(corpus.problems["file"], corpus.problems["kind"]))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "data"),
+    [
+        ("utf-8", ARTICLE.encode("utf-8")),
+        ("utf-8-sig", ARTICLE.encode("utf-8-sig")),
+        ("utf-16", ARTICLE.encode("utf-16")),
+        ("utf-16-le", ARTICLE.encode("utf-16-le")),
+        ("cp1252", (ARTICLE + "Prices fell 5% – “sharply”, said Société Générale.\n").encode("cp1252")),
+    ],
+)
+def test_each_encoding_is_detected_and_recorded(tmp_path, encoding, data):
+    (tmp_path / "a.txt").write_bytes(data)
+    corpus = _load(tmp_path)
+    row = corpus.articles.iloc[0]
+    assert row["encoding"] == encoding
+    assert row["title"] == "Lynas Signs Heavy Rare Earths Deal"
+    assert row["published"].date().isoformat() == "2025-03-04"
+    assert "\ufeff" not in row["text"]
+    if encoding == "cp1252":
+        assert "Société Générale" in row["text"] and "“sharply”" in row["text"]
+
+
+def test_markdown_headings_title_and_bullets(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "# MP Materials Expands Magnet Output\n\n## Key Takeaways\n\n- MP Materials opened a plant.\n"
+        "- Output reaches 1,000 tonnes.\n\n## The Plant\n\nMP Materials opened its Fort Worth plant.\n",
+        encoding="utf-8",
+    )
+    corpus = _load(tmp_path)
+    assert corpus.articles["title"].iloc[0] == "MP Materials Expands Magnet Output"
+    assert corpus.highlights["text"].tolist() == ["MP Materials opened a plant.", "Output reaches 1,000 tonnes."]
+    p = corpus.paragraphs
+    assert p.loc[p["kind"] == "heading", "text"].tolist() == ["The Plant"]
+
+
+def test_html_gives_main_text_and_metadata_not_navigation(tmp_path):
+    html = (
+        "<html><head><meta charset='utf-8'><title>Lynas deal | Mining Weekly</title>"
+        "<meta name='author' content='Jane Doe'>"
+        "<meta property='article:published_time' content='2025-03-04T10:00:00Z'></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>All news and more navigation links</a></nav>"
+        "<article><h1>Lynas signs deal with DoD</h1>"
+        "<p>Lynas Rare Earths said on Tuesday it had signed a contract with the U.S. Department of "
+        "Defense worth $258 million to build a heavy rare earths plant in Texas.</p>"
+        "<p>The deal reduces reliance on China for dysprosium and terbium, analysts said on "
+        "Wednesday, and puts the plant on a path to 5,000 tonnes a year.</p>"
+        "<p>Write &lt;script&gt;alert(1)&lt;/script&gt; is shown as text.</p></article>"
+        "<footer>Copyright 2025 Mining Weekly. Subscribe to our newsletter</footer></body></html>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    corpus = _load(tmp_path)
+    row = corpus.articles.iloc[0]
+    assert row["format"] == "html"
+    assert row["title"] == "Lynas signs deal with DoD"
+    assert row["title_source"] == "metadata"
+    assert row["author"] == "Jane Doe"
+    assert row["published"].date().isoformat() == "2025-03-04"
+    assert row["published_source"] == "metadata"
+    assert "heavy rare earths plant in Texas" in row["text"]
+    assert "navigation links" not in row["text"]
+    assert "<script>alert(1)</script>" in row["text"]  # kept as text, never executed
+
+
+def test_jsonl_lines_and_broken_lines(tmp_path):
+    lines = [
+        json.dumps({"text": "Shenghe Resources bought a stake in Ngualla.", "title": "Shenghe deal",
+                    "date": "2025-02-01", "url": "https://example.com/s", "source": "Wire"}),
+        "{not json",
+        json.dumps({"title": "no text here"}),
+        "",
+        json.dumps({"text": "Iluka began building its Eneabba refinery in Western Australia."}),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    corpus = _load(tmp_path)
+    a = corpus.articles
+    assert a["line"].tolist() == [1, 5]
+    assert a["title"].iloc[0] == "Shenghe deal" and a["url"].iloc[0] == "https://example.com/s"
+    assert a["source"].iloc[0] == "Wire" and a["published"].iloc[0].date().isoformat() == "2025-02-01"
+    problems = corpus.problems.set_index("line")
+    assert problems.loc[2, "kind"] == "bad_json" and problems.loc[3, "kind"] == "missing_text"
+
+
+def test_metadata_csv_supplies_and_overrides(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Highlights\n- Arafura got funding.\n\nArafura got funding for Nolans.\n",
+                                    encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text(
+        "file,title,date,source,url\na.txt,Better title,2025-03-05,Reuters,https://r.example/a\n"
+        "b.txt,,2025-06-01,,\n", encoding="utf-8")
+    corpus = _load(tmp_path)
+    a = corpus.articles.set_index("file")
+    assert a.loc["a.txt", "title"] == "Better title" and a.loc["a.txt", "title_source"] == "metadata"
+    assert a.loc["a.txt", "published"].date().isoformat() == "2025-03-05"
+    assert a.loc["a.txt", "source"] == "Reuters"
+    assert pd.isna(a.loc["b.txt", "title"]) and a.loc["b.txt", "title_source"] == "headline_fallback"
+    assert a.loc["b.txt", "published_source"] == "metadata"
+
+
+def test_bad_metadata_date_is_a_problem_not_a_guess(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,date\na.txt,sometime soon\n", encoding="utf-8")
+    corpus = _load(tmp_path)
+    assert _problem_kinds(corpus)["a.txt"] == "bad_date"
+    assert corpus.articles["published_source"].iloc[0] == "text"
+
+
+def test_every_bad_file_is_a_problem_row_and_the_rest_loads(tmp_path, monkeypatch):
+    (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.md").write_bytes(b"  \n\n ")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "undecodable.txt").write_bytes(b"caf\xe9 \x81\x8d\x8f\x90 bytes")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "locked.txt").write_text(ARTICLE + "x", encoding="utf-8")
+    (tmp_path / "only_boilerplate.txt").write_text("0 Comments\nLeave a Reply\n", encoding="utf-8")
+    original = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    corpus = _load(tmp_path)
+    assert corpus.articles["file"].tolist() == ["good.txt"]
+    assert _problem_kinds(corpus) == {
+        "binary.txt": "binary", "blank.md": "empty", "empty.txt": "empty", "image.png": "unsupported_format",
+        "locked.txt": "unreadable", "only_boilerplate.txt": "no_content", "undecodable.txt": "undecodable",
+    }
+    assert all(corpus.problems["message"].str.len() > 10)
+    assert "problems (binary: 1, empty: 2" in corpus.summary()
+
+
+def test_strict_mode_raises_naming_the_file(tmp_path):
+    (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_text('{"text": "ok line"}\n{broken\n', encoding="utf-8")
+    with pytest.raises(rr.IngestError) as info:
+        _load(tmp_path, strict=True)
+    assert info.value.path.name == "feed.jsonl" and info.value.line == 2
+    assert "feed.jsonl, line 2: bad_json" in str(info.value)
+    assert isinstance(info.value, rr.ReexError)
+
+
+def test_duplicate_article_is_loaded_once(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(ARTICLE.replace("\n", "\r\n"), encoding="utf-8")
+    corpus = _load(tmp_path)
+    assert len(corpus.articles) == 1
+    assert _problem_kinds(corpus) == {"copy.txt": "duplicate"}
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(rr.CorpusNotFoundError, match="corpus folder not found"):
+        _load(tmp_path / "nope")
+
+
+def test_hidden_files_and_subfolders(tmp_path):
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    (tmp_path / "2025" / "03").mkdir(parents=True)
+    (tmp_path / "2025" / "03" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    corpus = _load(tmp_path)
+    assert corpus.articles["file"].tolist() == ["2025/03/a.txt"]
+    assert corpus.problems.empty
+
+
+def test_raw_files_are_byte_identical_after_a_run(tmp_path):
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths.bundled_corpus().iterdir()}
+    corpus = _load(paths.bundled_corpus())
+    corpus.export(tmp_path / "out", format="csv")
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths.bundled_corpus().iterdir()}
+    assert before == after
+
+
+def test_export_parquet_and_csv_round_trip(tmp_path):
+    corpus = _load(paths.bundled_corpus())
+    written = corpus.export(tmp_path / "pq", format="parquet")
+    assert {p.stem for p in written} == set(corpus.frames)
+    articles = pd.read_parquet(tmp_path / "pq" / "articles.parquet")
+    assert articles["article_id"].tolist() == corpus.articles["article_id"].tolist()
+    tables = pd.read_parquet(tmp_path / "pq" / "tables.parquet")
+    assert json.loads(tables["frame_json"].iloc[0])["columns"] == ["Expansion Project", "Summary"]
+    corpus.export(tmp_path / "csv", format="csv")
+    sentences = pd.read_csv(tmp_path / "csv" / "sentences.csv")
+    assert len(sentences) == len(corpus.sentences)
