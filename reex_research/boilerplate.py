@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
@@ -28,23 +28,62 @@ class BoilerplateRules:
     trailers: tuple[Rule, ...]
     inline: tuple[Rule, ...]
     trailer_min_share: float
+    max_line_length: int
+    _line_matcher: RuleMatcher = field(repr=False)
+    _trailer_matcher: RuleMatcher = field(repr=False)
+    _inline_matcher: re.Pattern[str] = field(repr=False)
 
     def match_line(self, line: str) -> Rule | None:
         """Return the first line rule matching the stripped ``line``, if any."""
-        return next((r for r in self.lines if r.pattern.search(line)), None)
+        return self._line_matcher.first(line) if len(line) <= self.max_line_length else None
 
     def match_trailer(self, line: str) -> Rule | None:
         """Return the trailer rule matching the stripped ``line``, if any."""
-        return next((r for r in self.trailers if r.pattern.search(line)), None)
+        return self._trailer_matcher.first(line) if len(line) <= self.max_line_length else None
 
     def strip_inline(self, line: str) -> tuple[str, list[tuple[Rule, str]]]:
-        """Cut inline boilerplate out of ``line``; return the line and what was removed."""
+        """Cut inline boilerplate (and the whitespace before it) out of ``line``."""
         removed: list[tuple[Rule, str]] = []
+        if not self._inline_matcher.search(line):
+            return line, removed
         for rule in self.inline:
-            if rule.pattern.search(line):
-                removed.extend((rule, m.group()) for m in rule.pattern.finditer(line))
-                line = rule.pattern.sub("", line)
+            pieces: list[str] = []
+            last = 0
+            for match in rule.pattern.finditer(line):
+                start = match.start()
+                while start > last and line[start - 1].isspace():
+                    start -= 1
+                pieces.append(line[last:start])
+                removed.append((rule, match.group()))
+                last = match.end()
+            pieces.append(line[last:])
+            line = "".join(pieces)
         return line, removed
+
+
+class RuleMatcher:
+    """Many rules in two regexes: anchored ones (tried at the line start only) and the rest."""
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        anchored = [(i, r) for i, r in enumerate(rules) if r.pattern.pattern.startswith("^")]
+        floating = [(i, r) for i, r in enumerate(rules) if not r.pattern.pattern.startswith("^")]
+        self._anchored = _alternation(anchored)
+        self._floating = _alternation(floating)
+
+    def first(self, line: str) -> Rule | None:
+        """Return the earliest-listed rule that matches ``line``, or None."""
+        hits = [m for m in (self._anchored.match(line), self._floating.search(line)) if m]
+        if not hits:
+            return None
+        return self.rules[min(int(m.lastgroup[1:]) for m in hits)]
+
+
+def _alternation(rules: list[tuple[int, Rule]]) -> re.Pattern[str]:
+    """One regex for many rules: alternatives named r<index>."""
+    if not rules:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(f"(?P<r{i}>{r.pattern.pattern})" for i, r in rules), re.IGNORECASE)
 
 
 def load_boilerplate_rules(path: Path | None = None) -> BoilerplateRules:
@@ -69,4 +108,10 @@ def load_boilerplate_rules(path: Path | None = None) -> BoilerplateRules:
     share = data.get("trailer_min_share", 0.4)
     if not isinstance(share, (int, float)) or not 0 <= share <= 1:
         raise KnowledgeBaseError(path, "must be a number between 0 and 1", field="trailer_min_share")
-    return BoilerplateRules(rules("lines"), rules("trailers"), rules("inline"), float(share))
+    limit = data.get("max_line_length", 300)
+    if not isinstance(limit, int) or limit <= 0:
+        raise KnowledgeBaseError(path, "must be a positive whole number", field="max_line_length")
+    lines, trailers = rules("lines"), rules("trailers")
+    inline = rules("inline")
+    return BoilerplateRules(lines, trailers, inline, float(share), limit, RuleMatcher(lines),
+                            RuleMatcher(trailers), _alternation(list(enumerate(inline))))

@@ -33,6 +33,7 @@ _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _HEADLINE_MAX = 140
+_DATELINE_MAX = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ class ParseRules:
     byline: re.Pattern[str]
     byline_max_words: int
     source: re.Pattern[str]
-    disclaimers: tuple[re.Pattern[str], ...]
+    disclaimer: re.Pattern[str]
     state_media: tuple[re.Pattern[str], ...]
     publisher: re.Pattern[str]
     title_max_words: int
@@ -93,13 +94,17 @@ def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
         byline=compile_pattern(get("byline_pattern", str), path, "byline_pattern", flags=0),
         byline_max_words=int(get("byline_max_words", int)),
         source=compile_pattern(get("source_pattern", str), path, "source_pattern"),
-        disclaimers=patterns("disclaimer_patterns"),
+        disclaimer=_any_of(patterns("disclaimer_patterns")),
         state_media=patterns("state_media_patterns"),
         publisher=compile_pattern(get("publisher_pattern", str), path, "publisher_pattern"),
         title_max_words=int(get("title_max_words", int)),
         heading_max_words=int(get("heading_max_words", int)),
         camel_case_names=words("camel_case_names"),
     )
+
+
+def _any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -213,7 +218,7 @@ def _sort_lines(text: str, rules: ParseRules, meta: _Meta,
 
 
 def _is_metadata_line(line: str, rules: ParseRules) -> bool:
-    return bool(rules.source.match(line)) or any(p.search(line) for p in rules.disclaimers)
+    return bool(rules.source.match(line) or rules.disclaimer.search(line))
 
 
 def _byline(line: str, rules: ParseRules) -> str | None:
@@ -340,7 +345,7 @@ def _metadata_kind(line: str, number: int, index: int, rules: ParseRules, meta: 
         if day and meta.source_date is None:
             meta.source_date = day
         return "source"
-    if any(p.search(line) for p in rules.disclaimers):
+    if rules.disclaimer.search(line):
         meta.disclaimers.append(line)
         return "disclaimer"
     return None
@@ -348,6 +353,8 @@ def _metadata_kind(line: str, number: int, index: int, rules: ParseRules, meta: 
 
 def _dateline(text: str, rules: ParseRules) -> dt.date | None:
     """A line that is a date, possibly behind 'Published:' or beside '|'-separated parts."""
+    if len(text) > _DATELINE_MAX:
+        return None
     candidate = rules.dateline_prefix.sub("", text.strip(), count=1)
     for part in [candidate, *re.split(r"\s*[|•·]\s*", candidate)]:
         day = parse_day(part)
@@ -362,7 +369,7 @@ def _is_title(line: str, rules: ParseRules) -> bool:
         0 < len(words) <= rules.title_max_words
         and not line.endswith((".", ",", ";", ":"))
         and any(c.isalpha() for c in line)
-        and parse_day(line) is None
+        and _dateline(line, rules) is None
         and not rules.bullet.match(line)
         and not _byline(line, rules)
     )

@@ -12,6 +12,7 @@ Thai run that is not decodable mojibake is treated as Thai and left alone.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -96,6 +97,7 @@ def fix_cp874_remnants(text: str) -> tuple[str, int]:
     return _remnant_pass(text)
 
 
+@functools.lru_cache(maxsize=16)
 def is_thai_text(text: str) -> bool:
     """True when ``text`` holds genuine Thai: characters that remain once mojibake is repaired."""
     repaired, _ = _sequence_pass(text)
