@@ -213,7 +213,7 @@ def _decode_complete(run: str) -> tuple[str, int]:
         chunk = data[i : i + length]
         if length > 1 and len(chunk) == length and all(0x80 <= b <= 0xBF for b in chunk[1:]):
             char = chunk.decode("utf-8", errors="strict") if _valid(chunk) else None
-            if char is not None and not THAI.search(char) and not _is_c1(char):
+            if char is not None and _plausible(char):
                 out.append(char)
                 count += 1
                 i += length
@@ -241,8 +241,17 @@ def _sequence_length(byte: int) -> int:
     return 1
 
 
-def _is_c1(char: str) -> bool:
-    return "\x80" <= char <= "\x9f"
+# Characters that UTF-8 mojibake plausibly stood for: Latin, Greek, Cyrillic, punctuation and
+# symbols, CJK, Hangul, emoji. A run decoding to anything else (say Syriac) is left as it is.
+_PLAUSIBLE = (
+    (0x00A0, 0x024F), (0x0370, 0x04FF), (0x2000, 0x27BF), (0x3000, 0x30FF), (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF), (0xFF00, 0xFFEF), (0x1F300, 0x1FAFF),
+)
+
+
+def _plausible(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _PLAUSIBLE)
 
 
 def _infer_remnant(run: str, text: str, start: int, end: int) -> str | None:
