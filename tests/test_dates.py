@@ -1,0 +1,123 @@
+"""The events extractor: one row per date expression, pointing at its sentence and exact offsets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from reex_research import schema
+from reex_research.extract.dates import COLUMNS, extract_events, is_future
+from reex_research.model import ParsedArticle, Sentence
+from tests.helpers import make_article
+
+D = dt.date
+
+ARTICLE_001 = """China's rare earth sector underwent a decisive consolidation in 2025, marked by tighter state control.
+Although some measures were later suspended until late 2026, the policy direction signals Beijing's willingness.
+Enforcement intensified as well. In mid-2025, multiple ministries launched a coordinated crackdown.
+Output and new-materials capacity grew more than 15%, a rare-earth motor industrial park began taking shape."""
+
+ARTICLE_004 = """Baogang Group and China Rare Earth Industry Association held a November 17 meeting to deepen integration.
+In a high-level meeting on November 17, Baogang Group hosted the president of CREIA."""
+
+
+def test_columns_are_the_events_schema_without_is_future_and_actors():
+    assert list(COLUMNS) == [c for c in schema.columns("events") if c not in ("is_future", "actors")]
+    assert list(extract_events(make_article("nothing dated here"))) == list(COLUMNS)
+
+
+def test_001_rows_point_at_their_sentences_with_exact_offsets():
+    article = make_article(ARTICLE_001, published=D(2025, 12, 1), article_id="a001")
+    events = extract_events(article)
+    assert events["surface"] == ["2025", "late 2026", "mid-2025"]
+    assert events["sentence_id"] == ["a001:s0000", "a001:s0001", "a001:s0002"]
+    assert events["article_id"] == ["a001"] * 3
+    for surface, start, end in zip(events["surface"], events["start"], events["end"]):
+        assert article.text[start:end] == surface
+    assert events["start"][1] == ARTICLE_001.index("late 2026")
+    assert events["date_start"] == [D(2025, 1, 1), D(2026, 9, 1), D(2025, 4, 1)]
+    assert events["date_end"] == [D(2025, 12, 31), D(2026, 12, 31), D(2025, 9, 30)]
+    assert events["precision"] == ["year", "half", "half"]
+    assert events["date_source"] == ["text"] * 3
+
+
+def test_004_november_17_takes_the_year_of_publication():
+    events = extract_events(make_article(ARTICLE_004, published=D(2025, 11, 23), article_id="a004"))
+    assert events["surface"] == ["November 17", "November 17"]
+    assert events["sentence_id"] == ["a004:s0000", "a004:s0001"]
+    assert events["date_start"] == [D(2025, 11, 17)] * 2
+    assert events["date_source"] == ["inferred_year"] * 2
+
+
+def test_without_publication_date_only_fully_stated_dates_are_kept():
+    text = "On May 22, 2025, the conference convened.\nThey met again on November 17."
+    events = extract_events(make_article(text, published=None))
+    assert events["surface"] == ["May 22, 2025"]
+
+
+@pytest.mark.parametrize("published", [pd.Timestamp("2025-11-23 10:00"), dt.datetime(2025, 11, 23, 10)])
+def test_publication_timestamp_is_read_as_its_day(published):
+    events = extract_events(make_article("They met on November 17.", published=published))
+    assert events["date_start"] == [D(2025, 11, 17)]
+
+
+def test_publication_nat_is_no_reference():
+    events = extract_events(make_article("They met on November 17.", published=pd.NaT))
+    assert events["surface"] == []
+
+
+def test_dates_outside_every_sentence_are_not_rows():
+    text = "Nov 27, 2025\nThe deal was signed in 2021."
+    sentence = Sentence("x:s0000", "x:p001", 0, "paragraph", 13, len(text), text[13:])
+    article = ParsedArticle(article_id="x", text=text, sentences=(sentence,), published=D(2025, 11, 27))
+    events = extract_events(article)
+    assert events["surface"] == ["2021"]
+    assert events["sentence_id"] == ["x:s0000"]
+
+
+def test_sentences_out_of_order_are_still_matched():
+    text = "Signed in 2021.\nDue by 2030."
+    s0 = Sentence("y:s0000", "y:p000", 0, "paragraph", 0, 15, "Signed in 2021.")
+    s1 = Sentence("y:s0001", "y:p001", 1, "paragraph", 16, 28, "Due by 2030.")
+    events = extract_events(ParsedArticle(article_id="y", text=text, sentences=(s1, s0)))
+    assert events["sentence_id"] == ["y:s0000", "y:s0001"]
+
+
+def test_german_article_does_not_crash():
+    text = "Am 22. Mai 2025 unterzeichneten die Firmen in München einen Vertrag über 3.000 Tonnen."
+    events = extract_events(make_article(text, published=D(2025, 5, 23)))
+    assert events["precision"] == ["year"]
+
+
+def test_rows_become_a_valid_events_frame():
+    events = extract_events(make_article(ARTICLE_001, published=D(2025, 12, 1)))
+    n = len(events["surface"])
+    frame = schema.frame("events", {**events, "is_future": [False] * n, "actors": [""] * n})
+    schema.validate("events", frame)
+    assert frame.loc[1, "date_end"] == pd.Timestamp("2026-12-31")
+
+
+# --- is_future --------------------------------------------------------------------------------
+
+def test_until_late_2026_is_still_due_in_late_november_2026():
+    assert is_future(D(2026, 9, 1), D(2026, 12, 31), D(2026, 11, 23))
+
+
+def test_a_past_year_is_not_future():
+    assert not is_future(D(2025, 1, 1), D(2025, 12, 31), D(2026, 1, 1))
+
+
+def test_an_event_ending_on_as_of_is_not_future():
+    assert not is_future(D(2025, 11, 17), D(2025, 11, 17), D(2025, 11, 17))
+
+
+def test_missing_end_falls_back_to_start_and_missing_both_is_not_future():
+    assert is_future(D(2030, 1, 1), None, D(2026, 1, 1))
+    assert not is_future(None, None, D(2026, 1, 1))
+    assert not is_future(pd.NaT, pd.NaT, D(2026, 1, 1))
+
+
+def test_is_future_accepts_pandas_timestamps():
+    assert is_future(pd.Timestamp("2026-09-01"), pd.Timestamp("2026-12-31"), pd.Timestamp("2026-11-23"))

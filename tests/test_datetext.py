@@ -1,0 +1,386 @@
+"""Date expressions: formats, precisions, intervals, inferred years, and numbers that are not dates.
+
+Expected values are written by hand from the text. Each case is ``(text, expected)``, where
+``expected`` lists ``(surface, date_start, date_end, precision, date_source)`` in order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reex_research import paths
+from reex_research.datetext import (
+    PRECISIONS,
+    YEAR_MAX,
+    YEAR_MIN,
+    YEAR_RE,
+    DateMatch,
+    find_dates,
+    parse_day,
+)
+
+D = dt.date
+REF = D(2025, 11, 27)  # publication date used where a year must be inferred
+
+
+def rows(text: str, reference: dt.date | None = REF) -> list[tuple]:
+    """Return find_dates as comparable tuples, after checking every offset against the text."""
+    found = find_dates(text, reference=reference)
+    for m in found:
+        assert text[m.start:m.end] == m.surface
+    return [(m.surface, m.date_start, m.date_end, m.precision, m.date_source) for m in found]
+
+
+def one(surface: str, start: dt.date, end: dt.date, precision: str, source: str = "text") -> list:
+    """Return the expectation of exactly one match."""
+    return [(surface, start, end, precision, source)]
+
+
+# --- day --------------------------------------------------------------------------------------
+
+DAY_CASES = [
+    ("Nov 27, 2025", one("Nov 27, 2025", D(2025, 11, 27), D(2025, 11, 27), "day")),
+    ("On May 22, 2025, the conference convened", one("May 22, 2025", D(2025, 5, 22), D(2025, 5, 22), "day")),
+    ("signed on 22 May 2025 in Nanning", one("22 May 2025", D(2025, 5, 22), D(2025, 5, 22), "day")),
+    ("from Sept. 3, 2025 onwards", one("Sept. 3, 2025", D(2025, 9, 3), D(2025, 9, 3), "day")),
+    ("published 2025-05-22.", one("2025-05-22", D(2025, 5, 22), D(2025, 5, 22), "day")),
+    ("MAY 22, 2025", one("MAY 22, 2025", D(2025, 5, 22), D(2025, 5, 22), "day")),
+    ("on the 22nd of May, 2025", one("22nd of May, 2025", D(2025, 5, 22), D(2025, 5, 22), "day")),
+    ("Monday, May 22, 2025", one("May 22, 2025", D(2025, 5, 22), D(2025, 5, 22), "day")),
+    ("held May 22–23, 2025 in Nanning", one("May 22–23, 2025", D(2025, 5, 22), D(2025, 5, 23), "day")),
+    ("held 22-23 May 2025", one("22-23 May 2025", D(2025, 5, 22), D(2025, 5, 23), "day")),
+    ("on 29 February 2024", one("29 February 2024", D(2024, 2, 29), D(2024, 2, 29), "day")),
+]
+
+
+@pytest.mark.parametrize("text, expected", DAY_CASES, ids=[c[0] for c in DAY_CASES])
+def test_day_formats(text, expected):
+    assert rows(text) == expected
+
+
+# --- month ------------------------------------------------------------------------------------
+
+MONTH_CASES = [
+    ("The first phase, completed in October 2024, reinforces",
+     one("October 2024", D(2024, 10, 1), D(2024, 10, 31), "month")),
+    ("Oct. 2024", one("Oct. 2024", D(2024, 10, 1), D(2024, 10, 31), "month")),
+    ("launched in February 2025, ensures", one("February 2025", D(2025, 2, 1), D(2025, 2, 28), "month")),
+    ("in May of 2025", one("May of 2025", D(2025, 5, 1), D(2025, 5, 31), "month")),
+    ("in late November 2025", one("late November 2025", D(2025, 11, 21), D(2025, 11, 30), "month")),
+    ("by mid-November 2025", one("mid-November 2025", D(2025, 11, 11), D(2025, 11, 20), "month")),
+    ("early February 2024", one("early February 2024", D(2024, 2, 1), D(2024, 2, 10), "month")),
+    ("by the end of February 2024", one("end of February 2024", D(2024, 2, 21), D(2024, 2, 29), "month")),
+]
+
+
+@pytest.mark.parametrize("text, expected", MONTH_CASES, ids=[c[0] for c in MONTH_CASES])
+def test_month_formats(text, expected):
+    assert rows(text) == expected
+
+
+# --- quarter ----------------------------------------------------------------------------------
+
+QUARTER_CASES = [
+    ("output rose in Q3 2025", one("Q3 2025", D(2025, 7, 1), D(2025, 9, 30), "quarter")),
+    ("3Q25 results", one("3Q25", D(2025, 7, 1), D(2025, 9, 30), "quarter")),
+    ("Q3'25 results", one("Q3'25", D(2025, 7, 1), D(2025, 9, 30), "quarter")),
+    ("Q1 of 2026", one("Q1 of 2026", D(2026, 1, 1), D(2026, 3, 31), "quarter")),
+    ("Q4/2025", one("Q4/2025", D(2025, 10, 1), D(2025, 12, 31), "quarter")),
+    ("in the third quarter of 2025", one("third quarter of 2025", D(2025, 7, 1), D(2025, 9, 30), "quarter")),
+    ("fourth-quarter 2025 sales", one("fourth-quarter 2025", D(2025, 10, 1), D(2025, 12, 31), "quarter")),
+    ("the 2nd quarter of 2024", one("2nd quarter of 2024", D(2024, 4, 1), D(2024, 6, 30), "quarter")),
+    ("First Quarter 2026", one("First Quarter 2026", D(2026, 1, 1), D(2026, 3, 31), "quarter")),
+]
+
+
+@pytest.mark.parametrize("text, expected", QUARTER_CASES, ids=[c[0] for c in QUARTER_CASES])
+def test_quarter_formats(text, expected):
+    assert rows(text) == expected
+
+
+# --- half and parts of a year -----------------------------------------------------------------
+
+HALF_CASES = [
+    ("H1 2025", one("H1 2025", D(2025, 1, 1), D(2025, 6, 30), "half")),
+    ("2H 2025", one("2H 2025", D(2025, 7, 1), D(2025, 12, 31), "half")),
+    ("1H25 profit", one("1H25", D(2025, 1, 1), D(2025, 6, 30), "half")),
+    ("in the first half of 2025", one("first half of 2025", D(2025, 1, 1), D(2025, 6, 30), "half")),
+    ("the second half of 2025", one("second half of 2025", D(2025, 7, 1), D(2025, 12, 31), "half")),
+    # parts of a year: early = Jan–Apr, mid = Apr–Sep, late / end of = Sep–Dec
+    ("In mid-2025, multiple ministries launched", one("mid-2025", D(2025, 4, 1), D(2025, 9, 30), "half")),
+    ("expected in early 2026", one("early 2026", D(2026, 1, 1), D(2026, 4, 30), "half")),
+    ("suspended until late 2026.", one("late 2026", D(2026, 9, 1), D(2026, 12, 31), "half")),
+    ("by the end of 2026", one("end of 2026", D(2026, 9, 1), D(2026, 12, 31), "half")),
+    ("from the middle of 2024", one("middle of 2024", D(2024, 4, 1), D(2024, 9, 30), "half")),
+    ("Beginning of 2027", one("Beginning of 2027", D(2027, 1, 1), D(2027, 4, 30), "half")),
+    ("at end-2025", one("end-2025", D(2025, 9, 1), D(2025, 12, 31), "half")),
+    ("year-end 2025 target", one("year-end 2025", D(2025, 9, 1), D(2025, 12, 31), "half")),
+    ("from mid-to-late 2026", one("late 2026", D(2026, 9, 1), D(2026, 12, 31), "half")),
+]
+
+
+@pytest.mark.parametrize("text, expected", HALF_CASES, ids=[c[0] for c in HALF_CASES])
+def test_half_and_year_part_formats(text, expected):
+    assert rows(text) == expected
+
+
+def test_mid_2025_is_an_interval_not_a_day():
+    (m,) = find_dates("In mid-2025, crackdowns began")
+    assert m.precision != "day" and m.date_start < m.date_end
+
+
+# --- year and year ranges ---------------------------------------------------------------------
+
+YEAR_CASES = [
+    ("China Rare Earth Group, founded in 2021 via the merger", one("2021", D(2021, 1, 1), D(2021, 12, 31), "year")),
+    ("capacity by 2030.", one("2030", D(2030, 1, 1), D(2030, 12, 31), "year")),
+    ("China's 2025 export licensing regime", one("2025", D(2025, 1, 1), D(2025, 12, 31), "year")),
+    ("(2025)", one("2025", D(2025, 1, 1), D(2025, 12, 31), "year")),
+    ("post-2020 levels", one("2020", D(2020, 1, 1), D(2020, 12, 31), "year")),
+    # a range is ONE interval of precision year
+    ("the 2025–2027 plan", one("2025–2027", D(2025, 1, 1), D(2027, 12, 31), "year")),
+    ("the 2025-2027 plan", one("2025-2027", D(2025, 1, 1), D(2027, 12, 31), "year")),
+    ("the 2019-20 season", one("2019-20", D(2019, 1, 1), D(2020, 12, 31), "year")),
+    ("output doubled from 2021 to 2025", one("2021 to 2025", D(2021, 1, 1), D(2025, 12, 31), "year")),
+    ("between 2021 and 2025", one("2021 and 2025", D(2021, 1, 1), D(2025, 12, 31), "year")),
+    # without "between", or backwards, the two years stay two years
+    ("in 2021 and 2025", [("2021", D(2021, 1, 1), D(2021, 12, 31), "year", "text"),
+                          ("2025", D(2025, 1, 1), D(2025, 12, 31), "year", "text")]),
+    ("2024-2022", [("2024", D(2024, 1, 1), D(2024, 12, 31), "year", "text"),
+                   ("2022", D(2022, 1, 1), D(2022, 12, 31), "year", "text")]),
+    ("in 1900 and 2100", [("1900", D(1900, 1, 1), D(1900, 12, 31), "year", "text"),
+                          ("2100", D(2100, 1, 1), D(2100, 12, 31), "year", "text")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", YEAR_CASES, ids=[c[0] for c in YEAR_CASES])
+def test_year_formats(text, expected):
+    assert rows(text) == expected
+
+
+# --- years taken from the reference date ------------------------------------------------------
+
+def test_month_day_without_year_takes_the_reference_year():
+    text = "In a high-level meeting on November 17, Baogang Group hosted the president"
+    assert rows(text, D(2025, 11, 23)) == one("November 17", D(2025, 11, 17), D(2025, 11, 17), "day",
+                                              "inferred_year")
+
+
+def test_month_day_without_year_and_without_reference_is_skipped():
+    assert rows("held a November 17 meeting", None) == []
+
+
+def test_december_in_a_january_article_is_last_year():
+    assert rows("on December 20 the ministry said", D(2026, 1, 5)) == one(
+        "December 20", D(2025, 12, 20), D(2025, 12, 20), "day", "inferred_year")
+
+
+def test_month_a_few_months_ahead_stays_in_the_reference_year():
+    assert rows("talks resume in June", D(2026, 2, 10)) == one(
+        "June", D(2026, 6, 1), D(2026, 6, 30), "month", "inferred_year")
+
+
+def test_month_far_ahead_is_last_year():
+    assert rows("quotas set in November", D(2026, 2, 10)) == one(
+        "November", D(2025, 11, 1), D(2025, 11, 30), "month", "inferred_year")
+
+
+INFERRED_CASES = [
+    ("controls imposed in May", one("May", D(2025, 5, 1), D(2025, 5, 31), "month", "inferred_year")),
+    ("since Jan.", one("Jan", D(2025, 1, 1), D(2025, 1, 31), "month", "inferred_year")),
+    ("in early May", one("early May", D(2025, 5, 1), D(2025, 5, 10), "month", "inferred_year")),
+    ("by mid-November", one("mid-November", D(2025, 11, 11), D(2025, 11, 20), "month", "inferred_year")),
+    ("on 17 November", one("17 November", D(2025, 11, 17), D(2025, 11, 17), "day", "inferred_year")),
+    ("in the third quarter", one("third quarter", D(2025, 7, 1), D(2025, 9, 30), "quarter", "inferred_year")),
+    ("by Q4", one("Q4", D(2025, 10, 1), D(2025, 12, 31), "quarter", "inferred_year")),
+    ("later this year", one("this year", D(2025, 1, 1), D(2025, 12, 31), "year", "inferred_year")),
+    ("next year", one("next year", D(2026, 1, 1), D(2026, 12, 31), "year", "inferred_year")),
+    ("Last year", one("Last year", D(2024, 1, 1), D(2024, 12, 31), "year", "inferred_year")),
+    ("early next year", one("early next year", D(2026, 1, 1), D(2026, 4, 30), "half", "inferred_year")),
+    ("by the end of the year",
+     one("end of the year", D(2025, 9, 1), D(2025, 12, 31), "half", "inferred_year")),
+    ("in the second half of this year",
+     one("second half of this year", D(2025, 7, 1), D(2025, 12, 31), "half", "inferred_year")),
+    ("the third quarter of next year",
+     one("third quarter of next year", D(2026, 7, 1), D(2026, 9, 30), "quarter", "inferred_year")),
+]
+
+
+@pytest.mark.parametrize("text, expected", INFERRED_CASES, ids=[c[0] for c in INFERRED_CASES])
+def test_inferred_year(text, expected):
+    assert rows(text) == expected
+
+
+@pytest.mark.parametrize("text", [c[0] for c in INFERRED_CASES])
+def test_inferred_year_needs_a_reference(text):
+    assert rows(text, None) == []
+
+
+def test_reference_may_be_a_datetime():
+    assert rows("on November 17", dt.datetime(2025, 11, 23, 8, 30))[0][1] == D(2025, 11, 17)
+
+
+# --- not dates --------------------------------------------------------------------------------
+
+NOT_DATES = [
+    "8000-Ton Rare Earth Metal Production Expansion",
+    "a fully automated 3000-ton rare earth concentrate separation line",
+    "and a 2000-ton neodymium-iron-boron (NdFeB) recycling facility",
+    "producing over 60% of the world's rare earths and refining more than 85%",
+    "a $2025 million budget",
+    "US$2025",
+    "2,000 tonnes of concentrate",
+    "2000 tonnes of concentrate",
+    "2025 tonnes",
+    "2025 MW of wind",
+    "1950 per cent",
+    "2025.5 units",
+    "12025 and 20250",
+    "1899 and 2101",
+    "© 2025 Rare Earth Exchanges",
+    "FY 2025 guidance",
+    "the 2020s and the mid-2020s",
+    "2025/26",
+    "we may see more",
+    "Theresa May said",
+    "Marching orders",
+    "over the last year",
+    "in the next year or two",
+    "the first half was weaker",
+    "nearly half of the output",
+    "the 3 may be late",
+    "The H1-B visa",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", NOT_DATES)
+def test_not_a_date(text):
+    assert rows(text) == []
+
+
+INVALID = ["February 30, 2025", "2025-02-30", "31 April 2025", "29 February 2025", "Feb 29"]
+
+
+@pytest.mark.parametrize("text", INVALID)
+def test_invalid_calendar_dates_are_not_matched(text):
+    assert rows(text) == []
+
+
+def test_half_without_ordinal_keeps_its_year():
+    assert rows("nearly half of 2025 output") == one("2025", D(2025, 1, 1), D(2025, 12, 31), "year")
+
+
+def test_german_sentence_does_not_crash_and_finds_no_day():
+    text = ("Am 22. Mai 2025 unterzeichneten die Firmen in München einen Vertrag über 3.000 Tonnen "
+            "Seltene Erden (März 2024).")
+    assert rows(text) == [("2025", D(2025, 1, 1), D(2025, 12, 31), "year", "text"),
+                          ("2024", D(2024, 1, 1), D(2024, 12, 31), "year", "text")]
+
+
+# --- offsets, order, overlap ------------------------------------------------------------------
+
+def test_offsets_order_and_longest_match_win():
+    text = "Signed on May 22, 2025, suspended until late 2026, and due by 2030 (H1 2025 was weak)."
+    found = find_dates(text)
+    assert [m.surface for m in found] == ["May 22, 2025", "late 2026", "2030", "H1 2025"]
+    assert [m.start for m in found] == [text.index("May 22"), text.index("late 2026"),
+                                        text.index("2030"), text.index("H1 2025")]
+    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+
+
+def test_year_regex_covers_exactly_year_min_to_year_max():
+    for year in range(1000, 3000):
+        assert bool(re.fullmatch(YEAR_RE, str(year))) == (YEAR_MIN <= year <= YEAR_MAX)
+
+
+def test_date_match_is_frozen():
+    m = find_dates("in 2021")[0]
+    assert isinstance(m, DateMatch)
+    with pytest.raises(AttributeError):
+        m.start = 0  # type: ignore[misc]
+
+
+ALPHABET = list("0123456789 -–,.'/$%QHMayJunNovDecearlymidlatendofthisyquarterhalf")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=60))
+def test_any_text_gives_ordered_non_overlapping_exact_matches(text):
+    found = find_dates(text, reference=REF)
+    for m in found:
+        assert text[m.start:m.end] == m.surface
+        assert m.date_start <= m.date_end
+        assert m.precision in PRECISIONS and m.date_source in ("text", "inferred_year")
+    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+
+
+# --- parse_day --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Nov 27, 2025", D(2025, 11, 27)),
+    ("  May 23, 2025 \n", D(2025, 5, 23)),
+    ("Monday, May 22, 2025", D(2025, 5, 22)),
+    ("Thursday Nov. 27, 2025", D(2025, 11, 27)),
+    ("2025-05-22", D(2025, 5, 22)),
+    ("27 November 2025", D(2025, 11, 27)),
+    ("Sept. 3, 2025", D(2025, 9, 3)),
+])
+def test_parse_day_reads_one_full_date(text, expected):
+    assert parse_day(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "May 2025", "2025", "Nov 27", "mid-2025", "Feb 30, 2025", "Nov 27, 2025 update",
+    "May 22–23, 2025", "Source: May 23, 2025", "Highlights",
+])
+def test_parse_day_rejects_anything_else(text):
+    assert parse_day(text) is None
+
+
+# --- the bundled articles ---------------------------------------------------------------------
+
+GOLDEN = {
+    "000_d1dcb6a243fed3e5.txt": (
+        [("Nov 27, 2025", D(2025, 11, 27), D(2025, 11, 27), "day", "text"),
+         ("2021", D(2021, 1, 1), D(2021, 12, 31), "year", "text")],
+        [],
+    ),
+    "001_5239a195ca1deb34.txt": (
+        [("2025", D(2025, 1, 1), D(2025, 12, 31), "year", "text"),
+         ("late 2026", D(2026, 9, 1), D(2026, 12, 31), "half", "text"),
+         ("mid-2025", D(2025, 4, 1), D(2025, 9, 30), "half", "text")],
+        ["15", "2025-"],
+    ),
+    "002_aeceeba1a2b0ee0a.txt": (
+        [("2025", D(2025, 1, 1), D(2025, 12, 31), "year", "text"),
+         ("October 2024", D(2024, 10, 1), D(2024, 10, 31), "month", "text"),
+         ("February 2025", D(2025, 2, 1), D(2025, 2, 28), "month", "text")],
+        ["8000", "3000", "2000", "60", "85"],
+    ),
+    "003_98db33bcaf5e9f5b.txt": (
+        [("May 22, 2025", D(2025, 5, 22), D(2025, 5, 22), "day", "text"),
+         ("2021", D(2021, 1, 1), D(2021, 12, 31), "year", "text"),
+         ("May 23, 2025", D(2025, 5, 23), D(2025, 5, 23), "day", "text")],
+        ["May 22", "May 23"],
+    ),
+    "004_221cbb48ccfd2a52.txt": (
+        [("November 17", D(2025, 11, 17), D(2025, 11, 17), "day", "inferred_year")],
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_bundled_article_dates(name):
+    must_contain, must_not_be = GOLDEN[name]
+    text = (paths.bundled_corpus() / name).read_text(encoding="utf-8")
+    found = rows(text, D(2025, 11, 27))
+    for row in must_contain:
+        assert row in found
+    assert not [r for r in found if r[0] in must_not_be]
