@@ -8,8 +8,12 @@ returns a :class:`Corpus`. Files that cannot be read become rows of ``corpus.pro
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import multiprocessing
+import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -17,9 +21,23 @@ from typing import Literal
 import pandas as pd
 
 from . import schema
+from .cache import CorpusCache, default_cache_dir
 from .errors import IngestError, ReexError
-from .ingest import Problem, iter_documents
-from .parse import ArticleRecord, ParseRules, load_parse_rules, parse_document
+from .extract.entities import aggregate_candidates, relations_from_mentions
+from .extract.themes import score_themes
+from .ingest import Problem, list_corpus_files, read_metadata_csv
+from .kb import ACTOR_TYPES, entities_frame
+from .pipeline import (
+    CANDIDATE_ROWS,
+    PER_DOCUMENT,
+    PRIVATE,
+    FileOutput,
+    Toolkit,
+    build_toolkit,
+    content_key,
+    process_file,
+    table_columns,
+)
 
 ExportFormat = Literal["parquet", "csv"]
 LENIENT_KINDS = frozenset({"unsupported_format", "duplicate"})
@@ -32,6 +50,8 @@ class Corpus:
 
     root: Path
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    as_of: dt.date | None = None
+    toolkit_version: str | None = None
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         frames = self.__dict__.get("frames", {})
@@ -94,41 +114,279 @@ def load_corpus(
     path: Path | str,
     *,
     strict: bool = False,
-    rules: ParseRules | None = None,
+    as_of: dt.date | str | None = None,
+    kb_path: Path | str | None = None,
+    rules_path: Path | str | None = None,
+    toolkit: Toolkit | None = None,
+    cache: bool | Path | str | None = None,
+    workers: int | None = None,
     progress: bool = False,
 ) -> Corpus:
     """Load every article under ``path`` into a :class:`Corpus`.
 
-    With ``strict=True`` the first file that cannot be read raises an :class:`IngestError`
-    naming it; otherwise it becomes a row of ``corpus.problems`` and the rest still loads.
+    ``as_of`` (default today) decides which dated events are still to come. ``cache=True`` keeps
+    per-file results under the user cache folder (or a folder you pass) so that a reload only
+    processes new or changed files. ``workers`` processes files in parallel (default: the CPU
+    count for large folders, one for small ones). With ``strict=True`` the first file that cannot
+    be read raises an :class:`IngestError` naming it; otherwise it becomes a row of
+    ``corpus.problems`` and the rest still loads.
     """
     root = Path(path)
-    rules = rules or load_parse_rules()
-    records: list[ArticleRecord] = []
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    results = iter_documents(root)
-    for result in _progress(results, progress):
-        _check(result.problems, strict, root)
-        problems.extend(result.problems)
-        for document in result.documents:
-            record = parse_document(document, rules)
-            where = document.file + (f":{document.line}" if document.line else "")
-            if record is None:
-                problems.append(Problem(document.file, document.line, "no_content",
-                                        "nothing of the article is left once boilerplate is removed"))
-                _check(problems[-1:], strict, root)
-                continue
-            _check(record.problems, strict, root)
-            problems.extend(record.problems)
-            article_id = record.article["article_id"]
-            if article_id in seen:
-                problems.append(Problem(document.file, document.line, "duplicate",
-                                        f"same clean text as {seen[article_id]}; loaded once"))
-                continue
-            seen[article_id] = where
-            records.append(record)
-    return Corpus(root=root, frames=_frames(records, problems))
+    as_of_day = _as_of(as_of)
+    files = list_corpus_files(root)
+    metadata, metadata_problems = read_metadata_csv(root)
+    _check(metadata_problems, strict, root)
+    toolkit = toolkit or build_toolkit(kb_path=Path(kb_path) if kb_path else None,
+                                       rules_path=Path(rules_path) if rules_path else None)
+    store = _open_cache(cache, root, toolkit)
+    names = [p.relative_to(root).as_posix() for p in files]
+    if store is None:
+        keys = [hashlib.sha256(n.encode("utf-8")).hexdigest()[:32] for n in names]
+    else:
+        keys = [content_key(n, p.read_bytes() if p.is_file() else b"", _metadata_row(metadata, p, n))
+                for p, n in zip(files, names)]
+    cached = _cached_frames(store, keys)
+    todo = [(p, k) for p, k in zip(files, keys) if cached is None or k not in cached[1]]
+    outputs = run_files(todo, root, metadata, toolkit, workers=workers, progress=progress, strict=strict)
+    fresh = gather(outputs)
+    if store is not None:
+        store.write(fresh, keys)
+    raw = _combine(cached[0] if cached else None, fresh, keys)
+    if store is not None and store.needs_compaction():
+        store.compact(raw, keys)
+    frames = finalize(raw, toolkit, as_of_day, metadata_problems)
+    return Corpus(root=root, frames=frames, as_of=as_of_day, toolkit_version=toolkit.version)
+
+
+def _metadata_row(metadata: dict[str, dict[str, str]], path: Path, name: str) -> dict[str, str]:
+    return metadata.get(name) or metadata.get(path.name) or {}
+
+
+def _open_cache(cache: bool | Path | str | None, root: Path, toolkit: Toolkit) -> CorpusCache | None:
+    if cache is None or cache is False:
+        return None
+    folder = default_cache_dir(root) if cache is True else Path(cache)
+    return CorpusCache(folder, toolkit.version)
+
+
+def _cached_frames(store: CorpusCache | None, keys: list[str]) -> tuple[dict[str, pd.DataFrame], set[str]] | None:
+    if store is None:
+        return None
+    hits = store.hits(keys)
+    if not hits:
+        return {}, set()
+    frames = store.read(hits, PER_DOCUMENT)
+    if frames is None:
+        return {}, set()
+    return frames, hits
+
+
+def run_files(tasks: list[tuple[Path, str]], root: Path, metadata: dict[str, dict[str, str]],
+              toolkit: Toolkit, *, workers: int | None = None, progress: bool = False,
+              strict: bool = False) -> list[FileOutput]:
+    """Process files in order, in parallel when worth it; raise early in strict mode."""
+    workers = _worker_count(workers, len(tasks))
+    bar = _progress_bar(len(tasks), progress)
+    outputs: list[FileOutput] = []
+    try:
+        for output in _map_files(tasks, root, metadata, toolkit, workers):
+            _check_output(output, strict, root)
+            outputs.append(output)
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return outputs
+
+
+def _map_files(tasks, root, metadata, toolkit, workers):
+    if workers <= 1:
+        for path, key in tasks:
+            yield process_file(path, root, metadata, toolkit, key)
+        return
+    global _WORKER_STATE
+    _WORKER_STATE = (root, metadata, toolkit)
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(64, len(tasks) // (workers * 8) or 1))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_process_in_worker, tasks, chunksize=chunk)
+    _WORKER_STATE = None
+
+
+_WORKER_STATE: tuple | None = None
+PARALLEL_THRESHOLD = 200
+
+
+def _process_in_worker(task: tuple[Path, str]) -> FileOutput:
+    root, metadata, toolkit = _WORKER_STATE
+    return process_file(task[0], root, metadata, toolkit, task[1])
+
+
+def _worker_count(workers: int | None, n_tasks: int) -> int:
+    if workers is not None:
+        return max(1, workers)
+    if n_tasks < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _check_output(output: FileOutput, strict: bool, root: Path) -> None:
+    if not strict or "problems" not in output.columns:
+        return
+    cols = output.columns["problems"]
+    problems = [Problem(f, ln, k, m) for f, ln, k, m in zip(cols["file"], cols["line"], cols["kind"], cols["message"])]
+    _check(problems, strict, root)
+
+
+def gather(outputs: list[FileOutput]) -> dict[str, pd.DataFrame]:
+    """Turn the column lists of many files into one typed dataframe per table."""
+    merged: dict[str, dict[str, list]] = {t: {c: [] for c in table_columns(t)} for t in PER_DOCUMENT}
+    for output in outputs:
+        for table, columns in output.columns.items():
+            target = merged[table]
+            for name, values in columns.items():
+                target[name].extend(values)
+    return {table: _typed(table, columns) for table, columns in merged.items()}
+
+
+def _typed(table: str, columns: dict[str, list]) -> pd.DataFrame:
+    private = {name: pd.array(columns[name], dtype="string") for name in PRIVATE}
+    if table == "candidate_rows":
+        frame = pd.DataFrame({c: pd.array(columns[c], dtype="string") for c in CANDIDATE_ROWS})
+    else:
+        data = dict(columns)
+        if table == "events":
+            data["is_future"] = [False] * len(columns["_key"])
+            data["actors"] = [None] * len(columns["_key"])
+        frame = schema.frame(table, data)
+    for name, values in private.items():
+        frame[name] = values
+    return frame
+
+
+def _combine(cached: dict[str, pd.DataFrame] | None, fresh: dict[str, pd.DataFrame],
+             keys: list[str]) -> dict[str, pd.DataFrame]:
+    """Cached and fresh rows together, in the order of the files (as a fresh load gives them)."""
+    if not cached:
+        return fresh
+    order = {key: index for index, key in enumerate(keys)}
+    out = {}
+    for table, frame in fresh.items():
+        old = cached.get(table)
+        if old is None or old.empty:
+            out[table] = frame
+            continue
+        old = _restore(table, old)
+        both = pd.concat([old, frame], ignore_index=True) if len(frame) else old
+        position = both["_key"].map(order)
+        out[table] = both.iloc[position.argsort(kind="stable")].reset_index(drop=True)
+    return out
+
+
+def _restore(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo what Parquet storage changed: table frames come back from JSON."""
+    if table == "tables" and "frame" in frame.columns:
+        frame = frame.copy()
+        frame["frame"] = [_frame_from_json(v) for v in frame["frame"]]
+    return frame
+
+
+def finalize(raw: dict[str, pd.DataFrame], toolkit: Toolkit, as_of: dt.date,
+             extra_problems: list[Problem]) -> dict[str, pd.DataFrame]:
+    """Drop duplicate articles, add the corpus-level tables and columns, drop private columns."""
+    raw = dict(raw)
+    duplicates = _duplicates(raw["articles"])
+    if duplicates:
+        for table, frame in raw.items():
+            if table != "problems":
+                raw[table] = frame[~frame["_doc"].isin(duplicates)].reset_index(drop=True)
+    mentions = raw["mentions"]
+    events = raw["events"].copy()
+    events["is_future"] = _is_future(events, as_of)
+    events["actors"] = events["sentence_id"].map(_actors_by_sentence(mentions, toolkit)).astype("string")
+    problems = pd.concat(
+        [schema.frame("problems", [_problem_row(p) for p in extra_problems]),
+         raw["problems"].drop(columns=list(PRIVATE)),
+         schema.frame("problems", list(duplicates.values()))],
+        ignore_index=True,
+    )
+    candidate_rows = raw["candidate_rows"]
+    frames = {name: raw[name] for name in ARTICLE_TABLES}
+    frames.update(
+        entities=entities_frame(toolkit.kb),
+        mentions=mentions,
+        candidates=aggregate_candidates(list(zip(*(candidate_rows[c].tolist() for c in CANDIDATE_ROWS)))),
+        relations=relations_from_mentions(mentions),
+        themes=score_themes(raw["theme_hits"], raw["sentences"], toolkit.kb),
+        theme_hits=raw["theme_hits"],
+        events=events,
+        figures=raw["figures"],
+        problems=problems,
+    )
+    out = {}
+    for name in schema.TABLES:
+        frame = frames[name]
+        frame = frame.drop(columns=[c for c in PRIVATE if c in frame.columns]).reset_index(drop=True)
+        out[name] = schema.validate(name, frame)
+    return out
+
+
+def _duplicates(articles: pd.DataFrame) -> dict[str, dict]:
+    """Documents whose clean text repeats an earlier one: ``_doc`` → problem row."""
+    repeated = articles["article_id"].duplicated(keep="first")
+    if not repeated.any():
+        return {}
+    first = articles.drop_duplicates("article_id").set_index("article_id")
+    out = {}
+    for index in articles.index[repeated]:
+        row = articles.loc[index]
+        original = first.loc[row["article_id"]]
+        where = original["file"] + (f":{original['line']}" if pd.notna(original["line"]) else "")
+        out[row["_doc"]] = {"file": row["file"], "line": None if pd.isna(row["line"]) else int(row["line"]),
+                            "kind": "duplicate", "message": f"same clean text as {where}; loaded once"}
+    return out
+
+
+def _is_future(events: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    end = events["date_end"].fillna(events["date_start"])
+    return (end > pd.Timestamp(as_of)).fillna(False).astype(bool)
+
+
+def _actors_by_sentence(mentions: pd.DataFrame, toolkit: Toolkit) -> dict[str, str]:
+    actors = mentions[mentions["entity_type"].isin(ACTOR_TYPES)]
+    if actors.empty:
+        return {}
+    names = {e.id: e.name for e in toolkit.kb.entities}
+    pairs = actors[["sentence_id", "entity_id"]].drop_duplicates()
+    grouped: dict[str, list[str]] = {}
+    for sentence_id, entity_id in zip(pairs["sentence_id"], pairs["entity_id"]):
+        grouped.setdefault(sentence_id, []).append(names.get(entity_id, entity_id))
+    return {sid: "; ".join(sorted(set(v))) for sid, v in grouped.items()}
+
+
+def _problem_row(problem: Problem) -> dict:
+    return {"file": problem.file, "line": problem.line, "kind": problem.kind, "message": problem.message}
+
+
+def _as_of(value: dt.date | str | None) -> dt.date:
+    if value is None:
+        return today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ReexError(f"as_of must be a date or YYYY-MM-DD text, got {value!r}") from None
+
+
+def _frame_from_json(value) -> pd.DataFrame | None:
+    if not isinstance(value, str):
+        return value if isinstance(value, pd.DataFrame) else None
+    data = json.loads(value)
+    return pd.DataFrame(data["data"], columns=data["columns"], dtype="string")
 
 
 def _check(problems: Iterable[Problem], strict: bool, root: Path) -> None:
@@ -141,23 +399,6 @@ def _check(problems: Iterable[Problem], strict: bool, root: Path) -> None:
                               line=problem.line)
 
 
-def _frames(records: list[ArticleRecord], problems: list[Problem]) -> dict[str, pd.DataFrame]:
-    frames = {
-        "articles": schema.frame("articles", [r.article for r in records]),
-        "highlights": schema.frame("highlights", [row for r in records for row in r.highlights]),
-        "paragraphs": schema.frame("paragraphs", [row for r in records for row in r.paragraphs]),
-        "sentences": schema.frame("sentences", [row for r in records for row in r.sentences]),
-        "tables": schema.frame("tables", [row for r in records for row in r.tables]),
-        "boilerplate": schema.frame("boilerplate", [row for r in records for row in r.boilerplate]),
-        "problems": schema.frame("problems", [p.__dict__ if hasattr(p, "__dict__") else
-                                              {"file": p.file, "line": p.line, "kind": p.kind,
-                                               "message": p.message} for p in problems]),
-    }
-    for name, frame in frames.items():
-        schema.validate(name, frame)
-    return frames
-
-
 def _serialisable(frame: pd.DataFrame) -> pd.DataFrame:
     """Replace columns holding Python objects (table frames) with JSON text for export."""
     if "frame" not in frame.columns:
@@ -168,12 +409,12 @@ def _serialisable(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"frame": "frame_json"})
 
 
-def _progress(items: Iterable, enabled: bool) -> Iterable:
+def _progress_bar(total: int, enabled: bool):
     if not enabled:
-        return items
+        return None
     from tqdm.auto import tqdm
 
-    return tqdm(items, desc="loading articles", unit="file")
+    return tqdm(total=total, desc="loading articles", unit="file")
 
 
 def today() -> dt.date:

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reex_research as rr
-from reex_research.parse import load_parse_rules
+from reex_research.pipeline import build_toolkit
 
-RULES = load_parse_rules()
+TOOLKIT = build_toolkit()
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 _WORDS = st.sampled_from([
@@ -28,6 +28,11 @@ def _offsets_hold(corpus: rr.Corpus) -> None:
     for table in ("paragraphs", "sentences", "highlights"):
         for row in corpus.frames[table].itertuples():
             assert texts[row.article_id][row.start:row.end] == row.text
+    for table in ("mentions", "events", "figures"):
+        for row in corpus.frames[table].itertuples():
+            assert texts[row.article_id][row.start:row.end] == row.surface
+    for row in corpus.theme_hits.itertuples():
+        assert row.end > row.start and row.sentence_id.startswith(row.article_id)
 
 
 def _load_bytes(files: dict[str, bytes]) -> rr.Corpus:
@@ -35,7 +40,7 @@ def _load_bytes(files: dict[str, bytes]) -> rr.Corpus:
     try:
         for name, data in files.items():
             (folder / name).write_bytes(data)
-        return rr.load_corpus(folder, rules=RULES)
+        return rr.load_corpus(folder, toolkit=TOOLKIT)
     finally:
         shutil.rmtree(folder)
 
