@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -121,6 +121,9 @@ def load_corpus(
     cache: bool | Path | str | None = None,
     workers: int | None = None,
     progress: bool = False,
+    engine: Literal["local", "dask"] = "local",
+    client: Any = None,
+    dataset_dir: Path | str | None = None,
 ) -> Corpus:
     """Load every article under ``path`` into a :class:`Corpus`.
 
@@ -130,7 +133,13 @@ def load_corpus(
     count for large folders, one for small ones). With ``strict=True`` the first file that cannot
     be read raises an :class:`IngestError` naming it; otherwise it becomes a row of
     ``corpus.problems`` and the rest still loads.
+
+    ``engine="dask"`` runs the same per-file functions on a Dask cluster (``client``, default a
+    local one) and writes a partitioned Parquet dataset to ``dataset_dir``; see
+    :mod:`reex_research.distributed`.
     """
+    if engine not in ("local", "dask"):
+        raise ReexError(f"unknown engine '{engine}'; use 'local' or 'dask'")
     root = Path(path)
     as_of_day = _as_of(as_of)
     files = list_corpus_files(root)
@@ -147,8 +156,14 @@ def load_corpus(
                 for p, n in zip(files, names)]
     cached = _cached_frames(store, keys)
     todo = [(p, k) for p, k in zip(files, keys) if cached is None or k not in cached[1]]
-    outputs = run_files(todo, root, metadata, toolkit, workers=workers, progress=progress, strict=strict)
-    fresh = gather(outputs)
+    if engine == "dask":
+        from .distributed import run_files_dask
+
+        fresh = run_files_dask(todo, root, metadata, toolkit, client=client, dataset_dir=dataset_dir,
+                               strict=strict, progress=progress)
+    else:
+        outputs = run_files(todo, root, metadata, toolkit, workers=workers, progress=progress, strict=strict)
+        fresh = gather(outputs)
     if store is not None:
         store.write(fresh, keys)
     raw = _combine(cached[0] if cached else None, fresh, keys)

@@ -543,7 +543,7 @@ def _figure_pattern(*, cur_prefix: str, cur_suffix: str, number_words: str, scal
     """Return the one regex that finds figure candidates (accepted or not in Python)."""
     num = rf"(?<![\w.,]){_NUMBER}"
     range_sep = (r"(?:\s?%(?:\s*[-–—]\s*|\s+(?i:to)\s+|(?(rw)\s+(?i:and)\s+|(?!)))"
-                 rf"(?=\d[\d.,]*\s?%)|\s*[-–—]\s*|\s+(?i:to)\s+|(?(rw)\s+(?i:and)\s+|(?!)))")
+                 r"(?=\d[\d.,]*\s?%)|\s*[-–—]\s*|\s+(?i:to)\s+|(?(rw)\s+(?i:and)\s+|(?!)))")
     return (
         r"(?P<rw>(?<!\w)(?i:between|from)\s+)?"
         rf"(?:(?<!\w)(?P<cpre>{cur_prefix})\s?)?"

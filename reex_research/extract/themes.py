@@ -1,0 +1,156 @@
+"""Theme hits and per-article theme scores.
+
+:class:`ThemeMatcher` compiles every term and exclusion of every theme into one Aho-Corasick
+automaton, built once. Terms match case-insensitively on word boundaries; hyphens, dashes and
+spaces are interchangeable; a trailing ``*`` extends the match to the end of the word. Within a
+theme, overlapping hits keep the leftmost-longest one; a hit overlapping one of the theme's
+``exclude`` phrases is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
+import pandas as pd
+
+from .. import schema
+from ..kb import KnowledgeBase, match_key, scan_form
+from ..model import ParsedArticle
+from .entities import SentenceLocator, ends_word
+
+TERM, EXCLUDE = 0, 1
+
+
+@dataclass(frozen=True)
+class ThemeMatcher:
+    """Compiled matcher over the themes of one knowledge base: one automaton for all terms."""
+
+    automaton: Any
+    theme_ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    kb_version: str
+
+    @classmethod
+    def from_kb(cls, kb: KnowledgeBase) -> ThemeMatcher:
+        """Return a matcher compiled once from every term and exclusion of every theme in ``kb``."""
+        table: dict[str, list[tuple[int, int, str, bool]]] = {}
+        for index, theme in enumerate(kb.themes):
+            for kind, forms in ((TERM, theme.terms), (EXCLUDE, theme.exclude)):
+                for form in forms:
+                    wildcard = form.endswith("*")
+                    key = match_key(form.rstrip("*"), exact=False)
+                    table.setdefault(key, []).append((kind, index, form, wildcard))
+        automaton = ahocorasick.Automaton()
+        for key, entries in table.items():
+            automaton.add_word(key, (len(key) - 1, tuple(entries)))
+        automaton.make_automaton()
+        ids = tuple(theme.id for theme in kb.themes)
+        labels = tuple(theme.label for theme in kb.themes)
+        return cls(automaton, ids, labels, kb.version)
+
+
+_WORD_REST = re.compile(r"\w*")
+
+
+def _raw_hits(text: str, matcher: ThemeMatcher) -> tuple[list[tuple], dict[int, list]]:
+    """Return term hits as ``(theme, start, -end, term)`` and exclusion spans per theme."""
+    hits: list[tuple] = []
+    vetoes: dict[int, list] = {}
+    word_rest = _WORD_REST.match
+    for last, (length, entries) in matcher.automaton.iter(scan_form(text)):
+        start = last - length
+        closed = ends_word(text, last)
+        for kind, theme, form, wildcard in entries:
+            if wildcard:
+                end = word_rest(text, last).end()
+            elif closed:
+                end = last
+            else:
+                continue
+            if kind == TERM:
+                hits.append((theme, start, -end, form))
+            else:
+                vetoes.setdefault(theme, []).append((start, end))
+    return hits, vetoes
+
+
+def _kept(hits: list[tuple], vetoes: dict[int, list]) -> list[tuple]:
+    """Return ``(start, end, theme, term)``: per theme leftmost-longest hits that no exclusion overlaps."""
+    kept = []
+    current, last_end = -1, -1
+    for theme, start, neg_end, term in sorted(hits):
+        end = -neg_end
+        if theme != current:
+            current, last_end = theme, -1
+        if start < last_end:
+            continue
+        if theme in vetoes and any(vs < end and start < ve for vs, ve in vetoes[theme]):
+            continue
+        kept.append((start, end, theme, term))
+        last_end = end
+    kept.sort()
+    return kept
+
+
+def extract_theme_hits(article: ParsedArticle, matcher: ThemeMatcher) -> dict[str, list]:
+    """Return columns of the ``theme_hits`` table for ``article`` (exclusions applied)."""
+    locator = SentenceLocator(article)
+    cols: dict[str, list] = {name: [] for name in schema.columns("theme_hits")}
+    hits, vetoes = _raw_hits(article.text, matcher)
+    for start, end, theme, term in _kept(hits, vetoes):
+        index = locator.locate(start, end)
+        if index < 0:
+            continue
+        cols["sentence_id"].append(locator.sentences[index].sentence_id)
+        cols["theme_id"].append(matcher.theme_ids[theme])
+        cols["term"].append(term)
+        cols["start"].append(start)
+        cols["end"].append(end)
+    cols["article_id"] = [article.article_id] * len(cols["start"])
+    return cols
+
+
+BLOCK_WEIGHTS: dict[str, float] = {"title": 3.0, "highlight": 2.0, "heading": 2.0}
+
+
+def score_themes(theme_hits: pd.DataFrame, sentences: pd.DataFrame, kb: KnowledgeBase) -> pd.DataFrame:
+    """Return the ``themes`` table: hits and a length-normalised score per article and theme.
+
+    ``score = 100 * sum(w(s) for sentences s that mention the theme) / sum(w(s) for all sentences)``
+    with ``w = 3`` for the title, ``2`` for highlights and headings and ``1`` for other sentences
+    (``BLOCK_WEIGHTS``; all 1 when ``sentences`` has no ``block`` column). It is the weighted
+    percentage of the article's sentences that touch the theme: counting sentences rather than
+    hits stops one term-dense sentence from outweighing a theme the article keeps returning to,
+    the weights reward what the title and highlights put first, and dividing by the article's own
+    total makes short and long articles comparable. Rows are ordered by article, then score
+    (ties: hits, then theme id), so the first row of each article is its top theme.
+    """
+    if theme_hits.empty:
+        return schema.empty("themes")
+    weights = _sentence_weights(sentences)
+    hits = theme_hits[["article_id", "sentence_id", "theme_id"]].copy()
+    hits["weight"] = hits["sentence_id"].map(weights).fillna(1.0).astype("float64")
+    grouped = hits.groupby(["article_id", "theme_id"], sort=True)
+    table = grouped.size().rename("hits").reset_index()
+    once = hits.drop_duplicates(["article_id", "theme_id", "sentence_id"])
+    table["touched"] = once.groupby(["article_id", "theme_id"], sort=True)["weight"].sum().to_numpy()
+    totals = weights.groupby(sentences["article_id"].to_numpy()).sum() if len(weights) else pd.Series(dtype="float64")
+    total = table["article_id"].map(totals).astype("float64")
+    table["score"] = 100.0 * table["touched"] / total.where(total > 0, table["touched"])
+    table["theme"] = table["theme_id"].map({theme.id: theme.label for theme in kb.themes})
+    table = table.sort_values(
+        ["article_id", "score", "hits", "theme_id"], ascending=[True, False, False, True], kind="stable"
+    )
+    return schema.frame("themes", {name: table[name].tolist() for name in schema.columns("themes")})
+
+
+def _sentence_weights(sentences: pd.DataFrame) -> pd.Series:
+    """Return each sentence's weight, indexed by sentence_id (1.0 unless its block says otherwise)."""
+    if "block" in sentences.columns:
+        weights = sentences["block"].map(BLOCK_WEIGHTS).fillna(1.0)
+    else:
+        weights = pd.Series(1.0, index=sentences.index)
+    return pd.Series(weights.to_numpy(dtype="float64"), index=sentences["sentence_id"].to_numpy())

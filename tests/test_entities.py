@@ -1,0 +1,277 @@
+"""Entity mentions, unknown-name candidates and co-occurrence relations, on hand-written sentences."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from reex_research import schema
+from reex_research.extract.entities import (
+    EntityMatcher,
+    aggregate_candidates,
+    extract_candidates,
+    extract_mentions,
+    relations_from_mentions,
+)
+from reex_research.kb import load_kb
+from reex_research.model import ParsedArticle, Sentence
+from tests.helpers import make_article
+
+
+@pytest.fixture(scope="module")
+def matcher() -> EntityMatcher:
+    """A matcher over the bundled knowledge base, built once."""
+    return EntityMatcher.from_kb(load_kb())
+
+
+def found(text: str, matcher: EntityMatcher) -> list[tuple[str, str]]:
+    """Return ``(entity_id, surface)`` for every mention in ``text``."""
+    cols = extract_mentions(make_article(text), matcher)
+    return list(zip(cols["entity_id"], cols["surface"]))
+
+
+def names(text: str, matcher: EntityMatcher) -> list[str]:
+    """Return the candidate names found in ``text``."""
+    return [name for name, _ in extract_candidates(make_article(text), matcher)]
+
+
+# ---------------------------------------------------------------- mentions
+
+
+def test_longest_match_wins_over_the_country(matcher):
+    text = "China Rare Earth Group and China Northern Rare Earth Group signed a deal with China."
+    assert found(text, matcher) == [
+        ("china_rare_earth_group", "China Rare Earth Group"),
+        ("china_northern_rare_earth", "China Northern Rare Earth Group"),
+        ("china", "China"),
+    ]
+
+
+def test_subsidiary_names_beat_city_names(matcher):
+    text = "Baotou Steel and Ganzhou Rare Earth Group expanded in Baotou and Ganzhou."
+    assert [e for e, _ in found(text, matcher)] == [
+        "baogang_group", "ganzhou_rare_earth_group", "baotou", "ganzhou",
+    ]
+
+
+def test_possessives_match_with_the_name_as_surface(matcher):
+    text = "China’s quotas, CREG’s plan and China's exports."
+    assert found(text, matcher) == [
+        ("china", "China"), ("china_rare_earth_group", "CREG"), ("china", "China"),
+    ]
+
+
+def test_hyphenated_forms_match_each_part(matcher):
+    text = "Baogang-backed firms attended the China-ASEAN expo and the Guangxi–ASEAN forum."
+    assert found(text, matcher) == [
+        ("baogang_group", "Baogang"), ("china", "China"), ("asean", "ASEAN"),
+        ("guangxi", "Guangxi"), ("asean", "ASEAN"),
+    ]
+
+
+def test_rare_earth_spelled_with_hyphen_matches_alias_with_space(matcher):
+    assert found("A JL MAG Rare-Earth plant and neodymium-iron-boron scrap.", matcher) == [
+        ("jl_mag", "JL MAG Rare-Earth"), ("ndfeb_magnets", "neodymium-iron-boron"),
+    ]
+
+
+def test_acronyms_are_case_sensitive(matcher):
+    assert found("Please join us to discuss the plan.", matcher) == []
+    assert found("Please join us in the US.", matcher) == [("united_states", "US")]
+    assert found("The creg and the eu met.", matcher) == []
+
+
+def test_no_match_inside_longer_words(matcher):
+    assert found("The Laosian BUS from Chinatown left.", matcher) == []
+
+
+def test_usa_is_one_mention_not_us(matcher):
+    assert found("Mines in the USA and the U.S. grew.", matcher) == [
+        ("united_states", "USA"), ("united_states", "U.S."),
+    ]
+
+
+def test_case_insensitive_names_match_any_case(matcher):
+    assert found("BAOGANG and baogang and Baogang.", matcher) == [("baogang_group", "BAOGANG"),
+                                                             ("baogang_group", "baogang"),
+                                                             ("baogang_group", "Baogang")]
+
+
+def test_exact_aliases_need_their_capitals(matcher):
+    assert found("Energy Fuels said energy fuels prices rose.", matcher) == [("energy_fuels", "Energy Fuels")]
+    assert found("China rare earth output.", matcher) == [("china", "China")]
+
+
+def test_chemical_symbols_match_only_as_written(matcher):
+    assert found("Nd and Dy prices rose, and sand did not.", matcher) == [
+        ("neodymium", "Nd"), ("dysprosium", "Dy"),
+    ]
+    assert found("ND prices and nd oxide.", matcher) == []
+
+
+def test_offsets_point_at_the_surface_in_article_text(matcher):
+    text = "Title line\n\n  Liu Leiyun of CREG met Chen Gang in Nanning.\nLaos, Malaysia, and Vietnam joined."
+    article = make_article(text)
+    cols = extract_mentions(article, matcher)
+    assert cols["entity_id"] == ["liu_leiyun", "china_rare_earth_group", "chen_gang", "nanning",
+                                 "laos", "malaysia", "vietnam"]
+    sentences = {s.sentence_id: s for s in article.sentences}
+    for sid, surface, start, end in zip(cols["sentence_id"], cols["surface"], cols["start"], cols["end"]):
+        assert text[start:end] == surface
+        assert sentences[sid].start <= start < end <= sentences[sid].end
+    assert cols["sentence_id"][:4] == ["test0001:s0001"] * 4
+
+
+def test_mentions_columns_match_schema(matcher):
+    cols = extract_mentions(make_article("Lynas supplies Japan with terbium."), matcher)
+    frame = schema.validate("mentions", schema.frame("mentions", cols))
+    assert frame["entity_type"].tolist() == ["organisation", "place", "material"]
+    assert frame["article_id"].tolist() == ["test0001"] * 3
+
+
+def test_only_text_inside_sentences_is_matched(matcher):
+    text = "Japan. China."
+    sentence = Sentence("a:s0", "a:p0", 0, "paragraph", 7, 13, "China.")
+    article = ParsedArticle(article_id="a", text=text, sentences=(sentence,))
+    assert extract_mentions(article, matcher)["entity_id"] == ["china"]
+
+
+def test_match_does_not_cross_a_sentence_end(matcher):
+    assert found("The group is in Inner\nMongolia now.", matcher) == [("mongolia", "Mongolia")]
+
+
+def test_thai_sentence_yields_no_mentions(matcher):
+    assert found("จีนเป็นผู้ผลิตแร่หายากรายใหญ่ที่สุดของโลก และควบคุมการส่งออก", matcher) == []
+
+
+def test_german_sentences_yield_no_false_mentions(matcher):
+    assert found("Die Europäische Union und China verhandeln über Seltene Erden.", matcher) == [("china", "China")]
+    assert found("Der Hund lag im Garten.", matcher) == []
+    assert found("Er sagt, La Ce Pr Y und Eu sind da.", matcher) == []
+
+
+def test_matcher_is_built_once_from_the_kb():
+    kb = load_kb()
+    matcher = EntityMatcher.from_kb(kb)
+    assert matcher.kb_version == kb.version and len(matcher.entity_ids) == len(kb.entities)
+
+
+def test_article_003_sentence(matcher):
+    text = (
+        "Liu Leiyun, Party Secretary and Chairman of China Rare Earth Group (CREG), attended the event "
+        "and held bilateral talks with senior officials from Laos, Malaysia, and Vietnam."
+    )
+    assert [e for e, _ in found(text, matcher)] == [
+        "liu_leiyun", "china_rare_earth_group", "china_rare_earth_group", "laos", "malaysia", "vietnam",
+    ]
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def test_unknown_multiword_names_are_candidates(matcher):
+    text = "Officials from Yuanbao Magnetics met Kazuo Tanaka of the Pacific Minerals Forum in March."
+    assert names(text, matcher) == ["Yuanbao Magnetics", "Kazuo Tanaka", "Pacific Minerals Forum"]
+
+
+def test_known_names_are_not_candidates(matcher):
+    assert names("China Rare Earth Group and Lynas Rare Earths met the MIIT in Beijing.", matcher) == []
+
+
+def test_sentence_initial_words_and_months_are_trimmed(matcher):
+    assert names("The Shenzhen Magnet Guild agreed.", matcher) == ["Shenzhen Magnet Guild"]
+    assert names("In November Baowu Resources said so.", matcher) == ["Baowu Resources"]
+
+
+def test_unknown_acronyms_are_candidates_but_common_ones_are_not(matcher):
+    assert names("The CMRA signed an MOU, its CEO said, as GDP grew.", matcher) == ["CMRA"]
+
+
+def test_title_case_headings_are_ignored(matcher):
+    assert names("Why This Matters For Global Supply Chains", matcher) == []
+    assert names("Straight Into Your Inbox", matcher) == []
+    article = make_article("Owning The Yellow Sea Minerals Future.")
+    heading = dataclasses.replace(article.sentences[0], block="heading")
+    article = dataclasses.replace(article, sentences=(heading,))
+    assert extract_candidates(article, matcher) == []
+
+
+def test_generic_title_words_alone_are_not_candidates(matcher):
+    assert names("Delegates from the Corporate Management Department and State Media came.", matcher) == []
+
+
+def test_candidates_carry_their_sentence_id(matcher):
+    article = make_article("Nothing here.\nThe Yellow Sea Minerals Company grew.")
+    assert extract_candidates(article, matcher) == [("Yellow Sea Minerals Company", "test0001:s0001")]
+
+
+def test_candidates_reuse_given_mentions(matcher):
+    article = make_article("Lynas and Qilin Magnet Works met.")
+    mentions = extract_mentions(article, matcher)
+    assert extract_candidates(article, matcher, mentions=mentions) == [("Qilin Magnet Works", "test0001:s0000")]
+
+
+def test_aggregate_candidates_counts_sorts_and_picks_first_example():
+    rows = [
+        ("b", "Qilin Magnet Works", "b:s0002", "Qilin Magnet Works grew."),
+        ("a", "Yuanbao Magnetics", "a:s0001", "Yuanbao Magnetics said."),
+        ("a", "Qilin Magnet Works", "a:s0005", "Later, Qilin Magnet Works."),
+        ("a", "Qilin Magnet Works", "a:s0003", "Qilin Magnet Works first."),
+        ("c", "Andes Rare Metals", "c:s0000", "Andes Rare Metals."),
+    ]
+    frame = schema.validate("candidates", aggregate_candidates(rows))
+    assert frame["name"].tolist() == ["Qilin Magnet Works", "Andes Rare Metals", "Yuanbao Magnetics"]
+    assert frame["count"].tolist() == [3, 1, 1]
+    assert frame["n_articles"].tolist() == [2, 1, 1]
+    first = frame.iloc[0]
+    assert (first["example_article_id"], first["example_sentence_id"], first["example_sentence"]) == (
+        "a", "a:s0003", "Qilin Magnet Works first."
+    )
+    assert aggregate_candidates(list(reversed(rows))).equals(frame)
+
+
+def test_aggregate_of_nothing_is_an_empty_table():
+    assert schema.validate("candidates", aggregate_candidates([])).empty
+
+
+# ---------------------------------------------------------------- relations
+
+
+def mentions_frame(text: str, matcher: EntityMatcher, article_id: str = "test0001") -> pd.DataFrame:
+    """Return the mentions dataframe of ``text``."""
+    return schema.frame("mentions", extract_mentions(make_article(text, article_id=article_id), matcher))
+
+
+def test_relations_pair_distinct_actors_in_a_sentence(matcher):
+    text = "CREG met officials from Laos and Laos again in Nanning about neodymium."
+    relations = schema.validate("relations", relations_from_mentions(mentions_frame(text, matcher)))
+    assert list(zip(relations["source_id"], relations["target_id"])) == [
+        ("china_rare_earth_group", "laos"), ("china_rare_earth_group", "nanning"), ("laos", "nanning"),
+    ]
+    assert relations["source_type"].tolist() == ["organisation", "organisation", "place"]
+    assert relations["target_type"].tolist() == ["place", "place", "place"]
+    assert set(relations["sentence_id"]) == {"test0001:s0000"}
+
+
+def test_relations_are_per_sentence_and_ordered(matcher):
+    text = "Lynas and Japan agreed.\nJapan and Lynas agreed again.\nOnly terbium and dysprosium here."
+    relations = relations_from_mentions(mentions_frame(text, matcher))
+    assert list(zip(relations["sentence_id"], relations["source_id"], relations["target_id"])) == [
+        ("test0001:s0000", "japan", "lynas"), ("test0001:s0001", "japan", "lynas"),
+    ]
+
+
+def test_relations_are_deterministic_across_articles(matcher):
+    frames = [mentions_frame("Xi Jinping visited Kazakhstan and Russia.", matcher, "b"),
+              mentions_frame("Lynas sells to Japan.", matcher, "a")]
+    forward = relations_from_mentions(pd.concat(frames, ignore_index=True))
+    backward = relations_from_mentions(pd.concat(frames[::-1], ignore_index=True))
+    assert forward.equals(backward)
+    assert forward["article_id"].tolist() == ["a", "b", "b", "b"]
+
+
+def test_no_actors_means_an_empty_relations_table(matcher):
+    assert schema.validate("relations", relations_from_mentions(mentions_frame("Terbium only.", matcher))).empty
+    assert relations_from_mentions(schema.empty("mentions")).empty
