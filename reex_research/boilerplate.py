@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
@@ -22,68 +22,60 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class BoilerplateRules:
-    """Line rules, trailer markers and inline phrases, compiled once."""
+    """Line rules, trailer markers and inline phrases, compiled once.
+
+    Patterns are written in lower case and matched against the lower-cased line: matching
+    without the IGNORECASE flag lets the regex engine jump to a literal prefix, several times faster.
+    """
 
     lines: tuple[Rule, ...]
     trailers: tuple[Rule, ...]
     inline: tuple[Rule, ...]
     trailer_min_share: float
     max_line_length: int
-    _line_matcher: RuleMatcher = field(repr=False)
-    _trailer_matcher: RuleMatcher = field(repr=False)
-    _inline_matcher: re.Pattern[str] = field(repr=False)
 
-    def match_line(self, line: str) -> Rule | None:
-        """Return the first line rule matching the stripped ``line``, if any."""
-        return self._line_matcher.first(line) if len(line) <= self.max_line_length else None
+    def match_line(self, lowered: str) -> Rule | None:
+        """Return the first line rule matching the stripped, lower-cased line, if any."""
+        return _first(self.lines, lowered) if len(lowered) <= self.max_line_length else None
 
-    def match_trailer(self, line: str) -> Rule | None:
-        """Return the trailer rule matching the stripped ``line``, if any."""
-        return self._trailer_matcher.first(line) if len(line) <= self.max_line_length else None
+    def match_trailer(self, lowered: str) -> Rule | None:
+        """Return the trailer rule matching the stripped, lower-cased line, if any."""
+        return _first(self.trailers, lowered) if len(lowered) <= self.max_line_length else None
 
     def strip_inline(self, line: str) -> tuple[str, list[tuple[Rule, str]]]:
         """Cut inline boilerplate (and the whitespace before it) out of ``line``."""
         removed: list[tuple[Rule, str]] = []
-        if not self._inline_matcher.search(line):
-            return line, removed
         for rule in self.inline:
+            lowered = lower_same_length(line)
+            if not rule.pattern.search(lowered):
+                continue
             pieces: list[str] = []
             last = 0
-            for match in rule.pattern.finditer(line):
+            for match in rule.pattern.finditer(lowered):
                 start = match.start()
                 while start > last and line[start - 1].isspace():
                     start -= 1
                 pieces.append(line[last:start])
-                removed.append((rule, match.group()))
+                removed.append((rule, line[match.start():match.end()]))
                 last = match.end()
             pieces.append(line[last:])
             line = "".join(pieces)
         return line, removed
 
 
-class RuleMatcher:
-    """Many rules in two regexes: anchored ones (tried at the line start only) and the rest."""
-
-    def __init__(self, rules: tuple[Rule, ...]) -> None:
-        self.rules = rules
-        anchored = [(i, r) for i, r in enumerate(rules) if r.pattern.pattern.startswith("^")]
-        floating = [(i, r) for i, r in enumerate(rules) if not r.pattern.pattern.startswith("^")]
-        self._anchored = _alternation(anchored)
-        self._floating = _alternation(floating)
-
-    def first(self, line: str) -> Rule | None:
-        """Return the earliest-listed rule that matches ``line``, or None."""
-        hits = [m for m in (self._anchored.match(line), self._floating.search(line)) if m]
-        if not hits:
-            return None
-        return self.rules[min(int(m.lastgroup[1:]) for m in hits)]
+def lower_same_length(text: str) -> str:
+    """Lower-case ``text`` keeping every offset (characters whose lower case is longer stay as-is)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
 
 
-def _alternation(rules: list[tuple[int, Rule]]) -> re.Pattern[str]:
-    """One regex for many rules: alternatives named r<index>."""
-    if not rules:
-        return re.compile(r"(?!x)x")
-    return re.compile("|".join(f"(?P<r{i}>{r.pattern.pattern})" for i, r in rules), re.IGNORECASE)
+def _first(rules: tuple[Rule, ...], lowered: str) -> Rule | None:
+    for rule in rules:
+        if rule.pattern.search(lowered):
+            return rule
+    return None
 
 
 def load_boilerplate_rules(path: Path | None = None) -> BoilerplateRules:
@@ -101,7 +93,8 @@ def load_boilerplate_rules(path: Path | None = None) -> BoilerplateRules:
             if name in names:
                 raise KnowledgeBaseError(path, f"duplicate rule name '{name}'", field="rule")
             names.add(name)
-            pattern = compile_pattern(require(item, "pattern", path), path, f"{section}.{name}.pattern")
+            pattern = compile_pattern(require(item, "pattern", path), path, f"{section}.{name}.pattern",
+                                      flags=0)
             out.append(Rule(name, require(item, "kind", path), pattern))
         return tuple(out)
 
@@ -111,7 +104,4 @@ def load_boilerplate_rules(path: Path | None = None) -> BoilerplateRules:
     limit = data.get("max_line_length", 300)
     if not isinstance(limit, int) or limit <= 0:
         raise KnowledgeBaseError(path, "must be a positive whole number", field="max_line_length")
-    lines, trailers = rules("lines"), rules("trailers")
-    inline = rules("inline")
-    return BoilerplateRules(lines, trailers, inline, float(share), limit, RuleMatcher(lines),
-                            RuleMatcher(trailers), _alternation(list(enumerate(inline))))
+    return BoilerplateRules(rules("lines"), rules("trailers"), rules("inline"), float(share), limit)

@@ -48,7 +48,7 @@ class ParseRules:
     byline: re.Pattern[str]
     byline_max_words: int
     source: re.Pattern[str]
-    disclaimer: re.Pattern[str]
+    disclaimers: tuple[re.Pattern[str], ...]  # matched against the lower-cased line
     state_media: tuple[re.Pattern[str], ...]
     publisher: re.Pattern[str]
     title_max_words: int
@@ -80,7 +80,7 @@ def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
         return frozenset(values)
 
     def patterns(key: str) -> tuple[re.Pattern[str], ...]:
-        return tuple(compile_pattern(p, path, key) for p in get(key, list))
+        return tuple(compile_pattern(p, path, key, flags=0) for p in get(key, list))
 
     return ParseRules(
         boilerplate=load_boilerplate_rules(folder / "boilerplate.yaml"),
@@ -94,17 +94,13 @@ def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
         byline=compile_pattern(get("byline_pattern", str), path, "byline_pattern", flags=0),
         byline_max_words=int(get("byline_max_words", int)),
         source=compile_pattern(get("source_pattern", str), path, "source_pattern"),
-        disclaimer=_any_of(patterns("disclaimer_patterns")),
+        disclaimers=patterns("disclaimer_patterns"),
         state_media=patterns("state_media_patterns"),
         publisher=compile_pattern(get("publisher_pattern", str), path, "publisher_pattern"),
         title_max_words=int(get("title_max_words", int)),
         heading_max_words=int(get("heading_max_words", int)),
         camel_case_names=words("camel_case_names"),
     )
-
-
-def _any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -191,25 +187,26 @@ def _sort_lines(text: str, rules: ParseRules, meta: _Meta,
         line = line.strip()
         if not line:
             continue
+        lowered = line.lower()
         publisher = rules.publisher.match(line)
         if publisher and not meta.publisher:
             meta.publisher = publisher.group("publisher").strip() or None
-        marker = bp.match_trailer(line) if share >= bp.trailer_min_share else None
+        marker = bp.match_trailer(lowered) if share >= bp.trailer_min_share else None
         if marker:
             trailer_kind = marker.kind
         if trailer_kind is not None:
-            if _is_metadata_line(line, rules):
+            if _is_metadata_line(line, lowered, rules):
                 content.append((number, line))
                 continue
             byline = _byline(line, rules)
             if byline:
                 meta.author = meta.author or byline
                 trailer_kind = "author_bio"
-            rule = bp.match_line(line)
+            rule = bp.match_line(lowered)
             name, kind = (rule.rule, rule.kind) if rule else ((marker.rule if marker else "trailer"), trailer_kind)
             removed.append((number, name, kind, line))
             continue
-        rule = bp.match_line(line)
+        rule = bp.match_line(lowered)
         if rule:
             removed.append((number, rule.rule, rule.kind, line))
             continue
@@ -217,8 +214,12 @@ def _sort_lines(text: str, rules: ParseRules, meta: _Meta,
     return content
 
 
-def _is_metadata_line(line: str, rules: ParseRules) -> bool:
-    return bool(rules.source.match(line) or rules.disclaimer.search(line))
+def _is_metadata_line(line: str, lowered: str, rules: ParseRules) -> bool:
+    return bool(rules.source.match(line) or _any_search(rules.disclaimers, lowered))
+
+
+def _any_search(patterns: tuple[re.Pattern[str], ...], lowered: str) -> bool:
+    return any(p.search(lowered) for p in patterns)
 
 
 def _byline(line: str, rules: ParseRules) -> str | None:
@@ -345,7 +346,7 @@ def _metadata_kind(line: str, number: int, index: int, rules: ParseRules, meta: 
         if day and meta.source_date is None:
             meta.source_date = day
         return "source"
-    if rules.disclaimer.search(line):
+    if _any_search(rules.disclaimers, line.lower()):
         meta.disclaimers.append(line)
         return "disclaimer"
     return None
@@ -538,7 +539,7 @@ def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None
         "published": published, "published_source": published_source,
         "author": supplied.get("author") or meta.author, "url": supplied.get("url"),
         "source": source, "publisher": meta.publisher, "disclaimer": disclaimer,
-        "is_state_media_sourced": any(p.search(evidence) for p in rules.state_media),
+        "is_state_media_sourced": _any_search(rules.state_media, evidence.lower()),
         "n_chars": len(text), "text": text,
     }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import SchemaError
@@ -196,19 +197,13 @@ def empty(table: str) -> pd.DataFrame:
 def frame(table: str, data: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """Return a dataframe of ``table`` built from gathered columns (or row dicts), cast to schema."""
     schema = _schema(table)
-    if isinstance(data, Mapping):
-        raw = pd.DataFrame({name: list(data.get(name, [])) for name, _ in schema}) if data else None
-    else:
-        raw = pd.DataFrame(list(data), columns=[name for name, _ in schema]) if data else None
-    if raw is None or raw.empty:
-        raw = pd.DataFrame({name: pd.Series([], dtype=OBJ) for name, _ in schema})
-    missing = [name for name, _ in schema if name not in raw.columns]
-    if missing:
+    if not isinstance(data, Mapping):
+        rows = list(data)
+        data = {name: [row.get(name) for row in rows] for name, _ in schema}
+    missing = [name for name, _ in schema if name not in data] if data else []
+    if missing and any(len(v) for v in data.values()):
         raise SchemaError(table, f"missing columns {missing}")
-    out = pd.DataFrame(index=pd.RangeIndex(len(raw)))
-    for name, dtype in schema:
-        out[name] = _cast(raw[name], dtype)
-    return out
+    return pd.DataFrame({name: _column(data.get(name, []), dtype) for name, dtype in schema})
 
 
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -230,11 +225,16 @@ def _schema(table: str) -> tuple[tuple[str, str], ...]:
         raise SchemaError(table, f"unknown table; known tables: {', '.join(SCHEMAS)}") from None
 
 
-def _cast(values: pd.Series, dtype: str) -> pd.Series:
+def _column(values: Sequence[Any], dtype: str) -> Any:
+    """One column from a list (or Series), converted straight to its dtype."""
+    if isinstance(values, pd.Series):
+        values = values.tolist()
     if dtype == DATE:
-        return pd.to_datetime(values, errors="coerce").astype(DATE)
+        return pd.to_datetime(pd.Series(values, dtype=OBJ), errors="coerce").astype(DATE)
     if dtype == OBJ:
-        return values.astype(OBJ)
+        return pd.Series(values, dtype=OBJ)
     if dtype == STR:
-        return values.astype(OBJ).where(values.notna(), None).astype(STR)
-    return values.astype(dtype)
+        return pd.array(values, dtype=STR)
+    if dtype in (INT, FLOAT, BOOL):
+        return np.asarray(values, dtype=dtype)
+    return pd.array(values, dtype=dtype)

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[•\-–—]?\s*[A-Z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])")
-_TOKEN_BEFORE = re.compile(r"[^\s]+$")
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?(\w+)")
 _INITIAL = re.compile(r"^[\"'“‘(\[]*[A-Z]$")
 
@@ -42,9 +41,7 @@ def _ends_sentence(text: str, segment_start: int, match: re.Match[str], end: int
     punct = match.group()
     if not punct.startswith("."):
         return True
-    token_match = _TOKEN_BEFORE.search(text, segment_start, match.start() + 1)
-    token = token_match.group()[:-1] if token_match else ""
-    token = token.lstrip("\"'“‘([")
+    token = _token_before(text, segment_start, match.start()).lstrip("\"'“‘([")
     if not token:
         return True
     next_word = _NEXT_WORD.match(text, match.end(), min(end, match.end() + 60))
@@ -56,6 +53,14 @@ def _ends_sentence(text: str, segment_start: int, match: re.Match[str], end: int
     if token in rules.abbreviations:
         return following in rules.sentence_starters
     return True
+
+
+def _token_before(text: str, floor: int, end: int) -> str:
+    """The run of non-space characters that ends at ``end`` (not before ``floor``)."""
+    start = end
+    while start > floor and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -12,7 +12,6 @@ Thai run that is not decodable mojibake is treated as Thai and left alone.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -85,19 +84,25 @@ def fix_line_endings(text: str) -> tuple[str, int]:
 
 def fix_cp874_sequences(text: str) -> tuple[str, int]:
     """Decode Windows-874 runs whose UTF-8 bytes all survived (``โ€™`` → ``’``)."""
-    if not THAI.search(text) or is_thai_text(text):
+    if not THAI.search(text):
         return text, 0
-    return _sequence_pass(text)
+    decoded, count = _sequence_pass(text)
+    if THAI.search(_remnant_pass(decoded)[0]):  # genuine Thai: leave the whole text alone
+        return text, 0
+    return decoded, count
 
 
 def fix_cp874_remnants(text: str) -> tuple[str, int]:
     """Infer characters whose middle bytes were lost (``Chinaโs`` → ``China’s``)."""
-    if not THAI.search(text) or is_thai_text(text):
+    if not THAI.search(text):
         return text, 0
-    return _remnant_pass(text)
+    decoded, _ = _sequence_pass(text)
+    repaired, count = _remnant_pass(decoded)
+    if THAI.search(repaired):  # genuine Thai: leave the whole text alone
+        return text, 0
+    return (repaired, count) if decoded == text else _remnant_pass(text)
 
 
-@functools.lru_cache(maxsize=16)
 def is_thai_text(text: str) -> bool:
     """True when ``text`` holds genuine Thai: characters that remain once mojibake is repaired."""
     repaired, _ = _sequence_pass(text)

@@ -1,0 +1,410 @@
+"""The Dask engine: run the per-file pipeline on a cluster and write a partitioned Parquet dataset.
+
+``load_corpus(folder, engine="dask")`` (or ``client=`` a :class:`distributed.Client`, or the address
+of a scheduler) calls :func:`run_files_dask`. The files are split, in order, into chunks of up to
+:data:`CHUNK_SIZE` files. Each chunk is one task: a worker runs :func:`pipeline.process_file` on
+every file of the chunk, gathers the rows into typed frames exactly as the local engine does
+(:func:`corpus.gather`), and writes one Parquet file per table. The driver then reads the parts back
+in chunk order, so the frames it returns, and the :class:`~reex_research.corpus.Corpus` built from
+them, equal the local engine's.
+
+Layout of the dataset (``dataset_dir``)::
+
+    <table>/part-00000.parquet   rows of the files of chunk 0, in file order
+    <table>/part-00001.parquet   rows of chunk 1, ...
+
+one folder per per-document table: ``articles``, ``highlights``, ``paragraphs``, ``sentences``,
+``tables``, ``boilerplate``, ``mentions``, ``theme_hits``, ``events``, ``figures``,
+``candidate_rows`` and ``problems``. Every chunk writes every table (an empty file when it has no
+rows), every part of a table has the same columns and types, and reading the part files in name
+order gives the rows in file order. Columns are those of :mod:`reex_research.schema` plus two
+private ones: ``_key`` (the file's key) and ``_doc`` (one document of that file, ``key:line``).
+These are raw per-file rows: duplicate articles are still in, ``events.is_future`` and
+``events.actors`` are not yet filled in, and ``tables.frame`` holds each parsed table as JSON text
+(``{"columns": [...], "index": [...], "data": [[...], ...]}``). Timestamps are stored in
+microseconds so that Spark reads them too. Read it with::
+
+    pd.read_parquet("dataset/sentences")                              # pandas
+    duckdb.sql("SELECT * FROM 'dataset/sentences/*.parquet'")        # DuckDB
+    spark.read.parquet("dataset/sentences")                           # Spark
+    read_dataset("dataset")                                           # typed frames, as returned here
+
+The corpus-level tables (``entities``, ``relations``, ``themes``, ``candidates``) and the final
+columns are computed by the driver from these rows (:func:`corpus.finalize`); they are in the
+returned Corpus, and ``corpus.export(folder)`` writes every finished table.
+
+A dataset is written into a hidden staging folder inside ``dataset_dir`` and each table folder
+is moved into place only when the whole run succeeded, replacing that table's previous parts; a
+failed run leaves an earlier dataset as it was. With ``cache=True`` only new or changed files are
+processed, so the dataset holds only their rows. Without ``dataset_dir`` the parts go to a temporary
+folder that is deleted afterwards.
+
+On a cluster of several machines the package must be installed on every worker, and the corpus
+folder and ``dataset_dir`` must be on storage that the driver and every worker see under the same
+path. The knowledge base and rules need not be: the compiled :class:`Toolkit` (a few hundred kB
+pickled) is sent to every worker once per run with ``client.scatter(..., broadcast=True)``, so a
+worker deserialises it once and every chunk on that worker uses the same object.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .errors import ReexError
+from .ingest import Problem
+from .pipeline import PER_DOCUMENT, FileOutput, Toolkit, process_file
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+CHUNK_SIZE = 200
+"""Most files one task processes (smaller chunks are used when that spreads a small corpus)."""
+
+LOCAL_WORKERS_MAX = 8
+PART = "part-{index:05d}.parquet"
+PARQUET_OPTIONS = {"index": False, "coerce_timestamps": "us", "allow_truncated_timestamps": True}
+
+
+class ClusterError(ReexError):
+    """Raised when the Dask engine cannot run: dask missing, cluster failing, dataset unreadable."""
+
+
+@dataclass
+class ChunkReport:
+    """What one chunk task sends back to the driver (its rows stay in the dataset)."""
+
+    index: int
+    files: int
+    seconds: float
+    written: bool
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def first_failure(self, lenient: frozenset[str]) -> Problem | None:
+        """The first problem that strict mode does not forgive, or None."""
+        return next((p for p in self.problems if p.kind not in lenient), None)
+
+
+def run_files_dask(
+    tasks: list[tuple[Path, str]],
+    root: Path,
+    metadata: dict[str, dict[str, str]],
+    toolkit: Toolkit,
+    *,
+    client: Client | str | None = None,
+    dataset_dir: Path | str | None = None,
+    strict: bool = False,
+    progress: bool = False,
+    chunk_size: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Process ``tasks`` on a Dask cluster; return one typed frame per table, as ``gather`` does.
+
+    ``client`` is a :class:`distributed.Client`, a scheduler address, or None for a local cluster
+    started (and closed) for this call. The rows are written to ``dataset_dir`` (see the module
+    docstring for the layout) or to a temporary folder. In strict mode the first file, in file
+    order, with a problem that is not lenient raises :class:`IngestError`.
+    """
+    root = Path(root)
+    target = Path(dataset_dir).absolute() if dataset_dir is not None else None
+    with _dataset_folder(target) as folder:
+        if not tasks:  # nothing to distribute: write the (empty) parts here, no cluster needed
+            reports = [_run_chunk(0, [], os.path.abspath(root), {}, toolkit, str(folder.parts_dir), strict)]
+        else:
+            with _connected(client) as active:
+                threads = sum(active.nthreads().values()) or 1
+                chunks = _chunks(tasks, chunk_size or _chunk_size(len(tasks), threads))
+                reports = _run_chunks(active, chunks, root, metadata, toolkit, folder.parts_dir,
+                                      strict=strict, progress=progress, total=len(tasks))
+        frames = read_dataset(folder.parts_dir, chunks=len(reports))
+        folder.commit()
+    return frames
+
+
+def read_dataset(dataset_dir: Path | str, *, chunks: int | None = None) -> dict[str, pd.DataFrame]:
+    """Read a dataset written by :func:`run_files_dask` into one typed frame per table.
+
+    The frames have the columns and dtypes of the local engine's gathered frames, private ``_key``
+    and ``_doc`` included, and ``tables.frame`` holds dataframes again. ``chunks`` (the number of
+    parts each table must have) makes a missing part an error instead of fewer rows.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from . import corpus
+
+    folder = Path(dataset_dir)
+    reference = corpus.gather([])
+    out = {}
+    for table in PER_DOCUMENT:
+        if chunks is None:
+            parts = sorted((folder / table).glob("part-*.parquet"))
+        else:
+            parts = [folder / table / PART.format(index=i) for i in range(chunks)]
+        missing = [p for p in parts if not p.is_file()]
+        if missing or not parts:
+            where = missing[0] if missing else folder / table
+            raise ClusterError(
+                f"dataset part not found: {where} — the workers wrote the dataset where this process "
+                f"cannot see it; pass dataset_dir= a folder on storage shared by the driver and "
+                f"every worker (same path everywhere)")
+        try:
+            arrow = pa.concat_tables([pq.read_table(p) for p in parts])
+        except (OSError, pa.ArrowException) as exc:
+            raise ClusterError(f"cannot read the dataset table {folder / table} ({exc}); delete the "
+                               f"folder and load again") from exc
+        out[table] = corpus._restore(table, _like(arrow.to_pandas(), reference[table]))
+    return out
+
+
+def _like(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns, order and dtypes of ``reference`` (``frame`` JSON left as text)."""
+    missing = [c for c in reference.columns if c not in frame.columns]
+    if missing:
+        raise ClusterError(f"dataset table lacks columns {missing}; it was written by another version "
+                           f"of reex-research — delete it and load again")
+    frame = frame[list(reference.columns)]
+    casts = {c: reference[c].dtype for c in reference.columns
+             if c != "frame" and frame[c].dtype != reference[c].dtype}
+    return (frame.astype(casts) if casts else frame).reset_index(drop=True)
+
+
+# --- the task that runs on a worker --------------------------------------------------------------
+
+
+def _run_chunk(index: int, tasks: list[tuple[str, str]], root: str, metadata: dict[str, dict[str, str]],
+               toolkit: Toolkit, parts_dir: str, strict: bool) -> ChunkReport:
+    """Process one chunk of files and write its rows as ``<table>/part-<index>.parquet``."""
+    from . import corpus
+
+    started = time.perf_counter()
+    outputs: list[FileOutput] = []
+    report = ChunkReport(index=index, files=0, seconds=0.0, written=False)
+    for path, key in tasks:
+        output = process_file(Path(path), Path(root), metadata, toolkit, key)
+        outputs.append(output)
+        report.files += 1
+        report.problems.extend(_problems(output))
+        if strict and report.first_failure(corpus.LENIENT_KINDS) is not None:
+            break  # the run will raise: no need to process or write the rest
+    if not (strict and report.first_failure(corpus.LENIENT_KINDS) is not None):
+        frames = corpus.gather(outputs)
+        _write_parts(frames, Path(parts_dir), index)
+        report.written = True
+        report.rows = {table: len(frame) for table, frame in frames.items()}
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _problems(output: FileOutput) -> list[Problem]:
+    cols = output.columns.get("problems")
+    if not cols:
+        return []
+    return [Problem(f, ln, k, m) for f, ln, k, m in zip(cols["file"], cols["line"], cols["kind"], cols["message"])]
+
+
+def _write_parts(frames: dict[str, pd.DataFrame], parts_dir: Path, index: int) -> None:
+    from . import corpus
+
+    for table, frame in frames.items():
+        if table == "tables":  # dataframes in a column: JSON text, as Corpus.export writes them
+            frame = corpus._serialisable(frame).rename(columns={"frame_json": "frame"})
+            frame["frame"] = frame["frame"].astype("string")
+        folder = parts_dir / table
+        final = folder / PART.format(index=index)
+        tmp = folder / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"  # a retried task never clobbers
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            frame.to_parquet(tmp, **PARQUET_OPTIONS)
+            os.replace(tmp, final)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise ClusterError(f"worker cannot write {final} ({exc}); pass dataset_dir= a folder every "
+                               f"worker can write to") from exc
+
+
+# --- the driver ----------------------------------------------------------------------------------
+
+
+def _chunk_size(n_files: int, threads: int) -> int:
+    """Up to CHUNK_SIZE files, but at least two chunks per worker thread when the corpus is small."""
+    return max(1, min(CHUNK_SIZE, math.ceil(n_files / (2 * max(1, threads)))))
+
+
+def _chunks(tasks: list[tuple[Path, str]], size: int) -> list[list[tuple[Path, str]]]:
+    if size < 1:
+        raise ReexError(f"chunk_size must be at least 1, got {size}")
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+
+
+def _chunk_metadata(chunk: list[tuple[Path, str]], root: Path,
+                    metadata: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The metadata rows the files of one chunk can use (so a task does not carry the whole CSV)."""
+    out = {}
+    for path, _ in chunk:
+        for name in (Path(path).relative_to(root).as_posix(), Path(path).name):
+            if name in metadata:
+                out[name] = metadata[name]
+    return out
+
+
+def _run_chunks(client: Client, chunks: list[list[tuple[Path, str]]], root: Path,
+                metadata: dict[str, dict[str, str]], toolkit: Toolkit, parts_dir: Path, *,
+                strict: bool, progress: bool, total: int) -> list[ChunkReport]:
+    """Submit every chunk, wait for them in any order, return the reports in chunk order."""
+    from distributed import as_completed
+
+    from . import corpus
+
+    run = uuid.uuid4().hex[:12]
+    absolute = Path(os.path.abspath(root))
+    futures = []
+    bar = corpus._progress_bar(total, progress)
+    try:
+        with _cluster_errors("running the pipeline on the cluster"):
+            shipped = client.scatter({f"reex-toolkit-{toolkit.version}-{run}": toolkit}, broadcast=True)
+            toolkit_future = next(iter(shipped.values()))
+            futures.append(toolkit_future)
+            for index, chunk in enumerate(chunks):
+                args = [(os.path.abspath(p), k) for p, k in chunk]
+                futures.append(client.submit(
+                    _run_chunk, index, args, str(absolute), _chunk_metadata(chunk, root, metadata),
+                    toolkit_future, str(parts_dir), strict, key=f"reex-chunk-{run}-{index:05d}"))
+            reports: list[ChunkReport | None] = [None] * len(chunks)
+            for future in as_completed(futures[1:]):
+                report = future.result()
+                reports[report.index] = report
+                if bar is not None:
+                    bar.update(report.files)
+                if strict:
+                    _raise_first_failure(reports, root, client, futures)
+    finally:
+        if bar is not None:
+            bar.close()
+        client.cancel(futures)  # release the toolkit (and anything left) on a client we may keep
+    return reports  # type: ignore[return-value]
+
+
+def _raise_first_failure(reports: list[ChunkReport | None], root: Path, client: Client,
+                         futures: list) -> None:
+    """Raise the first strict failure in file order as soon as every earlier chunk is known."""
+    from . import corpus
+
+    for report in reports:
+        if report is None:
+            return
+        problem = report.first_failure(corpus.LENIENT_KINDS)
+        if problem is not None:
+            client.cancel(futures)
+            corpus._check([problem], True, root)
+
+
+@contextmanager
+def _cluster_errors(doing: str) -> Iterator[None]:
+    """Turn failures of the cluster itself (not of our code) into a :class:`ClusterError`."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+    from distributed.comm import CommClosedError
+
+    try:
+        yield
+    except KilledWorker as exc:
+        raise ClusterError(
+            f"a Dask worker died while {doing} ({exc}); it usually ran out of memory — give workers "
+            f"more memory, or load with engine='local'") from exc
+    except (CancelledError, CommClosedError, TimeoutError) as exc:
+        raise ClusterError(
+            f"the Dask cluster stopped answering while {doing} ({type(exc).__name__}: {exc}); check "
+            f"that the scheduler and workers are running (client.dashboard_link), then load again"
+        ) from exc
+
+
+@contextmanager
+def _connected(client: Client | str | None) -> Iterator[Client]:
+    """The given client, a client of the given scheduler address, or a local cluster for this call."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ClusterError("engine='dask' needs dask and distributed: pip install 'reex-research[dask]' "
+                           "(or load with engine='local')") from exc
+    if client is not None and not isinstance(client, str):
+        yield client
+        return
+    cluster = None
+    try:
+        if client is None:
+            cluster = LocalCluster(n_workers=_local_workers(), threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            own = Client(cluster)
+        else:
+            own = Client(client)
+    except (OSError, TimeoutError, RuntimeError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
+        what = f"connect to the Dask scheduler at {client}" if client else "start a local Dask cluster"
+        raise ClusterError(f"cannot {what} ({type(exc).__name__}: {exc}); pass client= a running "
+                           f"distributed.Client, or load with engine='local'") from exc
+    try:
+        yield own
+    finally:
+        own.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _local_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, LOCAL_WORKERS_MAX))
+
+
+class _Folder:
+    """Where the workers write (``parts_dir``) and how the result is put in place (``commit``)."""
+
+    def __init__(self, parts_dir: Path, final: Path | None) -> None:
+        self.parts_dir = parts_dir
+        self.final = final
+
+    def commit(self) -> None:
+        """Move each staged table folder into the dataset, replacing its previous parts."""
+        if self.final is None:
+            return
+        for table in PER_DOCUMENT:
+            staged, target = self.parts_dir / table, self.final / table
+            old = self.final / f".old-{table}-{uuid.uuid4().hex[:8]}"
+            try:
+                if target.exists():
+                    os.replace(target, old)
+                os.replace(staged, target)
+            except OSError as exc:
+                raise ClusterError(f"cannot move the new dataset table into {target} ({exc}); check "
+                                   f"the permissions of {self.final}") from exc
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _dataset_folder(final: Path | None) -> Iterator[_Folder]:
+    """A staging folder inside ``final`` (or a temporary folder), removed when the run ends."""
+    try:
+        if final is None:
+            parts_dir = Path(tempfile.mkdtemp(prefix="reex-dask-"))
+        else:
+            parts_dir = final / f".staging-{uuid.uuid4().hex[:12]}"
+            parts_dir.mkdir(parents=True)
+    except OSError as exc:
+        raise ClusterError(f"cannot create the dataset folder {final or tempfile.gettempdir()} ({exc}); "
+                           f"pass dataset_dir= a writable folder") from exc
+    try:
+        yield _Folder(parts_dir, final)
+    finally:
+        shutil.rmtree(parts_dir, ignore_errors=True)

@@ -1,0 +1,346 @@
+"""Dated reports: run the notebooks with papermill, export them to HTML, write an index page.
+
+:func:`render_report` validates its inputs, runs every ``NN_*.ipynb`` of the notebooks folder in
+order (kernel ``python3``, working directory = the notebooks folder) with the parameters
+``corpus_path`` and ``as_of``, and writes into ``OUT/YYYY-MM-DD/`` (the ``as_of`` date):
+
+- ``NN_name.ipynb``: the executed notebook, without papermill's timings, paths and execution
+  timestamps, so the same corpus and parameters give the same file;
+- ``NN_name.html``: the notebook's outputs (code hidden) with charts embedded, readable without
+  Jupyter;
+- ``index.html``: links to every page plus provenance (package version, corpus fingerprint,
+  knowledge-base version, parameters, render time — the only value that changes between renders).
+
+Everything is written into a hidden temporary folder inside ``OUT`` and moved into place whole; an
+existing day folder is replaced only after every notebook succeeded. A failing notebook raises
+:class:`~reex_research.errors.NotebookExecutionError` naming the notebook and the cell, and leaves
+no folder behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import html
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import CorpusNotFoundError, NotebookExecutionError, ReportError
+
+KERNEL = "python3"
+NOTEBOOK_NAME = re.compile(r"^\d{2}_[^/\\]+\.ipynb$")
+START_TIMEOUT_S = 180  # kernel start-up on a busy 2-core machine
+CELL_TIMEOUT_S = 900
+#: Cell metadata that changes on every run (papermill timings, nbclient timestamps).
+VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
+#: Notebook metadata papermill writes that names temporary paths or timings.
+VOLATILE_PAPERMILL_METADATA = ("start_time", "end_time", "duration", "exception",
+                               "input_path", "output_path", "environment_variables")
+
+Progress = Callable[[str], Any]
+
+
+def parse_as_of(text: str) -> dt.date:
+    """Return the date of ``text`` written as ``YYYY-MM-DD``; raise ReportError otherwise."""
+    value = str(text).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ReportError(f"--as-of must be YYYY-MM-DD, got {text!r}")
+
+
+def default_notebooks() -> Path:
+    """Return the bundled notebooks folder (``notebooks/`` beside the package)."""
+    return Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def find_notebooks(folder: Path) -> list[Path]:
+    """Return the report notebooks ``NN_*.ipynb`` of ``folder``, in name order."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ReportError(f"notebooks folder not found: {folder} — pass notebooks= a folder of NN_name.ipynb files")
+    found = sorted(p for p in folder.iterdir() if p.is_file() and NOTEBOOK_NAME.match(p.name))
+    if not found:
+        raise ReportError(f"no NN_name.ipynb notebooks in {folder} — report notebooks are named like 01_overview.ipynb")
+    return found
+
+
+def corpus_fingerprint(corpus: Path) -> str:
+    """Return a sha256 hex digest over the sorted relative file names and bytes of ``corpus``.
+
+    Hidden files and folders (names starting with ``.``) are left out, as the loader ignores them.
+    """
+    root = Path(corpus)
+    digest = hashlib.sha256()
+    files = sorted(
+        (p.relative_to(root).as_posix(), p)
+        for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+    for rel, path in files:
+        data = path.read_bytes()
+        digest.update(rel.encode("utf-8") + b"\0" + str(len(data)).encode("ascii") + b"\0")
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def kb_version() -> str:
+    """Return the version of the default knowledge base, or ``unknown (reason)`` if it has none."""
+    try:
+        from .kb import load_kb
+    except ImportError as exc:  # the knowledge base module is optional for rendering
+        return f"unknown ({exc})"
+    return str(load_kb().version)
+
+
+def render_report(
+    *,
+    corpus: Path,
+    as_of: dt.date | str | None = None,
+    out: Path = Path("reports"),
+    notebooks: Path | None = None,
+    progress: Progress | None = print,
+) -> Path:
+    """Render every notebook for ``corpus`` into ``out/YYYY-MM-DD/``; return that folder.
+
+    ``as_of`` (default: today; a ``YYYY-MM-DD`` string is parsed with :func:`parse_as_of`) is the
+    date the "what comes due next" tables count from, and names the folder. ``progress`` receives
+    one line per notebook with its run time (``None``: silent).
+    """
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise CorpusNotFoundError(corpus)
+    if as_of is None:
+        from .corpus import today
+
+        as_of = today()
+    if isinstance(as_of, str):
+        as_of = parse_as_of(as_of)
+    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise ReportError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
+    sources = find_notebooks(Path(notebooks) if notebooks is not None else default_notebooks())
+    say = progress or (lambda _line: None)
+    out = Path(out)
+    parameters = {"corpus_path": str(corpus.resolve()), "as_of": as_of.isoformat()}
+    provenance = {
+        "package version": _package_version(),
+        "corpus": parameters["corpus_path"],
+        "corpus fingerprint (sha256)": corpus_fingerprint(corpus),
+        "knowledge-base version": kb_version(),
+    }
+    final = out / as_of.isoformat()
+    say(f"rendering {len(sources)} notebooks for {corpus} as of {as_of.isoformat()} into {final}")
+    started = time.perf_counter()
+    with _staging(out, final.name) as staging:
+        pages: list[tuple[str, str]] = []
+        for number, source in enumerate(sources, start=1):
+            tick = time.perf_counter()
+            title = _run(source, staging, parameters)
+            pages.append((source.stem, title))
+            say(f"[{number}/{len(sources)}] {source.stem} … {time.perf_counter() - tick:.1f} s")
+        rendered_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        (staging / "index.html").write_text(
+            index_html(pages, provenance=provenance, parameters=parameters, rendered_at=rendered_at),
+            encoding="utf-8",
+        )
+        _move_into_place(staging, final)
+    say(f"report written to {final} ({len(sources)} notebooks, {time.perf_counter() - started:.1f} s)")
+    return final
+
+
+def index_html(
+    pages: list[tuple[str, str]],
+    *,
+    provenance: Mapping[str, str],
+    parameters: Mapping[str, Any],
+    rendered_at: dt.datetime,
+) -> str:
+    """Return the index page: a link per ``(stem, title)`` page and the provenance, all escaped."""
+    e = html.escape
+    links = "\n".join(
+        f'    <li><a href="{e(stem)}.html">{e(title)}</a> '
+        f'<span class="muted">(<a href="{e(stem)}.ipynb">{e(stem)}.ipynb</a>)</span></li>'
+        for stem, title in pages
+    )
+    rows = dict(provenance)
+    rows.update({f"parameter {key}": str(value) for key, value in parameters.items()})
+    rows["rendered at"] = rendered_at.isoformat()
+    table = "\n".join(f"    <tr><th>{e(key)}</th><td><code>{e(str(value))}</code></td></tr>" for key, value in rows.items())
+    day = e(str(parameters.get("as_of", "")))
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Rare-earth news report {day}</title>
+  <style>
+    body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; line-height: 1.5; color: #222; }}
+    th {{ text-align: left; padding-right: 1rem; vertical-align: top; font-weight: 600; }}
+    td code {{ word-break: break-all; }}
+    .muted {{ color: #777; font-size: 0.9em; }}
+  </style>
+</head>
+<body>
+  <h1>Rare-earth news report {day}</h1>
+  <ol>
+{links}
+  </ol>
+  <h2>Provenance</h2>
+  <table>
+{table}
+  </table>
+</body>
+</html>
+"""
+
+
+def clean_notebook(nb: Any) -> Any:
+    """Remove per-run metadata (timings, temporary paths, timestamps, random ids) from ``nb`` in place; return it."""
+    papermill = nb.metadata.get("papermill")
+    if isinstance(papermill, dict):
+        for key in VOLATILE_PAPERMILL_METADATA:
+            papermill.pop(key, None)
+    for index, cell in enumerate(nb.cells):
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = f"injected-parameters-{index}"  # papermill gives it a random id
+        for output in cell.get("outputs", ()):
+            if isinstance(output.get("metadata"), dict):
+                output["metadata"].pop("execution", None)
+    return nb
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def _run(source: Path, staging: Path, parameters: Mapping[str, Any]) -> str:
+    """Execute ``source`` into ``staging`` and export it to HTML; return the page title."""
+    import nbformat
+    import papermill as pm
+
+    target = staging / source.name
+    try:
+        pm.execute_notebook(
+            str(source),
+            str(target),
+            parameters=dict(parameters),
+            kernel_name=KERNEL,
+            cwd=str(source.parent),
+            progress_bar=False,
+            log_output=False,
+            start_timeout=START_TIMEOUT_S,
+            execution_timeout=CELL_TIMEOUT_S,
+        )
+    except pm.PapermillExecutionError as exc:
+        cell = _source_cell(target, exc.cell_index)
+        raise NotebookExecutionError(
+            source.name, cell, f"{exc.ename}: {exc.evalue} (In [{exc.exec_count}]; "
+            f"open {source} and run it to see the traceback)"
+        ) from exc
+    except Exception as exc:  # kernel died, no such kernel, timeout: wrap where it enters our code
+        raise NotebookExecutionError(source.name, None, f"{type(exc).__name__}: {exc}") from exc
+    nb = clean_notebook(nbformat.read(target, as_version=4))
+    title = _title(nb, source.stem)
+    nb.metadata["title"] = title
+    nbformat.write(nb, target)
+    (staging / f"{source.stem}.html").write_text(_html(nb, title), encoding="utf-8")
+    return title
+
+
+def _html(nb: Any, title: str) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def _title(nb: Any, fallback: str) -> str:
+    """Return the first Markdown heading of ``nb`` (without ``#``), else ``fallback``."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip() or fallback
+    return fallback
+
+
+def _source_cell(executed: Path, cell_index: int | None) -> int | None:
+    """Return the 1-based number of the failing cell in the source notebook (no injected cell)."""
+    if cell_index is None:
+        return None
+    try:
+        import nbformat
+
+        cells = nbformat.read(executed, as_version=4).cells
+    except Exception:  # the partial output may be unreadable: report papermill's index
+        return cell_index + 1
+    injected = sum(1 for cell in cells[:cell_index] if "injected-parameters" in cell.metadata.get("tags", []))
+    return cell_index + 1 - injected
+
+
+def _package_version() -> str:
+    from . import __version__
+
+    return str(__version__)
+
+
+@contextlib.contextmanager
+def _staging(out: Path, name: str) -> Iterator[Path]:
+    """Yield a fresh hidden folder inside ``out``; remove it (and ``out`` if we made it) on failure."""
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create the reports folder {out}: {exc}") from exc
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.partial-", dir=out))
+    staging.chmod(0o755)  # mkdtemp makes it private; the report is meant to be read
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only if empty
+        raise
+    finally:
+        if staging.exists() and not any(staging.iterdir()):
+            staging.rmdir()
+
+
+def _move_into_place(staging: Path, final: Path) -> None:
+    """Replace ``final`` by ``staging``; the old folder is removed only once the new one is in place."""
+    old: Path | None = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+        old.rmdir()
+        os.replace(final, old)
+    try:
+        os.replace(staging, final)
+    except OSError as exc:
+        if old is not None:
+            os.replace(old, final)
+        raise ReportError(f"cannot move the report into {final}: {exc}") from exc
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+__all__ = [
+    "clean_notebook",
+    "corpus_fingerprint",
+    "default_notebooks",
+    "find_notebooks",
+    "index_html",
+    "kb_version",
+    "parse_as_of",
+    "render_report",
+]
