@@ -165,10 +165,10 @@ def load_corpus(
         outputs = run_files(todo, root, metadata, toolkit, workers=workers, progress=progress, strict=strict)
         fresh = gather(outputs)
     if store is not None:
-        store.write(fresh, keys)
+        store.write(to_storage(fresh), keys)
     raw = _combine(cached[0] if cached else None, fresh, keys)
     if store is not None and store.needs_compaction():
-        store.compact(raw, keys)
+        store.compact(to_storage(raw), keys)
     frames = finalize(raw, toolkit, as_of_day, metadata_problems)
     return Corpus(root=root, frames=frames, as_of=as_of_day, toolkit_version=toolkit.version)
 
@@ -299,6 +299,23 @@ def _combine(cached: dict[str, pd.DataFrame] | None, fresh: dict[str, pd.DataFra
     return out
 
 
+def to_storage(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Frames ready for Parquet: the table frames of ``tables`` become JSON text (see _restore)."""
+    out = dict(frames)
+    tables = out.get("tables")
+    if tables is not None and len(tables):
+        tables = tables.copy()
+        tables["frame"] = [_frame_to_json(f) for f in tables["frame"]]
+        out["tables"] = tables
+    return out
+
+
+def _frame_to_json(value) -> str | None:
+    if not isinstance(value, pd.DataFrame):
+        return value if isinstance(value, str) else None
+    return json.dumps(value.to_dict(orient="split"), ensure_ascii=False)
+
+
 def _restore(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Undo what Parquet storage changed: table frames come back from JSON."""
     if table == "tables" and "frame" in frame.columns:
@@ -352,15 +369,15 @@ def _duplicates(articles: pd.DataFrame) -> dict[str, dict]:
     repeated = articles["article_id"].duplicated(keep="first")
     if not repeated.any():
         return {}
-    first = articles.drop_duplicates("article_id").set_index("article_id")
-    out = {}
-    for index in articles.index[repeated]:
-        row = articles.loc[index]
-        original = first.loc[row["article_id"]]
-        where = original["file"] + (f":{original['line']}" if pd.notna(original["line"]) else "")
-        out[row["_doc"]] = {"file": row["file"], "line": None if pd.isna(row["line"]) else int(row["line"]),
-                            "kind": "duplicate", "message": f"same clean text as {where}; loaded once"}
-    return out
+    firsts = articles.drop_duplicates("article_id")
+    where = dict(zip(firsts["article_id"], [
+        f if pd.isna(line) else f"{f}:{line}" for f, line in zip(firsts["file"], firsts["line"])]))
+    dups = articles[repeated]
+    return {
+        doc: {"file": file, "line": None if pd.isna(line) else int(line), "kind": "duplicate",
+              "message": f"same clean text as {where[article_id]}; loaded once"}
+        for doc, file, line, article_id in zip(dups["_doc"], dups["file"], dups["line"], dups["article_id"])
+    }
 
 
 def _is_future(events: pd.DataFrame, as_of: dt.date) -> pd.Series:
@@ -419,8 +436,7 @@ def _serialisable(frame: pd.DataFrame) -> pd.DataFrame:
     if "frame" not in frame.columns:
         return frame
     out = frame.copy()
-    out["frame"] = [json.dumps(f.to_dict(orient="split"), ensure_ascii=False) if isinstance(f, pd.DataFrame)
-                    else None for f in out["frame"]]
+    out["frame"] = [_frame_to_json(f) for f in out["frame"]]
     return out.rename(columns={"frame": "frame_json"})
 
 

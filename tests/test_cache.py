@@ -1,0 +1,131 @@
+"""The Parquet cache and parallel workers give exactly the dataframes of a plain fresh load."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import reex_research as rr
+from reex_research import corpus as corpus_module
+from reex_research import paths
+from reex_research.pipeline import build_toolkit
+
+TOOLKIT = build_toolkit()
+
+
+def _assert_same(a: rr.Corpus, b: rr.Corpus) -> None:
+    assert list(a.frames) == list(b.frames)
+    for name in a.frames:
+        left, right = a.frames[name], b.frames[name]
+        if name == "tables":
+            for x, y in zip(left["frame"], right["frame"]):
+                pd.testing.assert_frame_equal(x, y)
+            left, right = left.drop(columns="frame"), right.drop(columns="frame")
+        pd.testing.assert_frame_equal(left, right, obj=name)
+
+
+@pytest.fixture()
+def folder(tmp_path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(paths.bundled_corpus(), target)
+    (target / "extra.md").write_text(
+        "# Lynas Opens Texas Plant\n\nJune 2, 2025\n\nLynas Rare Earths opened its Texas plant on June 1, "
+        "2025, with output of 5,000 tonnes a year by late 2026.\n", encoding="utf-8")
+    (target / "broken.jsonl").write_text('{"text": "MP Materials ships magnets."}\n{oops\n', encoding="utf-8")
+    return target
+
+
+@pytest.fixture()
+def counted(monkeypatch):
+    """Count the files the pipeline really processes."""
+    seen: list[str] = []
+    original = corpus_module.process_file
+
+    def process_file(path, *args, **kwargs):
+        seen.append(Path(path).name)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(corpus_module, "process_file", process_file)
+    return seen
+
+
+def _load(folder: Path, **kwargs) -> rr.Corpus:
+    return rr.load_corpus(folder, toolkit=kwargs.pop("toolkit", TOOLKIT), as_of="2026-11-23", workers=1, **kwargs)
+
+
+def test_cached_reload_equals_a_fresh_load_and_processes_nothing(folder, tmp_path, counted):
+    fresh = _load(folder)
+    counted.clear()
+    first = _load(folder, cache=tmp_path / "cache")
+    assert len(counted) == 7
+    counted.clear()
+    again = _load(folder, cache=tmp_path / "cache")
+    assert counted == []
+    _assert_same(fresh, first)
+    _assert_same(fresh, again)
+
+
+def test_a_changed_file_is_the_only_one_reprocessed(folder, tmp_path, counted):
+    _load(folder, cache=tmp_path / "cache")
+    (folder / "extra.md").write_text("# Iluka Starts Eneabba\n\nIluka began building Eneabba in 2024.\n",
+                                     encoding="utf-8")
+    (folder / "004_221cbb48ccfd2a52.txt").unlink()
+    counted.clear()
+    updated = _load(folder, cache=tmp_path / "cache")
+    assert counted == ["extra.md"]
+    _assert_same(updated, _load(folder))
+    assert updated.articles["title"].eq("Iluka Starts Eneabba").any()
+    assert not updated.articles["file"].eq("004_221cbb48ccfd2a52.txt").any()
+
+
+def test_a_changed_knowledge_base_re_extracts_everything(folder, tmp_path, counted):
+    _load(folder, cache=tmp_path / "cache")
+    kb = tmp_path / "kb"
+    shutil.copytree(paths.kb_dir(), kb)
+    with (kb / "organisations.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("\n- id: asian_metal_dispatch_desk\n  name: Asian Metal Dispatch Desk\n"
+                     "  type: organisation\n  subtype: media\n  country: CN\n  aliases: []\n")
+    other = build_toolkit(kb_path=kb)
+    assert other.version != TOOLKIT.version
+    counted.clear()
+    reloaded = _load(folder, cache=tmp_path / "cache", toolkit=other)
+    assert len(counted) == 7
+    assert "asian_metal_dispatch_desk" in set(reloaded.entities["entity_id"])
+
+
+@pytest.mark.parametrize("damage", ["manifest", "segment"])
+def test_a_corrupt_cache_is_rebuilt_not_trusted(folder, tmp_path, damage):
+    cache = tmp_path / "cache"
+    fresh = _load(folder, cache=cache)
+    if damage == "manifest":
+        (cache / "manifest.json").write_text("{not json", encoding="utf-8")
+    else:
+        (next(cache.glob("seg-*")) / "sentences.parquet").write_bytes(b"garbage")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rebuilt = _load(folder, cache=cache)
+    assert any("rebuilding" in str(w.message) for w in caught)
+    _assert_same(fresh, rebuilt)
+    _assert_same(fresh, _load(folder, cache=cache))
+
+
+def test_is_future_follows_as_of_even_from_the_cache(folder, tmp_path):
+    _load(folder, cache=tmp_path / "cache")
+    early = rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2025-01-01", cache=tmp_path / "cache", workers=1)
+    late = rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2030-01-01", cache=tmp_path / "cache", workers=1)
+    assert early.events["is_future"].sum() > late.events["is_future"].sum() == 0
+
+
+def test_parallel_workers_give_the_same_rows_in_the_same_order(folder):
+    serial = _load(folder)
+    parallel = rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2026-11-23", workers=2)
+    _assert_same(serial, parallel)
+
+
+def test_bad_as_of_is_a_clear_error(folder):
+    with pytest.raises(rr.ReexError, match="as_of must be a date"):
+        rr.load_corpus(folder, toolkit=TOOLKIT, as_of="next tuesday")
