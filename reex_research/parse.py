@@ -325,6 +325,13 @@ def _classify(raw: list[tuple[int, list[str]]], rules: ParseRules, meta: _Meta) 
 
 
 def _metadata_kind(line: str, number: int, index: int, rules: ParseRules, meta: _Meta) -> str | None:
+    source = rules.source.match(line)
+    if source and len(line) <= 300:
+        meta.source = meta.source or source.group("source").strip(" ,;")
+        day = _dateline(source.group("date"), rules) if source.group("date") else None
+        if day and meta.source_date is None:
+            meta.source_date = day
+        return "source"
     if index <= 6:
         day = _dateline(line, rules)
         if day:
@@ -339,13 +346,6 @@ def _metadata_kind(line: str, number: int, index: int, rules: ParseRules, meta: 
             if day and meta.published is None:
                 meta.published, meta.published_line = day, number
             return "byline"
-    source = rules.source.match(line)
-    if source and len(line) <= 300:
-        meta.source = meta.source or source.group("source").strip(" ,;")
-        day = _dateline(source.group("date"), rules) if source.group("date") else None
-        if day and meta.source_date is None:
-            meta.source_date = day
-        return "source"
     if _any_search(rules.disclaimers, line.lower()):
         meta.disclaimers.append(line)
         return "disclaimer"
