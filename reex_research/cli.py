@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--out", type=Path, help="write every dataframe into this folder")
     load.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="export format")
     load.add_argument("--strict", action="store_true", help="stop at the first file that cannot be read")
+    load.add_argument("--as-of", dest="as_of", help="reference date YYYY-MM-DD for upcoming events (default today)")
+    load.add_argument("--cache", nargs="?", const=True, default=None, metavar="DIR",
+                      help="reuse per-file results from a cache (default folder: the user cache dir)")
+    load.add_argument("--workers", type=int, help="processes to use (default: CPU count for large folders)")
+    load.add_argument("--kb", type=Path, help="knowledge-base folder (default data/kb)")
     load.add_argument("--quiet", action="store_true", help="no progress bar")
     load.set_defaults(handler=_load)
 
@@ -46,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
 def _load(args: argparse.Namespace) -> int:
     from .corpus import load_corpus
 
-    corpus = load_corpus(args.path, strict=args.strict, progress=not args.quiet)
+    corpus = load_corpus(args.path, strict=args.strict, as_of=args.as_of, cache=args.cache,
+                         workers=args.workers, kb_path=args.kb, progress=not args.quiet)
     print(corpus.summary())
     if args.out:
         written = corpus.export(args.out, format=args.format)

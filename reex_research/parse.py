@@ -20,7 +20,7 @@ import pandas as pd
 from . import paths
 from .boilerplate import BoilerplateRules, load_boilerplate_rules
 from .datafile import compile_pattern, read_yaml
-from .datetext import parse_day
+from .datetext import find_dates, parse_day
 from .errors import KnowledgeBaseError
 from .ingest import Problem, RawDocument
 from .model import ParsedArticle, Sentence
@@ -34,6 +34,12 @@ _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _HEADLINE_MAX = 140
 _DATELINE_MAX = 120
+_DATELINE_LOOSE_MAX = 80
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?|\b[ap]\.m\.", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+_DATELINE_WORDS = frozenset({"published", "posted", "updated", "on", "at", "last", "modified", "date",
+                             "am", "pm", "ago", "hours", "hour", "minutes", "gmt", "utc", "et", "est",
+                             "edt", "pt", "cet", "bst", "jst", "cst", "sgt", "hkt"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,15 +359,22 @@ def _metadata_kind(line: str, number: int, index: int, rules: ParseRules, meta: 
 
 
 def _dateline(text: str, rules: ParseRules) -> dt.date | None:
-    """A line that is a date, possibly behind 'Published:' or beside '|'-separated parts."""
+    """A line that is a date, possibly behind 'Published:', beside a time or '|'-separated parts."""
     if len(text) > _DATELINE_MAX:
         return None
     candidate = rules.dateline_prefix.sub("", text.strip(), count=1)
-    for part in [candidate, *re.split(r"\s*[|•·]\s*", candidate)]:
+    for part in [candidate, *re.split(r"\s*[|•·/]\s*", candidate)]:
         day = parse_day(part)
         if day:
             return day
-    return None
+    if len(candidate) > _DATELINE_LOOSE_MAX or _SENTENCE_END.search(candidate):
+        return None
+    days = [m for m in find_dates(candidate) if m.precision == "day"]
+    if len(days) != 1:
+        return None
+    rest = candidate[: days[0].start] + " " + candidate[days[0].end :]
+    words = [w for w in _WORD.findall(_TIME.sub(" ", rest)) if w.lower() not in _DATELINE_WORDS]
+    return days[0].date_start if len(words) <= 3 else None
 
 
 def _is_title(line: str, rules: ParseRules) -> bool:
