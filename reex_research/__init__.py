@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version as _version
 from .corpus import Corpus, load_corpus
 from .errors import (
     CacheError,
+    ClusterError,
     CorpusNotFoundError,
     IngestError,
     KnowledgeBaseError,
@@ -26,6 +27,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "CacheError",
+    "ClusterError",
     "Corpus",
     "CorpusNotFoundError",
     "IngestError",

@@ -266,9 +266,9 @@ def gather(outputs: list[FileOutput]) -> dict[str, pd.DataFrame]:
 
 
 def _typed(table: str, columns: dict[str, list]) -> pd.DataFrame:
-    private = {name: pd.array(columns[name], dtype="string") for name in PRIVATE}
+    private = {name: pd.array(columns[name], dtype=schema.STRING) for name in PRIVATE}
     if table == "candidate_rows":
-        frame = pd.DataFrame({c: pd.array(columns[c], dtype="string") for c in CANDIDATE_ROWS})
+        frame = pd.DataFrame({c: pd.array(columns[c], dtype=schema.STRING) for c in CANDIDATE_ROWS})
     else:
         data = dict(columns)
         if table == "events":
@@ -320,7 +320,7 @@ def _restore(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Undo what Parquet storage changed: table frames come back from JSON."""
     if table == "tables" and "frame" in frame.columns:
         frame = frame.copy()
-        frame["frame"] = [_frame_from_json(v) for v in frame["frame"]]
+        frame["frame"] = pd.Series([_frame_from_json(v) for v in frame["frame"]], index=frame.index, dtype=object)
     return frame
 
 
@@ -336,7 +336,8 @@ def finalize(raw: dict[str, pd.DataFrame], toolkit: Toolkit, as_of: dt.date,
     mentions = raw["mentions"]
     events = raw["events"].copy()
     events["is_future"] = _is_future(events, as_of)
-    events["actors"] = events["sentence_id"].map(_actors_by_sentence(mentions, toolkit)).astype("string")
+    actors = _actors_by_sentence(mentions, events["sentence_id"], toolkit)
+    events["actors"] = pd.array([actors.get(s) for s in events["sentence_id"].tolist()], dtype=schema.STRING)
     problems = pd.concat(
         [schema.frame("problems", [_problem_row(p) for p in extra_problems]),
          raw["problems"].drop(columns=list(PRIVATE)),
@@ -360,7 +361,7 @@ def finalize(raw: dict[str, pd.DataFrame], toolkit: Toolkit, as_of: dt.date,
     for name in schema.TABLES:
         frame = frames[name]
         frame = frame.drop(columns=[c for c in PRIVATE if c in frame.columns]).reset_index(drop=True)
-        out[name] = schema.validate(name, frame)
+        out[name] = schema.validate(name, schema.conform(name, frame))
     return out
 
 
@@ -385,16 +386,15 @@ def _is_future(events: pd.DataFrame, as_of: dt.date) -> pd.Series:
     return (end > pd.Timestamp(as_of)).fillna(False).astype(bool)
 
 
-def _actors_by_sentence(mentions: pd.DataFrame, toolkit: Toolkit) -> dict[str, str]:
-    actors = mentions[mentions["entity_type"].isin(ACTOR_TYPES)]
-    if actors.empty:
-        return {}
+def _actors_by_sentence(mentions: pd.DataFrame, sentence_ids: pd.Series, toolkit: Toolkit) -> dict[str, str]:
+    """Canonical names of the actors in each of ``sentence_ids``, sorted and joined by '; '."""
+    wanted = mentions["sentence_id"].isin(sentence_ids) & mentions["entity_type"].isin(ACTOR_TYPES)
+    pairs = mentions.loc[wanted, ["sentence_id", "entity_id"]].drop_duplicates()
     names = {e.id: e.name for e in toolkit.kb.entities}
-    pairs = actors[["sentence_id", "entity_id"]].drop_duplicates()
-    grouped: dict[str, list[str]] = {}
-    for sentence_id, entity_id in zip(pairs["sentence_id"], pairs["entity_id"]):
-        grouped.setdefault(sentence_id, []).append(names.get(entity_id, entity_id))
-    return {sid: "; ".join(sorted(set(v))) for sid, v in grouped.items()}
+    grouped: dict[str, set[str]] = {}
+    for sentence_id, entity_id in zip(pairs["sentence_id"].tolist(), pairs["entity_id"].tolist()):
+        grouped.setdefault(sentence_id, set()).add(names.get(entity_id, entity_id))
+    return {sid: "; ".join(sorted(v)) for sid, v in grouped.items()}
 
 
 def _problem_row(problem: Problem) -> dict:
@@ -418,7 +418,7 @@ def _frame_from_json(value) -> pd.DataFrame | None:
     if not isinstance(value, str):
         return value if isinstance(value, pd.DataFrame) else None
     data = json.loads(value)
-    return pd.DataFrame(data["data"], columns=data["columns"], dtype="string")
+    return pd.DataFrame(data["data"], columns=data["columns"], dtype=schema.STRING)
 
 
 def _check(problems: Iterable[Problem], strict: bool, root: Path) -> None:

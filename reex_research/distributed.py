@@ -41,9 +41,10 @@ folder that is deleted afterwards.
 
 On a cluster of several machines the package must be installed on every worker, and the corpus
 folder and ``dataset_dir`` must be on storage that the driver and every worker see under the same
-path. The knowledge base and rules need not be: the compiled :class:`Toolkit` (a few hundred kB
-pickled) is sent to every worker once per run with ``client.scatter(..., broadcast=True)``, so a
-worker deserialises it once and every chunk on that worker uses the same object.
+path; keep ``dataset_dir`` outside the corpus folder, or the next load lists its Parquet files as
+problems. The knowledge base and rules need not be shared: the compiled :class:`Toolkit` (a few
+hundred kB pickled) is sent to every worker once per run with ``client.scatter(...,
+broadcast=True)``, so a worker deserialises it once and every chunk on that worker uses that object.
 """
 
 from __future__ import annotations
@@ -52,17 +53,16 @@ import math
 import os
 import shutil
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .errors import ReexError
+from .errors import ClusterError, ReexError
 from .ingest import Problem
 from .pipeline import PER_DOCUMENT, FileOutput, Toolkit, process_file
 
@@ -77,20 +77,13 @@ PART = "part-{index:05d}.parquet"
 PARQUET_OPTIONS = {"index": False, "coerce_timestamps": "us", "allow_truncated_timestamps": True}
 
 
-class ClusterError(ReexError):
-    """Raised when the Dask engine cannot run: dask missing, cluster failing, dataset unreadable."""
-
-
 @dataclass
 class ChunkReport:
     """What one chunk task sends back to the driver (its rows stay in the dataset)."""
 
     index: int
-    files: int
-    seconds: float
-    written: bool
+    files: int = 0
     problems: list[Problem] = field(default_factory=list)
-    rows: dict[str, int] = field(default_factory=dict)
 
     def first_failure(self, lenient: frozenset[str]) -> Problem | None:
         """The first problem that strict mode does not forgive, or None."""
@@ -123,7 +116,8 @@ def run_files_dask(
             reports = [_run_chunk(0, [], os.path.abspath(root), {}, toolkit, str(folder.parts_dir), strict)]
         else:
             with _connected(client) as active:
-                threads = sum(active.nthreads().values()) or 1
+                with _cluster_errors("asking the cluster for its workers"):
+                    threads = sum(active.nthreads().values()) or 1
                 chunks = _chunks(tasks, chunk_size or _chunk_size(len(tasks), threads))
                 reports = _run_chunks(active, chunks, root, metadata, toolkit, folder.parts_dir,
                                       strict=strict, progress=progress, total=len(tasks))
@@ -152,19 +146,24 @@ def read_dataset(dataset_dir: Path | str, *, chunks: int | None = None) -> dict[
             parts = sorted((folder / table).glob("part-*.parquet"))
         else:
             parts = [folder / table / PART.format(index=i) for i in range(chunks)]
+        if not parts:
+            raise ClusterError(f"no dataset parts in {folder / table}; pass the dataset_dir= folder of "
+                               f"load_corpus(..., engine='dask')")
         missing = [p for p in parts if not p.is_file()]
-        if missing or not parts:
-            where = missing[0] if missing else folder / table
+        if missing:
             raise ClusterError(
-                f"dataset part not found: {where} — the workers wrote the dataset where this process "
-                f"cannot see it; pass dataset_dir= a folder on storage shared by the driver and "
-                f"every worker (same path everywhere)")
+                f"dataset part not found: {missing[0]} — the workers wrote the dataset where this "
+                f"process cannot see it; pass dataset_dir= a folder on storage shared by the driver "
+                f"and every worker (same path everywhere)")
         try:
             arrow = pa.concat_tables([pq.read_table(p) for p in parts])
         except (OSError, pa.ArrowException) as exc:
             raise ClusterError(f"cannot read the dataset table {folder / table} ({exc}); delete the "
                                f"folder and load again") from exc
-        out[table] = corpus._restore(table, _like(arrow.to_pandas(), reference[table]))
+        frame = corpus._restore(table, _like(arrow.to_pandas(), reference[table]))
+        if "frame" in frame.columns:  # an empty column comes back from the restore as float64
+            frame["frame"] = frame["frame"].astype(object)
+        out[table] = frame
     return out
 
 
@@ -188,22 +187,16 @@ def _run_chunk(index: int, tasks: list[tuple[str, str]], root: str, metadata: di
     """Process one chunk of files and write its rows as ``<table>/part-<index>.parquet``."""
     from . import corpus
 
-    started = time.perf_counter()
     outputs: list[FileOutput] = []
-    report = ChunkReport(index=index, files=0, seconds=0.0, written=False)
+    report = ChunkReport(index=index)
     for path, key in tasks:
         output = process_file(Path(path), Path(root), metadata, toolkit, key)
         outputs.append(output)
         report.files += 1
         report.problems.extend(_problems(output))
         if strict and report.first_failure(corpus.LENIENT_KINDS) is not None:
-            break  # the run will raise: no need to process or write the rest
-    if not (strict and report.first_failure(corpus.LENIENT_KINDS) is not None):
-        frames = corpus.gather(outputs)
-        _write_parts(frames, Path(parts_dir), index)
-        report.written = True
-        report.rows = {table: len(frame) for table, frame in frames.items()}
-    report.seconds = time.perf_counter() - started
+            return report  # the run will raise: no need to process or write the rest
+    _write_parts(corpus.gather(outputs), Path(parts_dir), index)
     return report
 
 
@@ -211,16 +204,16 @@ def _problems(output: FileOutput) -> list[Problem]:
     cols = output.columns.get("problems")
     if not cols:
         return []
-    return [Problem(f, ln, k, m) for f, ln, k, m in zip(cols["file"], cols["line"], cols["kind"], cols["message"])]
+    rows = zip(cols["file"], cols["line"], cols["kind"], cols["message"])
+    return [Problem(file, line, kind, message) for file, line, kind, message in rows]
 
 
 def _write_parts(frames: dict[str, pd.DataFrame], parts_dir: Path, index: int) -> None:
     from . import corpus
 
-    for table, frame in frames.items():
-        if table == "tables":  # dataframes in a column: JSON text, as Corpus.export writes them
-            frame = corpus._serialisable(frame).rename(columns={"frame_json": "frame"})
-            frame["frame"] = frame["frame"].astype("string")
+    for table, frame in corpus.to_storage(frames).items():  # table frames as JSON, as the cache has them
+        if table == "tables":  # typed text even when empty, so every part has the same schema
+            frame = frame.astype({"frame": "string"})
         folder = parts_dir / table
         final = folder / PART.format(index=index)
         tmp = folder / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"  # a retried task never clobbers
@@ -288,16 +281,16 @@ def _run_chunks(client: Client, chunks: list[list[tuple[Path, str]]], root: Path
                 if bar is not None:
                     bar.update(report.files)
                 if strict:
-                    _raise_first_failure(reports, root, client, futures)
+                    _raise_first_failure(reports, root)
     finally:
         if bar is not None:
             bar.close()
-        client.cancel(futures)  # release the toolkit (and anything left) on a client we may keep
+        with suppress(Exception):  # releasing must not hide the error that got us here
+            client.cancel(futures)  # frees the toolkit and any chunk left, on a client the caller keeps
     return reports  # type: ignore[return-value]
 
 
-def _raise_first_failure(reports: list[ChunkReport | None], root: Path, client: Client,
-                         futures: list) -> None:
+def _raise_first_failure(reports: list[ChunkReport | None], root: Path) -> None:
     """Raise the first strict failure in file order as soon as every earlier chunk is known."""
     from . import corpus
 
@@ -306,7 +299,6 @@ def _raise_first_failure(reports: list[ChunkReport | None], root: Path, client: 
             return
         problem = report.first_failure(corpus.LENIENT_KINDS)
         if problem is not None:
-            client.cancel(futures)
             corpus._check([problem], True, root)
 
 
@@ -340,6 +332,9 @@ def _connected(client: Client | str | None) -> Iterator[Client]:
         raise ClusterError("engine='dask' needs dask and distributed: pip install 'reex-research[dask]' "
                            "(or load with engine='local')") from exc
     if client is not None and not isinstance(client, str):
+        if getattr(client, "status", "running") != "running":
+            raise ClusterError(f"the Dask client is {client.status}, not running; pass an open "
+                               f"distributed.Client, or client=None for a local cluster")
         yield client
         return
     cluster = None

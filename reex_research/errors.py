@@ -8,6 +8,7 @@ Every error the package raises on purpose derives from :class:`ReexError`::
     ├── KnowledgeBaseError    a knowledge-base or rules file is missing or invalid
     ├── SchemaError           a dataframe does not match its declared schema
     ├── CacheError            the cache folder cannot be used
+    ├── ClusterError          the Dask engine cannot run (dask missing, cluster failing, dataset unreadable)
     └── ReportError           a report could not be rendered
         └── NotebookExecutionError   a notebook failed while running
 
@@ -73,6 +74,10 @@ class CacheError(ReexError):
     def __init__(self, path: Path | str, message: str) -> None:
         self.path = Path(path)
         super().__init__(f"cache {self.path}: {message}")
+
+
+class ClusterError(ReexError):
+    """Raised when the Dask engine cannot run: dask missing, cluster failing, dataset unreadable."""
 
 
 class ReportError(ReexError):

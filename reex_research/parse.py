@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import paths
+from . import paths, schema
 from .boilerplate import BoilerplateRules, load_boilerplate_rules
 from .datafile import compile_pattern, read_yaml
 from .datetext import find_dates, parse_day
@@ -526,7 +526,7 @@ def _table_row(article_id: str, index: int, text: str, base: int, block: Block) 
     width = max([len(header), *(len(r) for r in body)] or [0])
     header = [h or f"column_{i + 1}" for i, h in enumerate(header + [""] * (width - len(header)))]
     body = [r + [""] * (width - len(r)) for r in body]
-    frame = pd.DataFrame(body, columns=header, dtype="string")
+    frame = pd.DataFrame(body, columns=header, dtype=schema.STRING)
     return {"article_id": article_id, "table_id": f"{article_id}:t{index:02d}", "position": index,
             "start": base, "end": base + len(block.text), "n_rows": len(body), "n_cols": width,
             "columns": " | ".join(header), "frame": frame}

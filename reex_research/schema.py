@@ -15,6 +15,9 @@ import pandas as pd
 from .errors import SchemaError
 
 STR = "string"
+# Text columns hold Python strings: building them from lists and selecting rows is several times
+# faster than the Arrow-backed storage, and the dtype still reads "string".
+STRING = pd.StringDtype("python")
 INT = "int64"
 OPT_INT = "Int64"
 FLOAT = "float64"
@@ -206,6 +209,13 @@ def frame(table: str, data: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, 
     return pd.DataFrame({name: _column(data.get(name, []), dtype) for name, dtype in schema})
 
 
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with text columns in the schema's string storage (Parquet reads give Arrow)."""
+    changed = {name: STRING for name, dtype in _schema(table)
+               if dtype == STR and name in df.columns and df[name].dtype != STRING}
+    return df.astype(changed) if changed else df
+
+
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Check that ``df`` has exactly the columns and dtypes of ``table``; return it unchanged."""
     schema = _schema(table)
@@ -234,7 +244,7 @@ def _column(values: Sequence[Any], dtype: str) -> Any:
     if dtype == OBJ:
         return pd.Series(values, dtype=OBJ)
     if dtype == STR:
-        return pd.array(values, dtype=STR)
+        return pd.array(values, dtype=STRING)
     if dtype in (INT, FLOAT, BOOL):
         return np.asarray(values, dtype=dtype)
     return pd.array(values, dtype=dtype)
