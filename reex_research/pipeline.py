@@ -16,7 +16,7 @@ from typing import Any
 
 from . import schema
 from .extract.dates import extract_events
-from .extract.entities import EntityMatcher, extract_candidates, extract_mentions
+from .extract.entities import EntityMatcher, extract_candidates, extract_mentions, load_candidate_rules
 from .extract.figures import FigureRules, extract_figures, load_figure_rules
 from .extract.themes import ThemeMatcher, extract_theme_hits
 from .ingest import FileResult, Problem, load_file
@@ -65,7 +65,7 @@ def build_toolkit(*, kb_path: Path | None = None, rules_path: Path | None = None
     return Toolkit(
         rules=rules,
         kb=kb,
-        entities=EntityMatcher.from_kb(kb),
+        entities=EntityMatcher.from_kb(kb, candidates=load_candidate_rules(folder / "candidates.yaml")),
         themes=ThemeMatcher.from_kb(kb),
         figures=load_figure_rules(folder / "units.yaml"),
         version=version,

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
+import pickle
+import shutil
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
-from reex_research import schema
+from reex_research import datafile, paths, schema
+from reex_research.errors import KnowledgeBaseError
+from reex_research.extract import entities
 from reex_research.extract.entities import (
+    CandidateRules,
     EntityMatcher,
     aggregate_candidates,
     extract_candidates,
     extract_mentions,
+    load_candidate_rules,
     relations_from_mentions,
 )
 from reex_research.kb import load_kb
 from reex_research.model import ParsedArticle, Sentence
+from reex_research.pipeline import build_toolkit
 from tests.helpers import make_article
 
 
@@ -211,6 +222,122 @@ def test_candidates_reuse_given_mentions(matcher):
     article = make_article("Lynas and Qilin Magnet Works met.")
     mentions = extract_mentions(article, matcher)
     assert extract_candidates(article, matcher, mentions=mentions) == [("Qilin Magnet Works", "test0001:s0000")]
+
+
+# ---------------------------------------------------------------- candidate rules (data file)
+
+BUNDLED_CANDIDATES = paths.rules_dir() / "candidates.yaml"
+INVENTED = "Zorvath Holdings opened a plant in Quelmar."
+
+
+def copy_candidates(tmp_path: Path, old: str = "", new: str = "") -> Path:
+    """Write a copy of the bundled candidates.yaml with ``old`` replaced by ``new`` (once)."""
+    text = BUNDLED_CANDIDATES.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "candidates.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def with_rules(matcher: EntityMatcher, rules: CandidateRules) -> EntityMatcher:
+    """The same compiled matcher with other candidate rules (no recompiling of the automaton)."""
+    return dataclasses.replace(matcher, candidates=rules)
+
+
+def test_bundled_candidate_rules_load_as_word_sets(matcher):
+    rules = load_candidate_rules()
+    assert rules == load_candidate_rules(BUNDLED_CANDIDATES) == matcher.candidates
+    for field in dataclasses.fields(CandidateRules):
+        words = getattr(rules, field.name)
+        assert isinstance(words, frozenset) and words, field.name
+        assert all(isinstance(word, str) and word.strip() == word and word for word in words), field.name
+    # quoted in the file so YAML keeps them as words, not booleans or an anchor
+    assert {"no", "on"} <= rules.leading_stop and "on" in rules.title_noise and "&" in rules.connectors
+    assert {"of", "for"} <= rules.split_words and {"CEO", "MOU"} <= rules.acronym_stop
+    assert {"may", "sept", "sunday"} <= rules.months and "ministry" in rules.institutions
+
+
+def test_nothing_is_read_when_the_module_is_imported(monkeypatch, tmp_path):
+    def refuse(path):
+        raise AssertionError(f"read at import time: {path}")
+
+    monkeypatch.setattr(datafile, "read_yaml", refuse)
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "nowhere"))
+    name = "reex_research.extract._entities_import_check"
+    spec = importlib.util.spec_from_file_location(name, entities.__file__)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)
+    spec.loader.exec_module(module)  # a fresh import of the module: must not touch any file
+    assert module.load_candidate_rules is not entities.load_candidate_rules
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "says"),
+    [
+        ("\ngeneric: [", "\ngenerics: [", "generics", "unknown key"),  # misspelt: named as unknown first
+        ("\nmonths: [", "\n# months: [", "months", None),  # the flow list is cut: YAML error
+        ("'no', more", "no, more", "leading_stop", "quote them"),  # unquoted no is read as False
+        ("[you, your,", "[yes, your,", "title_noise", "quote them"),
+        ("split_words: [of, for]", "split_words: of", "split_words", "list of words"),
+        ("split_words: [of, for]", "split_words:", "split_words", "got nothing"),
+        ("split_words: [of, for]", "split_words: [of, for, 'per cent']", "split_words", "single words"),
+    ],
+)
+def test_invalid_candidate_rules_name_the_field(tmp_path, old, new, field, says):
+    path = copy_candidates(tmp_path, old, new)
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_candidate_rules(path)
+    assert info.value.path == path
+    if says is None:  # commenting out the first line of a list breaks the YAML: the line is named
+        assert "invalid YAML" in str(info.value) and info.value.line is not None
+    else:
+        assert info.value.field == field and says in str(info.value) and f"'{field}'" in str(info.value)
+
+
+def test_a_missing_candidate_list_names_the_field(tmp_path):
+    data = datafile.read_yaml(BUNDLED_CANDIDATES)
+    del data["generic"]
+    path = tmp_path / "candidates.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match="missing") as info:
+        load_candidate_rules(path)
+    assert info.value.field == "generic" and info.value.path == path
+
+
+def test_missing_candidate_rules_file_names_the_path(tmp_path):
+    with pytest.raises(KnowledgeBaseError, match="file not found") as info:
+        load_candidate_rules(tmp_path / "candidates.yaml")
+    assert info.value.path == tmp_path / "candidates.yaml"
+
+
+def test_a_word_added_to_the_generic_list_changes_the_candidates(tmp_path, matcher):
+    assert names(INVENTED, matcher) == ["Zorvath Holdings"]
+    edited = load_candidate_rules(copy_candidates(tmp_path, "\ngeneric: [", "\ngeneric: [Zorvath, "))
+    assert "zorvath" in edited.generic  # lower-cased on reading: the lists are compared in lower case
+    assert names(INVENTED, with_rules(matcher, edited)) == []
+    assert names(INVENTED, matcher) == ["Zorvath Holdings"]  # the rules belong to the matcher, not the module
+
+
+def test_connectors_from_the_file_join_the_words_of_one_name(tmp_path, matcher):
+    text = "Staff at Banco Quelmar y Zorvath spoke."
+    assert names(text, matcher) == ["Banco Quelmar"]
+    edited = load_candidate_rules(copy_candidates(tmp_path, "connectors: [of,", "connectors: [y, of,"))
+    assert names(text, with_rules(matcher, edited)) == ["Banco Quelmar y Zorvath"]
+
+
+def test_matcher_with_candidate_rules_survives_pickling_for_worker_processes(matcher):
+    clone = pickle.loads(pickle.dumps(matcher))
+    assert clone.candidates == matcher.candidates
+    text = "Officials from Yuanbao Magnetics met Kazuo Tanaka of the Pacific Minerals Forum in March."
+    assert names(text, clone) == names(text, matcher)
+
+
+def test_toolkit_reads_candidate_rules_from_its_rules_folder(tmp_path):
+    folder = Path(shutil.copytree(paths.rules_dir(), tmp_path / "rules"))
+    copy_candidates(folder, "\ngeneric: [", "\ngeneric: [zorvath, ")
+    toolkit = build_toolkit(rules_path=folder)
+    assert "zorvath" in toolkit.entities.candidates.generic
+    assert names(INVENTED, toolkit.entities) == []
 
 
 def test_aggregate_candidates_counts_sorts_and_picks_first_example():

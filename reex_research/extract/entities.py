@@ -5,6 +5,11 @@ automaton, built once. :func:`extract_mentions` scans an article's whole text on
 on word boundaries ("Laos" not in "Laosian"; "China's", "Baogang-backed" and "China-ASEAN" still
 match) and inside one sentence, prefers the leftmost-longest match ("China Rare Earth Group" beats
 "China"), and returns columns of the ``mentions`` table with exact offsets into ``article.text``.
+
+:func:`extract_candidates` lists capitalised names and acronyms the knowledge base misses. Its word
+lists (connectors, months, stop words, generic and institution words, common acronyms) are data:
+``data/rules/candidates.yaml``, read by :func:`load_candidate_rules` into a :class:`CandidateRules`
+that the matcher keeps. Nothing is read at import time.
 """
 
 from __future__ import annotations
@@ -12,32 +17,102 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import ahocorasick
 import pandas as pd
 
-from .. import schema
+from .. import paths, schema
+from ..datafile import read_yaml
+from ..errors import KnowledgeBaseError
 from ..kb import ACTOR_TYPES, KnowledgeBase, fold, match_key, normalise_form, scan_form
 from ..model import ParsedArticle, Sentence
 
 Span = tuple[int, int, int]  # start, end, entity index
 _WORD = re.compile(r"\w\w")  # matched at end - 1: the match would stop inside a word
 
+CANDIDATE_RULES_FILE = "candidates.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateRules:
+    """The word lists of the candidate-name heuristics (``data/rules/candidates.yaml``), as sets.
+
+    Every list is lower case except ``acronym_stop``, which is compared exactly as written.
+    """
+
+    connectors: frozenset[str]  # may join the words of one name: "Ministry of Commerce"
+    split_words: frozenset[str]  # split a run in two unless after an institution word
+    months: frozenset[str]  # month and weekday names: a run is cut at them
+    leading_stop: frozenset[str]  # trimmed from the start of a name: "The", "President"
+    generic: frozenset[str]  # a name needs one capitalised word not in this list
+    institutions: frozenset[str]  # keep a following "of"/"for" inside the name
+    title_noise: frozenset[str]  # a name never contains these: "Straight Into Your Inbox"
+    acronym_stop: frozenset[str]  # acronyms that are not names: "CEO", "GDP"
+
+
+_CASE_SENSITIVE = frozenset({"acronym_stop"})
+
+
+def load_candidate_rules(path: Path | None = None) -> CandidateRules:
+    """Return the candidate word lists read from ``path`` (default ``data/rules/candidates.yaml``)."""
+    path = Path(path) if path is not None else paths.rules_dir() / CANDIDATE_RULES_FILE
+    data = read_yaml(path)
+    keys = [f.name for f in fields(CandidateRules)]
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(path, f"expected a mapping with one word list per key ({', '.join(keys)}); "
+                                 "see the bundled data/rules/candidates.yaml")
+    unknown = [key for key in data if key not in keys]
+    if unknown:
+        raise KnowledgeBaseError(path, f"unknown key; check its spelling — allowed keys: {', '.join(keys)}",
+                                 field=str(unknown[0]))
+    lists: dict[str, frozenset[str]] = {}
+    for key in keys:
+        if key not in data:
+            raise KnowledgeBaseError(path, "required word list is missing; add it (write [] for an "
+                                     "empty list)", field=key)
+        values = data[key]
+        if not isinstance(values, list):
+            got = "nothing" if values is None else type(values).__name__
+            raise KnowledgeBaseError(path, f"expected a list of words, got {got} (write [] for an "
+                                     "empty list)", field=key)
+        wrong = [v for v in values if not isinstance(v, str)]
+        if wrong:
+            raise KnowledgeBaseError(path, f"entries {wrong} are not text; quote them: YAML reads "
+                                     "unquoted no, off, yes, on as false/true and digits as numbers",
+                                     field=key)
+        spaced = [v for v in values if not v or v != v.strip() or len(v.split()) != 1]
+        if spaced:
+            raise KnowledgeBaseError(path, f"entries {spaced} are not single words; write one word "
+                                     "per entry, without spaces", field=key)
+        lists[key] = frozenset(values if key in _CASE_SENSITIVE else (v.lower() for v in values))
+    return CandidateRules(**lists)
+
 
 @dataclass(frozen=True)
 class EntityMatcher:
-    """Compiled matcher over one knowledge base: one automaton for all names and aliases."""
+    """Compiled matcher over one knowledge base: one automaton for all names and aliases.
+
+    It also keeps the :class:`CandidateRules` that :func:`extract_candidates` reads.
+    """
 
     automaton: Any
     entity_ids: tuple[str, ...]
     entity_types: tuple[str, ...]
     kb_version: str
+    candidates: CandidateRules
 
     @classmethod
-    def from_kb(cls, kb: KnowledgeBase) -> EntityMatcher:
-        """Return a matcher compiled once from every name, alias and exact alias in ``kb``."""
+    def from_kb(cls, kb: KnowledgeBase, candidates: CandidateRules | None = None) -> EntityMatcher:
+        """Return a matcher compiled once from every name, alias and exact alias in ``kb``.
+
+        ``candidates`` defaults to the bundled ``data/rules/candidates.yaml``, read now.
+        """
+        if candidates is None:
+            candidates = load_candidate_rules()
         table: dict[str, list[tuple[int, str | None]]] = {}
         for index, entity in enumerate(kb.entities):
             for form, exact in entity.forms():
@@ -53,7 +128,7 @@ class EntityMatcher:
         automaton.make_automaton()
         ids = tuple(entity.id for entity in kb.entities)
         types = tuple(entity.type for entity in kb.entities)
-        return cls(automaton, ids, types, kb.version)
+        return cls(automaton, ids, types, kb.version, candidates)
 
 
 class SentenceLocator:
@@ -129,63 +204,21 @@ def extract_mentions(article: ParsedArticle, matcher: EntityMatcher) -> dict[str
 
 _TOKEN = r"[A-ZÀ-ÖØ-Þ][A-Za-z0-9_À-ÖØ-öø-ÿ&'’\-]*"  # explicit classes: twice as fast as \w
 _SEP = r"[ \t\u00a0]+"
-_CONNECTOR = r"(?:of|and|for|the|de|du|da|van|von|der|&)"
-_RUN = re.compile(rf"{_TOKEN}(?:{_SEP}(?:{_CONNECTOR}{_SEP}){{0,2}}{_TOKEN})*")
 _GLUED = re.compile(r"[\w&'’\-]")
 _WORDS = re.compile(r"[^\W\d_][\w'’\-]*")
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,6}s?$")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _POSSESSIVE = re.compile(r"(?:['’]s?|[\-'’]+)$")
 
-CONNECTORS = frozenset({"of", "and", "for", "the", "de", "du", "da", "van", "von", "der", "&"})
-MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
-    "saturday sunday".split()
-)
-LEADING_STOP = frozenset(
-    "the a an this that these those its it in on at by for from with as if but and or while when "
-    "where why what how who which some any all both each every many most such our their his her we "
-    "they he she i you your after before during although though however notably meanwhile globally "
-    "together yet so also only since until under over into through despite according here there now "
-    "today still even not no more less last next first second third key major other another per via "
-    "mr mrs ms dr president premier chairman chairwoman minister secretary ceo spokesperson said says "
-    "read see click share search spread submit leave join receive subscribe inspired source conclusion "
-    "highlights disclaimer moderator".split()
-)
-GENERIC = frozenset(
-    "group groups department ministry company companies corporation corp inc ltd co plc llc "
-    "association council committee commission agency office bureau state states media party "
-    "secretary chairman president ceo director minister management corporate national international "
-    "global western chinese american european asian rare earth earths rare-earth element elements "
-    "mining metal metals mineral minerals resource resources industry industries industrial supply "
-    "chain chains market markets news report update daily conference cooperation summit forum "
-    "initiative project projects development strategy strategic policy table contents highlights "
-    "source comments comment reply critical security government region province city north south east "
-    "west northern southern eastern central high-quality advanced technology technologies green "
-    "research institute university exchange exchanges stock power energy material materials magnet "
-    "magnets permanent oxide oxides production processing refining separation recycling economic trade "
-    "commerce defense defence affairs act law regulation rules control controls export exports import "
-    "imports quota quotas standard standards program programme plan fund bank capital investment "
-    "investors partners holdings limited federal public private joint venture ventures signal real "
-    "moves move future machine implications conclusion window action quiet strategic threat growing "
-    "footprint deepens partnerships partnership expansion summary key r&d southeast northeast "
-    "southwest northwest high-tech hi-tech new".split()
-)
-INSTITUTIONS = frozenset(
-    "ministry department bank bureau association institute university commission council academy "
-    "office republic federation union chamber exchange corporation agency administration board "
-    "secretary minister state states kingdom school centre center college society organization "
-    "organisation league alliance committee court house".split()
-)
-TITLE_NOISE = frozenset(
-    "you your with its our into across beyond is are was be not how why what who to a an in on at by "
-    "from as up out over than vs just this that these those it we they".split()
-)
-ACRONYM_STOP = frozenset(
-    "MOU MOUS CEO CFO CTO COO GDP USD RMB CNY EUR AUD CAD JPY EVS EV AI ESG IPO ETF LLC LTD INC PLC "
-    "FAQ PDF HTML URL NEWS FTA OEM OEMS API TBD ROI CAGR YOY QOQ CO2 AND THE FOR NOT NEW".split()
-)
+
+@lru_cache(maxsize=16)
+def _run_pattern(connectors: frozenset[str]) -> re.Pattern[str]:
+    """Return the regex of one capitalised run: words joined by at most two ``connectors`` at a time."""
+    if not connectors:
+        return re.compile(rf"{_TOKEN}(?:{_SEP}{_TOKEN})*")
+    # connectors hold no spaces and are followed by one, so at most one alternative fits: order is free
+    joined = "|".join(re.escape(word) for word in sorted(connectors, key=lambda word: (-len(word), word)))
+    return re.compile(rf"{_TOKEN}(?:{_SEP}(?:(?:{joined}){_SEP}){{0,2}}{_TOKEN})*")
 
 
 def extract_candidates(
@@ -201,9 +234,10 @@ def extract_candidates(
     else:
         covered = list(zip(mentions["start"], mentions["end"]))
     text = _masked(article.text, covered)
+    rules = matcher.candidates
     noisy: dict[int, bool] = {}
     out: list[tuple[str, str]] = []
-    for run in _RUN.finditer(text):
+    for run in _run_pattern(rules.connectors).finditer(text):
         start, end = run.span()
         words = run.group().split()
         if len(words) == 1 and not _ACRONYM.match(words[0]):
@@ -214,10 +248,10 @@ def extract_candidates(
         if index < 0:
             continue
         if index not in noisy:
-            noisy[index] = _is_noisy(locator.sentences[index])
+            noisy[index] = _is_noisy(locator.sentences[index], rules)
         if not noisy[index]:
             sentence_id = locator.sentences[index].sentence_id
-            out.extend((name, sentence_id) for name in _names(words))
+            out.extend((name, sentence_id) for name in _names(words, rules))
     return out
 
 
@@ -231,47 +265,50 @@ def _masked(text: str, covered: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _is_noisy(sentence: Sentence) -> bool:
+def _is_noisy(sentence: Sentence, rules: CandidateRules) -> bool:
     """Return True for titles, headings and title-case lines without closing punctuation."""
     if sentence.block in ("title", "heading"):
         return True
     text = sentence.text.rstrip()
     if text.endswith((".", "?", "!", "”", '"', ":", ";", ")")):
         return False
-    words = [w for w in _WORDS.findall(text) if w.lower() not in CONNECTORS and w.lower() not in LEADING_STOP]
+    connectors, leading_stop = rules.connectors, rules.leading_stop
+    words = [w for w in _WORDS.findall(text) if w.lower() not in connectors and w.lower() not in leading_stop]
     return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
-def _names(words: list[str]) -> list[str]:
-    """Split one capitalised run at dates and at "of"/"for" not after an institution word."""
+def _names(words: list[str], rules: CandidateRules) -> list[str]:
+    """Split one capitalised run at dates and at split words ("of", "for") not after an institution word."""
+    months, split_words, institutions = rules.months, rules.split_words, rules.institutions
     segments: list[list[str]] = [[]]
     for word in words:
         lower = word.lower()
-        if lower.strip(".,") in MONTHS:
+        if lower.strip(".,") in months:
             segments.append([])
-        elif lower in ("of", "for") and (not segments[-1] or segments[-1][-1].lower() not in INSTITUTIONS):
+        elif lower in split_words and (not segments[-1] or segments[-1][-1].lower() not in institutions):
             segments.append([])  # "Kazuo Tanaka of the Forum" is two names; "Ministry of Commerce" one
         else:
             segments[-1].append(word)
-    return [name for segment in segments if (name := _clean_segment(segment))]
+    return [name for segment in segments if (name := _clean_segment(segment, rules))]
 
 
-def _clean_segment(words: list[str]) -> str | None:
+def _clean_segment(words: list[str], rules: CandidateRules) -> str | None:
     """Return the name in ``words`` after trimming stop words, or None if it is not a name."""
-    while words and (words[0].lower() in CONNECTORS or words[0].lower() in LEADING_STOP):
+    connectors, leading_stop = rules.connectors, rules.leading_stop
+    while words and (words[0].lower() in connectors or words[0].lower() in leading_stop):
         words = words[1:]
-    while words and words[-1].lower() in CONNECTORS:
+    while words and words[-1].lower() in connectors:
         words = words[:-1]
     if not words:
         return None
     words = [*words[:-1], _POSSESSIVE.sub("", words[-1])]
-    if any(w.lower() in TITLE_NOISE for w in words):
+    if any(w.lower() in rules.title_noise for w in words):
         return None
     capitals = [w for w in words if w[:1].isupper()]
     if len(capitals) >= 2:
-        return " ".join(words) if any(w.lower() not in GENERIC for w in capitals) else None
+        return " ".join(words) if any(w.lower() not in rules.generic for w in capitals) else None
     word = words[0]
-    if len(words) != 1 or not _ACRONYM.match(word) or word in ACRONYM_STOP or _ROMAN.match(word):
+    if len(words) != 1 or not _ACRONYM.match(word) or word in rules.acronym_stop or _ROMAN.match(word):
         return None
     return word if sum(ch.isalpha() for ch in word) >= 3 else None
 
