@@ -16,9 +16,15 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from .datetext import PRECISIONS as DATE_PRECISIONS
+from .kb import ACTOR_TYPES as KB_ACTOR_TYPES
+
 NO_DATE = "no date"
 UNATTRIBUTED = "(unattributed)"
-ACTOR_TYPES: tuple[str, ...] = ("organisation", "person", "place")
+#: Entity types that count as actors, in the order charts show them (from the knowledge base).
+ACTOR_TYPES: tuple[str, ...] = tuple(sorted(KB_ACTOR_TYPES))
+#: Date precisions, finest first (as :mod:`reex_research.datetext` states them).
+PRECISIONS: tuple[str, ...] = DATE_PRECISIONS
 LABEL_WIDTH = 24
 #: Words that do not change what a figure measures: "global refining" and "refining" compare equal.
 GENERIC_MEASURE_WORDS = frozenset(
@@ -533,9 +539,6 @@ def events_by_precision(timeline: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["precision", "events", "future"])
 
 
-PRECISIONS: tuple[str, ...] = ("day", "month", "quarter", "half", "year")
-
-
 def format_interval(start: object, end: object, precision: str) -> str:
     """Return an interval as the unit it was stated in.
 
@@ -708,7 +711,7 @@ def measure_key(measure: object) -> str:
 
 
 def format_number(value: object) -> str:
-    """Return ``value`` without trailing zeros and with thousands separators: ``1,500``, ``1.2e+09`` → ``1,200,000,000``."""
+    """Return ``value`` as plain text with thousands separators: ``1,500``, ``2.5``, 1.2e9 -> ``1,200,000,000``."""
     if value is None or pd.isna(value):
         return ""
     number = float(value)
@@ -783,12 +786,43 @@ def _parse_counts(value: object) -> list[tuple[str, int]]:
 
 
 __all__ = [
-    "ACTOR_TYPES", "GENERIC_MEASURE_WORDS", "NO_DATE", "PRECISIONS", "UNATTRIBUTED",
-    "actor_counts", "actor_sentences", "article_index", "article_labels", "article_overview",
-    "boilerplate_by_kind", "boilerplate_lines", "cooccurrence", "display_title", "display_unit",
-    "due_next", "events_by_precision", "figure_claims", "figures_by_unit", "figure_comparisons", "figure_conflicts", "figures_table",
-    "format_date", "format_interval", "format_number", "format_range", "health_summary",
-    "kb_candidates", "measure_key", "most_mentioned", "problems_table", "repairs_by_article", "state_media",
-    "theme_matrix", "theme_strength_over_time", "timeline_frame", "timeline_rows", "top_theme_sentences",
+    "ACTOR_TYPES",
+    "GENERIC_MEASURE_WORDS",
+    "NO_DATE",
+    "PRECISIONS",
+    "UNATTRIBUTED",
+    "actor_counts",
+    "actor_sentences",
+    "article_index",
+    "article_labels",
+    "article_overview",
+    "boilerplate_by_kind",
+    "boilerplate_lines",
+    "cooccurrence",
+    "display_title",
+    "display_unit",
+    "due_next",
+    "events_by_precision",
+    "figure_claims",
+    "figure_comparisons",
+    "figure_conflicts",
+    "figures_by_unit",
+    "figures_table",
+    "format_date",
+    "format_interval",
+    "format_number",
+    "format_range",
+    "health_summary",
+    "kb_candidates",
+    "measure_key",
+    "most_mentioned",
+    "problems_table",
+    "repairs_by_article",
+    "state_media",
+    "theme_matrix",
+    "theme_strength_over_time",
+    "timeline_frame",
+    "timeline_rows",
+    "top_theme_sentences",
     "undated_articles",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
@@ -33,10 +33,20 @@ class BoilerplateRules:
     inline: tuple[Rule, ...]
     trailer_min_share: float
     max_line_length: int
+    _seen: dict[str, Rule | None] = field(default_factory=dict, repr=False, compare=False)
 
     def match_line(self, lowered: str) -> Rule | None:
         """Return the first line rule matching the stripped, lower-cased line, if any."""
-        return _first(self.lines, lowered) if len(lowered) <= self.max_line_length else None
+        if len(lowered) > self.max_line_length:
+            return None
+        # Site chrome repeats from page to page: remember the verdict for short lines.
+        try:
+            return self._seen[lowered]
+        except KeyError:
+            rule = _first(self.lines, lowered)
+            if len(self._seen) < _SEEN_MAX:
+                self._seen[lowered] = rule
+            return rule
 
     def match_trailer(self, lowered: str) -> Rule | None:
         """Return the trailer rule matching the stripped, lower-cased line, if any."""
@@ -61,6 +71,9 @@ class BoilerplateRules:
             pieces.append(line[last:])
             line = "".join(pieces)
         return line, removed
+
+
+_SEEN_MAX = 50_000
 
 
 def lower_same_length(text: str) -> str:

@@ -45,6 +45,20 @@ def _parser() -> argparse.ArgumentParser:
     validate = kb_commands.add_parser("validate", help="check the knowledge base and print a summary")
     validate.add_argument("path", type=Path, nargs="?", help="knowledge-base folder (default data/kb)")
     validate.set_defaults(handler=_kb_validate)
+
+    report = commands.add_parser("report", help="render the notebooks into a dated HTML report")
+    report.add_argument("corpus", type=Path, nargs="?", help="corpus folder (default: the bundled data/corpus)")
+    report.add_argument("--corpus", dest="corpus_option", type=Path, help="corpus folder (same as CORPUS)")
+    report.add_argument("--as-of", dest="as_of", help="date of the report, YYYY-MM-DD (default today)")
+    report.add_argument("--out", type=Path, default=Path("reports"), help="reports folder (default reports/)")
+    report.add_argument("--notebooks", type=Path, help="folder of NN_name.ipynb notebooks (default notebooks/)")
+    report.set_defaults(handler=_report)
+
+    notebooks = commands.add_parser("notebooks", help="notebook maintenance")
+    notebooks_commands = notebooks.add_subparsers(dest="notebooks_command", required=True)
+    refresh = notebooks_commands.add_parser("refresh", help="re-run NN_*.ipynb in place to refresh their stored outputs")
+    refresh.add_argument("folder", type=Path, nargs="?", help="notebooks folder (default notebooks/)")
+    refresh.set_defaults(handler=_notebooks_refresh)
     return parser
 
 
@@ -64,6 +78,24 @@ def _kb_validate(args: argparse.Namespace) -> int:
     from .kb import kb_summary, load_kb
 
     print(kb_summary(load_kb(args.path)))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .paths import bundled_corpus
+    from .reports import parse_as_of, render_report
+
+    as_of = parse_as_of(args.as_of) if args.as_of is not None else None
+    corpus = args.corpus or args.corpus_option or bundled_corpus()
+    folder = render_report(corpus=corpus, as_of=as_of, out=args.out, notebooks=args.notebooks)
+    print(f"open {folder / 'index.html'}")
+    return 0
+
+
+def _notebooks_refresh(args: argparse.Namespace) -> int:
+    from .reports import refresh_notebooks
+
+    refresh_notebooks(args.folder)
     return 0
 
 

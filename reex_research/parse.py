@@ -127,7 +127,7 @@ class ArticleRecord:
     article: dict[str, Any]
     highlights: list[dict[str, Any]]
     paragraphs: list[dict[str, Any]]
-    sentences: list[dict[str, Any]]
+    sentences: dict[str, list[Any]]  # columns
     tables: list[dict[str, Any]]
     boilerplate: list[dict[str, Any]]
     problems: list[Problem]
@@ -514,9 +514,16 @@ def _rows(doc: RawDocument, article_id: str, text: str, blocks: list[Block], sta
     parsed = ParsedArticle(article_id=article_id, text=text, sentences=tuple(sentences),
                            published=_as_date(article["published"]), title=title,
                            source=article["source"] or article["publisher"], author=article["author"])
-    sentence_rows = [{"article_id": article_id, "sentence_id": s.sentence_id, "paragraph_id": s.paragraph_id,
-                      "position": s.position, "block": s.block, "start": s.start, "end": s.end,
-                      "text": s.text} for s in sentences]
+    sentence_rows = {
+        "article_id": [article_id] * len(sentences),
+        "sentence_id": [s.sentence_id for s in sentences],
+        "paragraph_id": [s.paragraph_id for s in sentences],
+        "position": [s.position for s in sentences],
+        "block": [s.block for s in sentences],
+        "start": [s.start for s in sentences],
+        "end": [s.end for s in sentences],
+        "text": [s.text for s in sentences],
+    }
     return ArticleRecord(article, highlights, paragraphs, sentence_rows, tables, [], problems, parsed)
 
 

@@ -60,7 +60,6 @@ STYLE: Mapping[str, object] = {
     "legend.fontsize": 8,
     "image.cmap": HEATMAP_CMAP,
     "text.parse_math": False,
-    "svg.hashsalt": "reex-research",
 }
 
 

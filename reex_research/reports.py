@@ -129,6 +129,7 @@ def render_report(
         raise ReportError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
     sources = find_notebooks(Path(notebooks) if notebooks is not None else default_notebooks())
     say = progress or (lambda _line: None)
+    _warm_up_matplotlib()
     out = Path(out)
     parameters = {"corpus_path": str(corpus.resolve()), "as_of": as_of.isoformat()}
     provenance = {
@@ -147,7 +148,7 @@ def render_report(
             title = _run(source, staging, parameters)
             pages.append((source.stem, title))
             say(f"[{number}/{len(sources)}] {source.stem} … {time.perf_counter() - tick:.1f} s")
-        rendered_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        rendered_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
         (staging / "index.html").write_text(
             index_html(pages, provenance=provenance, parameters=parameters, rendered_at=rendered_at),
             encoding="utf-8",
@@ -155,6 +156,31 @@ def render_report(
         _move_into_place(staging, final)
     say(f"report written to {final} ({len(sources)} notebooks, {time.perf_counter() - started:.1f} s)")
     return final
+
+
+def refresh_notebooks(notebooks: Path | None = None, *, progress: Progress | None = print) -> list[Path]:
+    """Re-run every ``NN_*.ipynb`` in place with its own parameters; return the notebooks run.
+
+    This refreshes the outputs stored in the repository (which ``pytest --nbval`` compares) after
+    the pipeline or the bundled corpus changed; per-run metadata is stripped as in a report. A
+    failing notebook raises :class:`~reex_research.errors.NotebookExecutionError` and is left as
+    it was.
+    """
+    import nbformat
+
+    sources = find_notebooks(Path(notebooks) if notebooks is not None else default_notebooks())
+    say = progress or (lambda _line: None)
+    _warm_up_matplotlib()
+    for number, source in enumerate(sources, start=1):
+        tick = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix=".refresh-", dir=source.parent) as scratch:
+            target = Path(scratch) / source.name
+            _execute(source, target, None)
+            nb = clean_notebook(nbformat.read(target, as_version=4))
+            nb.metadata.pop("papermill", None)
+            nbformat.write(nb, source)
+        say(f"[{number}/{len(sources)}] {source.stem} … {time.perf_counter() - tick:.1f} s")
+    return sources
 
 
 def index_html(
@@ -225,14 +251,26 @@ def clean_notebook(nb: Any) -> Any:
 def _run(source: Path, staging: Path, parameters: Mapping[str, Any]) -> str:
     """Execute ``source`` into ``staging`` and export it to HTML; return the page title."""
     import nbformat
-    import papermill as pm
 
     target = staging / source.name
+    _execute(source, target, parameters)
+    nb = clean_notebook(nbformat.read(target, as_version=4))
+    title = _title(nb, source.stem)
+    nb.metadata["title"] = title
+    nbformat.write(nb, target)
+    (staging / f"{source.stem}.html").write_text(_html(nb, title), encoding="utf-8")
+    return title
+
+
+def _execute(source: Path, target: Path, parameters: Mapping[str, Any] | None) -> None:
+    """Run ``source`` with papermill into ``target`` (cwd = its folder); wrap failures."""
+    import papermill as pm
+
     try:
         pm.execute_notebook(
             str(source),
             str(target),
-            parameters=dict(parameters),
+            parameters=dict(parameters) if parameters is not None else None,
             kernel_name=KERNEL,
             cwd=str(source.parent),
             progress_bar=False,
@@ -248,12 +286,6 @@ def _run(source: Path, staging: Path, parameters: Mapping[str, Any]) -> str:
         ) from exc
     except Exception as exc:  # kernel died, no such kernel, timeout: wrap where it enters our code
         raise NotebookExecutionError(source.name, None, f"{type(exc).__name__}: {exc}") from exc
-    nb = clean_notebook(nbformat.read(target, as_version=4))
-    title = _title(nb, source.stem)
-    nb.metadata["title"] = title
-    nbformat.write(nb, target)
-    (staging / f"{source.stem}.html").write_text(_html(nb, title), encoding="utf-8")
-    return title
 
 
 def _html(nb: Any, title: str) -> str:
@@ -282,10 +314,15 @@ def _source_cell(executed: Path, cell_index: int | None) -> int | None:
         import nbformat
 
         cells = nbformat.read(executed, as_version=4).cells
-    except Exception:  # the partial output may be unreadable: report papermill's index
+    except (OSError, ValueError):  # the partial output may be unreadable: report papermill's index
         return cell_index + 1
     injected = sum(1 for cell in cells[:cell_index] if "injected-parameters" in cell.metadata.get("tags", []))
     return cell_index + 1 - injected
+
+
+def _warm_up_matplotlib() -> None:
+    """Build matplotlib's font cache here, once, so no notebook prints "building the font cache"."""
+    import matplotlib.font_manager  # noqa: F401  (importing builds the cache on a fresh machine)
 
 
 def _package_version() -> str:
@@ -342,5 +379,6 @@ __all__ = [
     "index_html",
     "kb_version",
     "parse_as_of",
+    "refresh_notebooks",
     "render_report",
 ]

@@ -18,3 +18,15 @@ def test_load_prints_a_summary_and_exports_csv(tmp_path, capsys):
 def test_load_of_a_missing_folder_is_a_clear_error(tmp_path, capsys):
     assert main(["load", str(tmp_path / "missing"), "--quiet"]) == 2
     assert "corpus folder not found" in capsys.readouterr().err
+
+
+def test_report_with_a_bad_as_of_is_a_clear_error_before_anything_runs(tmp_path, capsys):
+    assert main(["report", "--as-of", "2026-02-30", "--out", str(tmp_path)]) == 2
+    assert "--as-of must be YYYY-MM-DD" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_with_a_missing_corpus_is_a_clear_error(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "missing"), "--out", str(tmp_path / "out")]) == 2
+    assert "corpus folder not found" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
