@@ -542,7 +542,7 @@ def _table_row(article_id: str, index: int, text: str, base: int, block: Block) 
 def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None,
                  highlights: list[dict[str, Any]], meta: _Meta, rules: ParseRules,
                  problems: list[Problem]) -> dict[str, Any]:
-    supplied = doc.metadata
+    supplied = {key: repair_text(value).text for key, value in doc.metadata.items()}
     title_source = "text" if title else None
     if supplied.get("title"):
         title, title_source = supplied["title"], "metadata"
