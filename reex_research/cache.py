@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 import platformdirs
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .errors import CacheError
 
@@ -35,6 +38,12 @@ def default_cache_dir(corpus_root: Path) -> Path:
 
     digest = hashlib.sha1(str(Path(corpus_root).resolve()).encode("utf-8")).hexdigest()[:16]
     return Path(platformdirs.user_cache_dir("reex-research")) / digest
+
+
+def _to_pandas(data: pa.Table) -> pd.DataFrame:
+    """Arrow table → pandas, text columns as Python strings (the storage the corpus uses)."""
+    python_strings = pd.StringDtype("python")
+    return data.to_pandas(types_mapper={pa.string(): python_strings, pa.large_string(): python_strings}.get)
 
 
 class CorpusCache:
@@ -54,11 +63,15 @@ class CorpusCache:
         """Rows of ``keys`` per table, or None (cache dropped) when a segment cannot be read."""
         segments = sorted({self.manifest["keys"][k] for k in keys})
         frames: dict[str, list[pd.DataFrame]] = {t: [] for t in tables}
+        wanted = pa.array(sorted(keys))
         try:
             for segment in segments:
                 for table in tables:
-                    frame = pd.read_parquet(self.folder / segment / f"{table}.parquet")
-                    frames[table].append(frame[frame["_key"].isin(keys)])
+                    data = pq.read_table(self.folder / segment / f"{table}.parquet")
+                    mask = pc.is_in(data["_key"], value_set=wanted)
+                    if not pc.all(mask).as_py():
+                        data = data.filter(mask)
+                    frames[table].append(_to_pandas(data))
         except Exception as exc:  # any unreadable piece means the cache is not to be trusted
             self._drop(f"segment unreadable ({type(exc).__name__}: {exc})")
             return None

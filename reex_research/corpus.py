@@ -285,7 +285,7 @@ def _combine(cached: dict[str, pd.DataFrame] | None, fresh: dict[str, pd.DataFra
     """Cached and fresh rows together, in the order of the files (as a fresh load gives them)."""
     if not cached:
         return fresh
-    order = {key: index for index, key in enumerate(keys)}
+    order = pd.Index(keys)
     out = {}
     for table, frame in fresh.items():
         old = cached.get(table)
@@ -294,8 +294,10 @@ def _combine(cached: dict[str, pd.DataFrame] | None, fresh: dict[str, pd.DataFra
             continue
         old = _restore(table, old)
         both = pd.concat([old, frame], ignore_index=True) if len(frame) else old
-        position = both["_key"].map(order)
-        out[table] = both.iloc[position.argsort(kind="stable")].reset_index(drop=True)
+        position = order.get_indexer(both["_key"])
+        if len(position) > 1 and (position[1:] < position[:-1]).any():
+            both = both.iloc[position.argsort(kind="stable")].reset_index(drop=True)
+        out[table] = both
     return out
 
 
