@@ -36,7 +36,7 @@ class CorpusNotFoundError(ReexError):
 
 
 class IngestError(ReexError):
-    """Raised in strict mode when one input file cannot be loaded."""
+    """Raised when one input file cannot be loaded and the corpus is loaded with strict=True."""
 
     def __init__(self, path: Path | str, kind: str, message: str, line: int | None = None) -> None:
         self.path = Path(path)

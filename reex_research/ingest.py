@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -258,12 +257,3 @@ def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> Fi
 
 def _fail(name: str, kind: str, message: str, line: int | None = None) -> FileResult:
     return FileResult((), (Problem(name, line, kind, message),))
-
-
-def iter_documents(root: Path) -> Iterator[FileResult]:
-    """Yield the FileResult of every file under ``root``, in order (metadata problems first)."""
-    metadata, problems = read_metadata_csv(root)
-    if problems:
-        yield FileResult((), tuple(problems))
-    for path in list_corpus_files(root):
-        yield load_file(path, root, metadata)

@@ -140,7 +140,6 @@ class _Meta:
 
     author: str | None = None
     published: dt.date | None = None
-    published_line: int | None = None
     source: str | None = None
     source_date: dt.date | None = None
     publisher: str | None = None
@@ -313,7 +312,7 @@ def _classify(raw: list[tuple[int, list[str]]], rules: ParseRules, meta: _Meta) 
         if not blocks and not is_last and _is_title(line, rules):
             blocks.append(Block("title", line, number))
             continue
-        meta_kind = _metadata_kind(line, number, index, rules, meta)
+        meta_kind = _metadata_kind(line, index, rules, meta)
         if meta_kind:
             blocks.append(Block(meta_kind, line, number))
             continue
@@ -330,7 +329,7 @@ def _classify(raw: list[tuple[int, list[str]]], rules: ParseRules, meta: _Meta) 
     return blocks
 
 
-def _metadata_kind(line: str, number: int, index: int, rules: ParseRules, meta: _Meta) -> str | None:
+def _metadata_kind(line: str, index: int, rules: ParseRules, meta: _Meta) -> str | None:
     source = rules.source.match(line)
     if source and len(line) <= 300:
         meta.source = meta.source or source.group("source").strip(" ,;")
@@ -342,7 +341,7 @@ def _metadata_kind(line: str, number: int, index: int, rules: ParseRules, meta: 
         day = _dateline(line, rules)
         if day:
             if meta.published is None:
-                meta.published, meta.published_line = day, number
+                meta.published = day
             return "dateline"
         author = _byline(line, rules)
         if author:
@@ -350,7 +349,7 @@ def _metadata_kind(line: str, number: int, index: int, rules: ParseRules, meta: 
             rest = rules.byline.match(line).group("rest")
             day = _dateline(rest, rules) if rest else None
             if day and meta.published is None:
-                meta.published, meta.published_line = day, number
+                meta.published = day
             return "byline"
     if _any_search(rules.disclaimers, line.lower()):
         meta.disclaimers.append(line)
@@ -546,7 +545,7 @@ def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None
     title_source = "text" if title else None
     if supplied.get("title"):
         title, title_source = supplied["title"], "metadata"
-    headline = title or _headline(highlights, text)
+    headline = title or _headline(highlights)
     if not title:
         title_source = "headline_fallback" if headline else "missing"
     published, published_source = _published(doc, meta, problems)
@@ -564,7 +563,7 @@ def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None
     }
 
 
-def _headline(highlights: list[dict[str, Any]], text: str) -> str | None:
+def _headline(highlights: list[dict[str, Any]]) -> str | None:
     if not highlights:
         return None
     first = highlights[0]["text"]
