@@ -21,7 +21,7 @@ from pathlib import Path
 
 
 class ReexError(Exception):
-    """Base class: raised for every anticipated failure in reex_research."""
+    """Raised when anything anticipated fails in reex_research: the base of every error here."""
 
 
 class CorpusNotFoundError(ReexError):
