@@ -23,6 +23,8 @@ from typing import Any, NoReturn
 import pandas as pd
 import yaml
 
+from .datafile import FAST_LOADER
+
 from . import paths, schema
 from .errors import KnowledgeBaseError
 
@@ -244,7 +246,7 @@ def _read_records(path: Path) -> list[_Record]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise KnowledgeBaseError(path, f"cannot read file ({exc}) — save it as UTF-8 text") from exc
-    loader = yaml.SafeLoader(text)
+    loader = FAST_LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -263,7 +265,7 @@ def _read_records(path: Path) -> list[_Record]:
         loader.dispose()
 
 
-def _record(path: Path, loader: yaml.SafeLoader, node: yaml.Node) -> _Record:
+def _record(path: Path, loader: yaml.SafeLoader, node: yaml.Node) -> _Record:  # or the C loader
     if not isinstance(node, yaml.MappingNode):
         raise KnowledgeBaseError(path, "each entry must be a mapping of field: value", line=_line(node))
     values: dict[str, Any] = {}

@@ -75,6 +75,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from ..datafile import FAST_LOADER
+
 from ..errors import KnowledgeBaseError
 from ..model import ParsedArticle, Sentence
 from ..paths import rules_dir
@@ -189,8 +191,8 @@ class _Doc:
         """Return the parsed document or raise KnowledgeBaseError with the YAML error's line."""
         try:
             text = raw.decode("utf-8")
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
+            node = yaml.compose(text, Loader=FAST_LOADER)
+            data = yaml.load(text, Loader=FAST_LOADER)
         except UnicodeDecodeError as exc:
             raise KnowledgeBaseError(path, "not UTF-8 text; save the file as UTF-8") from exc
         except yaml.YAMLError as exc:
