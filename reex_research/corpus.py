@@ -152,8 +152,7 @@ def load_corpus(
     if store is None:
         keys = [hashlib.sha256(n.encode("utf-8")).hexdigest()[:32] for n in names]
     else:
-        keys = [content_key(n, p.read_bytes() if p.is_file() else b"", _metadata_row(metadata, p, n))
-                for p, n in zip(files, names)]
+        keys = [content_key(n, _bytes_or_empty(p), _metadata_row(metadata, p, n)) for p, n in zip(files, names)]
     cached = _cached_frames(store, keys)
     todo = [(p, k) for p, k in zip(files, keys) if cached is None or k not in cached[1]]
     if engine == "dask":
@@ -171,6 +170,14 @@ def load_corpus(
         store.compact(to_storage(raw), keys)
     frames = finalize(raw, toolkit, as_of_day, metadata_problems)
     return Corpus(root=root, frames=frames, as_of=as_of_day, toolkit_version=toolkit.version)
+
+
+def _bytes_or_empty(path: Path) -> bytes:
+    """The file's bytes for its cache key; an unreadable file keys as empty (the pipeline reports it)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _metadata_row(metadata: dict[str, dict[str, str]], path: Path, name: str) -> dict[str, str]:

@@ -129,3 +129,17 @@ def test_parallel_workers_give_the_same_rows_in_the_same_order(folder):
 def test_bad_as_of_is_a_clear_error(folder):
     with pytest.raises(rr.ReexError, match="as_of must be a date"):
         rr.load_corpus(folder, toolkit=TOOLKIT, as_of="next tuesday")
+
+
+def test_an_unreadable_file_is_a_problem_with_the_cache_too(folder, tmp_path, monkeypatch):
+    original = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "extra.md":
+            raise PermissionError(13, "Permission denied")
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    corpus = _load(folder, cache=tmp_path / "cache")
+    assert dict(zip(corpus.problems["file"], corpus.problems["kind"]))["extra.md"] == "unreadable"
+    assert len(corpus.articles) == 6  # five bundled articles and the good line of broken.jsonl
