@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import combinations, groupby
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -342,23 +343,21 @@ def aggregate_candidates(rows: Sequence[tuple[str, str, str, str]]) -> pd.DataFr
 
 
 def relations_from_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
-    """Return the ``relations`` table: distinct actor pairs per sentence, source_id < target_id."""
-    keys = ["article_id", "sentence_id"]
-    actors = mentions.loc[mentions["entity_type"].isin(sorted(ACTOR_TYPES)), [*keys, "entity_id", "entity_type"]]
-    actors = actors.drop_duplicates([*keys, "entity_id"])
-    if actors.empty:
-        return schema.empty("relations")
-    pairs = actors.merge(actors, on=keys, suffixes=("_s", "_t"))
-    pairs = pairs[pairs["entity_id_s"] < pairs["entity_id_t"]]
-    pairs = pairs.sort_values([*keys, "entity_id_s", "entity_id_t"], kind="stable")
-    return schema.frame(
-        "relations",
-        {
-            "article_id": pairs["article_id"].tolist(),
-            "sentence_id": pairs["sentence_id"].tolist(),
-            "source_id": pairs["entity_id_s"].tolist(),
-            "target_id": pairs["entity_id_t"].tolist(),
-            "source_type": pairs["entity_type_s"].tolist(),
-            "target_type": pairs["entity_type_t"].tolist(),
-        },
-    )
+    """Return the ``relations`` table: distinct actor pairs per sentence, source_id < target_id.
+
+    Rows are ordered by article, sentence, source and target.
+    """
+    actor = mentions["entity_type"].isin(sorted(ACTOR_TYPES)).to_numpy()
+    rows = sorted(set(zip(*(mentions[c].to_numpy()[actor].tolist()
+                            for c in ("article_id", "sentence_id", "entity_id", "entity_type")))))
+    cols: dict[str, list] = {name: [] for name in schema.columns("relations")}
+    for (article_id, sentence_id), group in groupby(rows, key=lambda row: row[:2]):
+        found = [(entity_id, entity_type) for _, _, entity_id, entity_type in group]
+        for (source, source_type), (target, target_type) in combinations(found, 2):
+            cols["article_id"].append(article_id)
+            cols["sentence_id"].append(sentence_id)
+            cols["source_id"].append(source)
+            cols["target_id"].append(target)
+            cols["source_type"].append(source_type)
+            cols["target_type"].append(target_type)
+    return schema.frame("relations", cols)
