@@ -23,6 +23,14 @@ JSONL_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl"}
 METADATA_FILE = "metadata.csv"
 METADATA_FIELDS = ("title", "date", "url", "author", "source")
 JSONL_FIELDS = ("title", "date", "url", "author", "source")
+# Other names feeds commonly give the optional fields, tried in order after the field's own name.
+JSONL_ALIASES = {
+    "title": ("headline",),
+    "date": ("published", "published_at", "publish_date", "pubDate", "datetime"),
+    "url": ("link",),
+    "author": ("byline", "authors"),
+    "source": ("publisher", "site", "site_name"),
+}
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -223,10 +231,21 @@ def _load_jsonl(name: str, data: bytes, extra: dict[str, str]) -> FileResult:
         if not isinstance(body, str) or not body.strip():
             problems.append(Problem(name, number, "missing_text", "each line needs a non-empty string field 'text'"))
             continue
-        meta = {k: str(v).strip() for k in JSONL_FIELDS if (v := record.get(k)) not in (None, "")}
+        meta = {k: v for k in JSONL_FIELDS if (v := _jsonl_field(record, k))}
         meta.update(extra)
         documents.append(RawDocument(name, number, "jsonl", encoding, body, meta))
     return FileResult(tuple(documents), tuple(problems))
+
+
+def _jsonl_field(record: dict, name: str) -> str | None:
+    """The value of an optional JSONL field, under its own name or a common alias, as text."""
+    for key in (name, *JSONL_ALIASES.get(name, ())):
+        value = record.get(key)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value if v not in (None, ""))
+        if value not in (None, ""):
+            return str(value).strip()
+    return None
 
 
 def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> FileResult:

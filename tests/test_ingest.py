@@ -212,3 +212,25 @@ def test_export_parquet_and_csv_round_trip(tmp_path):
     corpus.export(tmp_path / "csv", format="csv")
     sentences = pd.read_csv(tmp_path / "csv" / "sentences.csv")
     assert len(sentences) == len(corpus.sentences)
+
+
+def test_jsonl_common_field_names_are_understood(tmp_path):
+    record = {"text": "Neo Performance Materials opened its Narva magnet plant in Estonia.",
+              "headline": "Neo opens Narva plant", "published_at": "2025-09-18T09:00:00Z",
+              "link": "https://example.com/neo", "authors": ["A. Writer", "B. Writer"]}
+    (tmp_path / "feed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    row = _load(tmp_path).articles.iloc[0]
+    assert (row["title"], row["url"], row["author"]) == ("Neo opens Narva plant", "https://example.com/neo",
+                                                         "A. Writer, B. Writer")
+    assert row["published"].date().isoformat() == "2025-09-18"
+
+
+def test_release_time_dateline_and_setext_separators(tmp_path):
+    (tmp_path / "notice.txt").write_text(
+        "Notice on Rare Earth Quotas\n===========================\n\nRelease time: 2025-10-09 16:30\n\n"
+        "The Ministry of Industry and Information Technology issued the quotas for 2025.\n", encoding="utf-8")
+    corpus = _load(tmp_path)
+    row = corpus.articles.iloc[0]
+    assert row["title"] == "Notice on Rare Earth Quotas"
+    assert row["published"].date().isoformat() == "2025-10-09"
+    assert "===" not in "".join(corpus.sentences["text"])
