@@ -338,11 +338,6 @@ def _metadata_kind(line: str, index: int, rules: ParseRules, meta: _Meta) -> str
             meta.source_date = day
         return "source"
     if index <= 6:
-        day = _dateline(line, rules)
-        if day:
-            if meta.published is None:
-                meta.published = day
-            return "dateline"
         author = _byline(line, rules)
         if author:
             meta.author = meta.author or author
@@ -351,6 +346,11 @@ def _metadata_kind(line: str, index: int, rules: ParseRules, meta: _Meta) -> str
             if day and meta.published is None:
                 meta.published = day
             return "byline"
+        day = _dateline(line, rules)
+        if day:
+            if meta.published is None:
+                meta.published = day
+            return "dateline"
     if _any_search(rules.disclaimers, line.lower()):
         meta.disclaimers.append(line)
         return "disclaimer"

@@ -78,3 +78,26 @@ def test_dates_figures_and_entities(golden, case):
 def test_windows_1252_page_is_decoded(golden):
     row = golden.articles.set_index("file").loc["trade_press.html"]
     assert row["encoding"] == "cp1252" and "company’s goal" in row["text"]
+
+
+def test_site_chrome_of_news_sites_and_press_releases(tmp_path):
+    (tmp_path / "mining.txt").write_text(
+        "Iluka secures A$1.65 billion loan for Eneabba refinery\n\n"
+        "By Staff Writer | March 3, 2025 | 10:15 am\n\nShare\nTweet\nEmail\n\nImage: Iluka Resources\n\n"
+        "Iluka Resources has secured a A$1.65 billion loan to complete its Eneabba refinery.\n\n"
+        "(Read more: Lynas posts record quarter)\n\nRelated: Arafura wins German offtake deal\n\n"
+        "The refinery is due to start production in 2027.\n", encoding="utf-8")
+    (tmp_path / "release.txt").write_text(
+        "FOR IMMEDIATE RELEASE\n\nDepartment of Energy Announces $17 Million for Rare Earth Recovery\n\n"
+        "WASHINGTON — The U.S. Department of Energy (DOE) today announced $17 million for three projects.\n\n"
+        "Contact: DOE Press Office, press@hq.doe.gov\n\n###\n", encoding="utf-8")
+    corpus = rr.load_corpus(tmp_path, as_of="2026-11-23")
+    articles = corpus.articles.set_index("file")
+    assert articles.loc["mining.txt", "author"] == "Staff Writer"
+    assert articles.loc["mining.txt", "published"].date().isoformat() == "2025-03-03"
+    assert articles.loc["release.txt", "title"].startswith("Department of Energy Announces")
+    body = "\n".join(corpus.paragraphs.loc[corpus.paragraphs["kind"].isin(["paragraph", "heading"]), "text"])
+    for chrome in ("Share", "Tweet", "Read more", "Related:", "Image:", "IMMEDIATE", "Contact:", "###"):
+        assert chrome not in body
+    figures = corpus.figures.set_index("surface")
+    assert figures.loc["$17 million", "claimed_by"] == "Department of Energy (DOE)"

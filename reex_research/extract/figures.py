@@ -136,6 +136,7 @@ class FigureRules:
     subject_verbs: frozenset[str]
     max_words: int
     claim_max_words: int
+    claim_time_tail: re.Pattern[str]
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle for worker processes: read-only mappings travel as plain dicts."""
@@ -342,6 +343,9 @@ def _claim_rules(doc: _Doc) -> dict[str, Any]:
         "according_keys": tuple(sorted({_fold(form) for form in according})),
         "speech_keys": tuple(sorted({_fold(form) for form in verbs})),
         "claim_max_words": _positive(doc, "attribution", "max_words"),
+        "claim_time_tail": re.compile(
+            r"(?:\s+(?:on\s+)?" + _alternation(folded=doc.strings("attribution", "time_words", default=["today"]))
+            + r")+$", re.IGNORECASE),
     }
 
 
@@ -851,6 +855,7 @@ def _claim(text: str, source: str | None, rules: FigureRules) -> tuple[str, str]
         who = _according_to(text, rules)
     if not who and any(key in low for key in rules.speech_keys):
         who = _speaker(text, rules)
+    who = rules.claim_time_tail.sub("", who).strip() if who else who
     if who:
         return who, "sentence"
     if source:
