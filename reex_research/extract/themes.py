@@ -130,27 +130,34 @@ def score_themes(theme_hits: pd.DataFrame, sentences: pd.DataFrame, kb: Knowledg
     """
     if theme_hits.empty:
         return schema.empty("themes")
-    weights = _sentence_weights(sentences)
-    hits = theme_hits[["article_id", "sentence_id", "theme_id"]].copy()
-    hits["weight"] = hits["sentence_id"].map(weights).fillna(1.0).astype("float64")
-    grouped = hits.groupby(["article_id", "theme_id"], sort=True)
-    table = grouped.size().rename("hits").reset_index()
-    once = hits.drop_duplicates(["article_id", "theme_id", "sentence_id"])
-    table["touched"] = once.groupby(["article_id", "theme_id"], sort=True)["weight"].sum().to_numpy()
-    totals = weights.groupby(sentences["article_id"].to_numpy()).sum() if len(weights) else pd.Series(dtype="float64")
-    total = table["article_id"].map(totals).astype("float64")
-    table["score"] = 100.0 * table["touched"] / total.where(total > 0, table["touched"])
-    table["theme"] = table["theme_id"].map({theme.id: theme.label for theme in kb.themes})
-    table = table.sort_values(
-        ["article_id", "score", "hits", "theme_id"], ascending=[True, False, False, True], kind="stable"
-    )
-    return schema.frame("themes", {name: table[name].tolist() for name in schema.columns("themes")})
+    weight = _sentence_weights(sentences)
+    totals: dict[str, float] = {}
+    for article_id, w in zip(sentences["article_id"].tolist(), weight.values()):
+        totals[article_id] = totals.get(article_id, 0.0) + w
+    hits: dict[tuple[str, str], int] = {}
+    touched: dict[tuple[str, str], float] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for article_id, sentence_id, theme_id in zip(*(theme_hits[c].tolist() for c in
+                                                   ("article_id", "sentence_id", "theme_id"))):
+        key = (article_id, theme_id)
+        hits[key] = hits.get(key, 0) + 1
+        if (article_id, theme_id, sentence_id) not in seen:
+            seen.add((article_id, theme_id, sentence_id))
+            touched[key] = touched.get(key, 0.0) + weight.get(sentence_id, 1.0)
+    labels = {theme.id: theme.label for theme in kb.themes}
+    rows = []
+    for (article_id, theme_id), count in hits.items():
+        total = totals.get(article_id, 0.0)
+        part = touched[(article_id, theme_id)]
+        rows.append((article_id, theme_id, labels.get(theme_id), count, 100.0 * part / (total if total > 0 else part)))
+    rows.sort(key=lambda r: (r[0], -r[4], -r[3], r[1]))
+    return schema.frame("themes", dict(zip(("article_id", "theme_id", "theme", "hits", "score"),
+                                           (list(col) for col in zip(*rows)))))
 
 
-def _sentence_weights(sentences: pd.DataFrame) -> pd.Series:
-    """Return each sentence's weight, indexed by sentence_id (1.0 unless its block says otherwise)."""
-    if "block" in sentences.columns:
-        weights = sentences["block"].map(BLOCK_WEIGHTS).fillna(1.0)
-    else:
-        weights = pd.Series(1.0, index=sentences.index)
-    return pd.Series(weights.to_numpy(dtype="float64"), index=sentences["sentence_id"].to_numpy())
+def _sentence_weights(sentences: pd.DataFrame) -> dict[str, float]:
+    """Return each sentence's weight by sentence_id (1.0 unless its block says otherwise)."""
+    ids = sentences["sentence_id"].tolist()
+    if "block" not in sentences.columns:
+        return dict.fromkeys(ids, 1.0)
+    return {sid: BLOCK_WEIGHTS.get(block, 1.0) for sid, block in zip(ids, sentences["block"].tolist())}
