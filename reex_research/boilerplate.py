@@ -9,6 +9,7 @@ from pathlib import Path
 from . import paths
 from .datafile import compile_pattern, read_yaml, require
 from .errors import KnowledgeBaseError
+from .textfix import lower_same_length
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +75,6 @@ class BoilerplateRules:
 
 
 _SEEN_MAX = 50_000
-
-
-def lower_same_length(text: str) -> str:
-    """Lower-case ``text`` keeping every offset (characters whose lower case is longer stay as-is)."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
 
 
 def _first(rules: tuple[Rule, ...], lowered: str) -> Rule | None:

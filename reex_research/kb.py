@@ -23,10 +23,10 @@ from typing import Any, NoReturn
 import pandas as pd
 import yaml
 
-from .datafile import FAST_LOADER
-
 from . import paths, schema
+from .datafile import FAST_LOADER
 from .errors import KnowledgeBaseError
+from .textfix import lower_same_length
 
 THEMES_FILE = "themes.yaml"
 TYPES: dict[str, tuple[str, ...]] = {
@@ -119,14 +119,6 @@ class _Record:
 
 
 # ---------------------------------------------------------------- matching rules (shared)
-
-
-def lower_same_length(text: str) -> str:
-    """Return ``text`` lower-cased, always the same length as ``text``."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return lowered
 
 
 def fold(text: str) -> str:

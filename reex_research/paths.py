@@ -29,3 +29,8 @@ def rules_dir() -> Path:
 def bundled_corpus() -> Path:
     """Return the bundled sample corpus (``data/corpus``)."""
     return data_dir() / "corpus"
+
+
+def notebooks_dir() -> Path:
+    """Return the report notebooks folder (``notebooks/`` beside the package)."""
+    return Path(__file__).resolve().parent.parent / "notebooks"

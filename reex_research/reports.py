@@ -60,7 +60,9 @@ def parse_as_of(text: str) -> dt.date:
 
 def default_notebooks() -> Path:
     """Return the bundled notebooks folder (``notebooks/`` beside the package)."""
-    return Path(__file__).resolve().parent.parent / "notebooks"
+    from .paths import notebooks_dir
+
+    return notebooks_dir()
 
 
 def find_notebooks(folder: Path) -> list[Path]:

@@ -103,6 +103,14 @@ def fix_cp874_remnants(text: str) -> tuple[str, int]:
     return (repaired, count) if decoded == text else _remnant_pass(text)
 
 
+def lower_same_length(text: str) -> str:
+    """Lower-case ``text`` keeping every offset (characters whose lower case is longer stay as-is)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
 def is_thai_text(text: str) -> bool:
     """True when ``text`` holds genuine Thai: characters that remain once mojibake is repaired."""
     repaired, _ = _sequence_pass(text)

@@ -76,7 +76,6 @@ from typing import Any, NamedTuple
 import yaml
 
 from ..datafile import FAST_LOADER
-
 from ..errors import KnowledgeBaseError
 from ..model import ParsedArticle, Sentence
 from ..paths import rules_dir
