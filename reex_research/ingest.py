@@ -257,7 +257,9 @@ def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> Fi
             html, output_format="markdown", include_tables=True, include_formatting=True,
             include_comments=False, favor_recall=True,
         )
-        found = extract_metadata(html)
+        # Markup only (meta tags, <time>, JSON-LD, URL): the extensive search guesses a date from
+        # any date-like text of the page, which is not the publication date.
+        found = extract_metadata(html, extensive=False)
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         return _fail(name, "bad_html", f"the page could not be parsed ({type(exc).__name__}: {exc})")
     if not text or not text.strip():

@@ -91,6 +91,21 @@ def test_html_gives_main_text_and_metadata_not_navigation(tmp_path):
     assert "<script>alert(1)</script>" in row["text"]  # kept as text, never executed
 
 
+def test_html_publication_date_is_never_guessed_from_dates_in_the_story(tmp_path):
+    html = (
+        "<html><head><meta charset='utf-8'><title>Iluka refinery</title></head><body><article>"
+        "<h1>Iluka refinery on schedule</h1>"
+        "<p>Iluka Resources said the Eneabba refinery, first proposed on 1 January 2000, will be "
+        "commissioned in 2027 after a review completed on August 24, 2024.</p>"
+        "<p>The refinery will separate dysprosium and terbium from monazite concentrate.</p>"
+        "</article></body></html>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    row = _load(tmp_path).articles.iloc[0]
+    assert pd.isna(row["published"])  # neither markup nor a dateline gives the day
+    assert pd.isna(row["published_source"])
+
+
 def test_jsonl_lines_and_broken_lines(tmp_path):
     lines = [
         json.dumps({"text": "Shenghe Resources bought a stake in Ngualla.", "title": "Shenghe deal",
