@@ -2,34 +2,42 @@
 
 Layout of a cache folder::
 
-    manifest.json            {"format": 1, "toolkit": "<version>", "segments": [...], "keys": {key: segment}}
+    manifest.json            {"format": 2, "toolkit": "<version>", "segments": [...],
+                              "keys": {key: segment}, "files": {name: [size, mtime_ns, meta, key]}}
     seg-<n>/<table>.parquet  rows of the files processed in one run, with their ``_key`` column
 
 A run reads the rows of unchanged files from the segments that hold them, processes only new or
-changed files, and writes those as one new segment. A changed knowledge base, rule set or package
-version changes the toolkit version and starts the cache afresh. A cache that cannot be read is
-deleted and rebuilt, never trusted.
+changed files, and writes those as one new segment. A file whose size and modification time are
+those recorded (and not so recent that a write within the same clock tick could hide) keeps its
+recorded key without being read again; any other file is read and hashed. A changed knowledge
+base, rule set or package version changes the toolkit version and starts the cache afresh. A cache
+that cannot be read is deleted and rebuilt, never trusted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import platformdirs
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from . import columnar
 from .errors import CacheError
 
-FORMAT = 1
+FORMAT = 2
 MAX_SEGMENTS = 16
 MANIFEST = "manifest.json"
+RACY_NS = 2_000_000_000
+"""A file modified this close to the moment its size and mtime were read is always re-read."""
 
 
 def default_cache_dir(corpus_root: Path) -> Path:
@@ -40,10 +48,12 @@ def default_cache_dir(corpus_root: Path) -> Path:
     return Path(platformdirs.user_cache_dir("reex-research")) / digest
 
 
-def _to_pandas(data: pa.Table) -> pd.DataFrame:
-    """Arrow table → pandas, text columns as Python strings (the storage the corpus uses)."""
-    python_strings = pd.StringDtype("python")
-    return data.to_pandas(types_mapper={pa.string(): python_strings, pa.large_string(): python_strings}.get)
+@dataclass
+class CachedRows:
+    """The rows a cache holds for some files: one Arrow table per row table, and their keys."""
+
+    tables: dict[str, pa.Table]
+    keys: set[str]
 
 
 class CorpusCache:
@@ -59,37 +69,55 @@ class CorpusCache:
         known = self.manifest["keys"]
         return {k for k in keys if k in known}
 
-    def read(self, keys: set[str], tables: tuple[str, ...]) -> dict[str, pd.DataFrame] | None:
-        """Rows of ``keys`` per table, or None (cache dropped) when a segment cannot be read."""
+    def known_key(self, name: str, stat: os.stat_result | None, metadata: dict[str, str]) -> str | None:
+        """The recorded content key of file ``name`` if its size, mtime and metadata row are unchanged."""
+        entry = self.manifest["files"].get(name)
+        if entry is None or stat is None:
+            return None
+        size, mtime_ns, meta, key = entry
+        if size != stat.st_size or mtime_ns != stat.st_mtime_ns or meta != _digest(metadata):
+            return None
+        return key
+
+    def remember(self, name: str, stat: os.stat_result | None, metadata: dict[str, str], key: str) -> None:
+        """Record the key of file ``name`` under its size and mtime (saved by the next write)."""
+        if stat is None or stat.st_mtime_ns > time.time_ns() - RACY_NS:
+            self.manifest["files"].pop(name, None)
+            return
+        self.manifest["files"][name] = [stat.st_size, stat.st_mtime_ns, _digest(metadata), key]
+
+    def read(self, keys: set[str]) -> CachedRows:
+        """Rows of ``keys`` per row table; an unreadable segment drops the cache (no rows)."""
         segments = sorted({self.manifest["keys"][k] for k in keys})
-        frames: dict[str, list[pd.DataFrame]] = {t: [] for t in tables}
-        wanted = pa.array(sorted(keys))
+        parts: dict[str, list[pa.Table]] = {t: [] for t in columnar.ROW_TABLES}
+        wanted = pa.array(sorted(keys), type=pa.string())
         try:
             for segment in segments:
-                for table in tables:
+                for table in columnar.ROW_TABLES:
                     data = pq.read_table(self.folder / segment / f"{table}.parquet")
+                    data = data.select(columnar.row_columns(table)).cast(columnar.arrow_schema(table))
                     mask = pc.is_in(data["_key"], value_set=wanted)
                     if not pc.all(mask).as_py():
                         data = data.filter(mask)
-                    frames[table].append(_to_pandas(data))
+                    parts[table].append(data)
         except Exception as exc:  # any unreadable piece means the cache is not to be trusted
             self._drop(f"segment unreadable ({type(exc).__name__}: {exc})")
-            return None
-        return {t: pd.concat(parts, ignore_index=True) if parts else None for t, parts in frames.items()}
+            return CachedRows({t: columnar.empty_arrow(t) for t in columnar.ROW_TABLES}, set())
+        return CachedRows({t: columnar.concat(t, p) for t, p in parts.items()}, set(keys))
 
-    def write(self, frames: dict[str, pd.DataFrame], current_keys: list[str]) -> None:
-        """Store ``frames`` (rows of newly processed files) as a segment; forget vanished keys."""
+    def write(self, tables: dict[str, pa.Table], current_keys: list[str]) -> None:
+        """Store ``tables`` (rows of newly processed files) as a segment; forget vanished keys."""
         keys = self.manifest["keys"]
         new_keys = set()
-        if frames and any(len(f) for f in frames.values()):
+        if any(t.num_rows for t in tables.values()):
             name = self._next_segment()
             tmp = self.folder / f".{name}.tmp"
             try:
                 shutil.rmtree(tmp, ignore_errors=True)
                 tmp.mkdir(parents=True)
-                for table, frame in frames.items():
-                    frame.to_parquet(tmp / f"{table}.parquet", index=False)
-                    new_keys.update(frame["_key"].unique().tolist())
+                for table, data in tables.items():
+                    pq.write_table(data, tmp / f"{table}.parquet", compression="lz4")
+                    new_keys.update(pc.unique(data["_key"]).to_pylist())
                 os.replace(tmp, self.folder / name)
             except OSError as exc:
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -100,17 +128,20 @@ class CorpusCache:
                 keys[key] = name
         current = set(current_keys)
         self.manifest["keys"] = {k: v for k, v in keys.items() if k in current}
+        self.manifest["files"] = {n: e for n, e in self.manifest["files"].items() if e[3] in current}
         self._write_manifest()
 
-    def needs_compaction(self) -> bool:
-        """True when so many segments accumulated that reading them costs more than rewriting."""
-        return len(self.manifest["segments"]) > MAX_SEGMENTS
+    def needs_compaction(self, *, new: bool) -> bool:
+        """True when writing ``new`` rows would leave more segments than reading them is worth."""
+        return len(self.manifest["segments"]) + int(new) > MAX_SEGMENTS
 
-    def compact(self, frames: dict[str, pd.DataFrame], current_keys: list[str]) -> None:
-        """Replace every segment by one holding ``frames`` (the rows of all current files)."""
+    def compact(self, tables: dict[str, pa.Table], current_keys: list[str]) -> None:
+        """Replace every segment by one holding ``tables`` (the rows of all current files)."""
         old = list(self.manifest["segments"])
+        files = self.manifest["files"]
         self.manifest = self._empty()
-        self.write(frames, current_keys)
+        self.manifest["files"] = files
+        self.write(tables, current_keys)
         for segment in old:
             shutil.rmtree(self.folder / segment, ignore_errors=True)
 
@@ -121,7 +152,7 @@ class CorpusCache:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
             valid = (manifest.get("format") == FORMAT and isinstance(manifest.get("keys"), dict)
-                     and isinstance(manifest.get("segments"), list))
+                     and isinstance(manifest.get("segments"), list) and isinstance(manifest.get("files"), dict))
         except (OSError, ValueError, AttributeError) as exc:
             self._drop(f"manifest unreadable ({exc})")
             return self._fresh()
@@ -141,7 +172,7 @@ class CorpusCache:
         return self._empty()
 
     def _empty(self) -> dict:
-        return {"format": FORMAT, "toolkit": self.toolkit_version, "segments": [], "keys": {}}
+        return {"format": FORMAT, "toolkit": self.toolkit_version, "segments": [], "keys": {}, "files": {}}
 
     def _drop(self, reason: str) -> None:
         warnings.warn(f"cache {self.folder}: {reason}; rebuilding it", stacklevel=3)
@@ -156,3 +187,7 @@ class CorpusCache:
         tmp = self.folder / f".{MANIFEST}.tmp"
         tmp.write_text(json.dumps(self.manifest, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST)
+
+
+def _digest(metadata: dict[str, str]) -> str:
+    return hashlib.sha1(json.dumps(metadata, sort_keys=True).encode("utf-8")).hexdigest()[:12]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import multiprocessing
 import os
 from collections.abc import Iterable
@@ -18,25 +17,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from . import schema
+from . import columnar, schema
 from .cache import CorpusCache, default_cache_dir
+from .columnar import CANDIDATE_ROWS, PRIVATE, ROW_TABLES
 from .errors import IngestError, ReexError
-from .extract.entities import aggregate_candidates, relations_from_mentions
-from .extract.themes import score_themes
+from .extract.entities import aggregate_candidates
 from .ingest import Problem, list_corpus_files, read_metadata_csv
-from .kb import ACTOR_TYPES, entities_frame
+from .kb import entities_frame
 from .pipeline import (
-    CANDIDATE_ROWS,
-    PER_DOCUMENT,
-    PRIVATE,
-    FileOutput,
     Toolkit,
     build_toolkit,
     content_key,
+    problems_of,
     process_file,
-    table_columns,
+    to_tables,
 )
 
 ExportFormat = Literal["parquet", "csv"]
@@ -152,24 +151,37 @@ def load_corpus(
     if store is None:
         keys = [hashlib.sha256(n.encode("utf-8")).hexdigest()[:32] for n in names]
     else:
-        keys = [content_key(n, _bytes_or_empty(p), _metadata_row(metadata, p, n)) for p, n in zip(files, names)]
-    cached = _cached_frames(store, keys)
-    todo = [(p, k) for p, k in zip(files, keys) if cached is None or k not in cached[1]]
+        keys = [_file_key(store, p, n, _metadata_row(metadata, p, n)) for p, n in zip(files, names)]
+    cached = store.read(store.hits(keys)) if store is not None else None
+    todo = [(p, k) for p, k in zip(files, keys) if cached is None or k not in cached.keys]
     if engine == "dask":
         from .distributed import run_files_dask
 
         fresh = run_files_dask(todo, root, metadata, toolkit, client=client, dataset_dir=dataset_dir,
                                strict=strict, progress=progress)
     else:
-        outputs = run_files(todo, root, metadata, toolkit, workers=workers, progress=progress, strict=strict)
-        fresh = gather(outputs)
+        fresh = run_files(todo, root, metadata, toolkit, workers=workers, progress=progress, strict=strict)
+    raw = _combine(cached.tables if cached is not None else None, fresh, keys)
     if store is not None:
-        store.write(to_storage(fresh), keys)
-    raw = _combine(cached[0] if cached else None, fresh, keys)
-    if store is not None and store.needs_compaction():
-        store.compact(to_storage(raw), keys)
+        if store.needs_compaction(new=bool(todo)):
+            store.compact(raw, keys)
+        else:
+            store.write(fresh, keys)
     frames = finalize(raw, toolkit, as_of_day, metadata_problems)
     return Corpus(root=root, frames=frames, as_of=as_of_day, toolkit_version=toolkit.version)
+
+
+def _file_key(store: CorpusCache, path: Path, name: str, metadata: dict[str, str]) -> str:
+    """The file's content key: remembered by the cache while size and mtime are unchanged."""
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    key = store.known_key(name, stat, metadata)
+    if key is None:
+        key = content_key(name, _bytes_or_empty(path), metadata)
+        store.remember(name, stat, metadata, key)
+    return key
 
 
 def _bytes_or_empty(path: Path) -> bytes:
@@ -191,48 +203,61 @@ def _open_cache(cache: bool | Path | str | None, root: Path, toolkit: Toolkit) -
     return CorpusCache(folder, toolkit.version)
 
 
-def _cached_frames(store: CorpusCache | None, keys: list[str]) -> tuple[dict[str, pd.DataFrame], set[str]] | None:
-    if store is None:
-        return None
-    hits = store.hits(keys)
-    if not hits:
-        return {}, set()
-    frames = store.read(hits, PER_DOCUMENT)
-    if frames is None:
-        return {}, set()
-    return frames, hits
+@dataclass
+class Chunk:
+    """What processing a run of files gives: their rows as Arrow tables, and their problems."""
+
+    files: int
+    tables: dict[str, pa.Table]
+    problems: list[Problem]
+
+
+def process_chunk(tasks: list[tuple[Path, str]], root: Path, metadata: dict[str, dict[str, str]],
+                  toolkit: Toolkit) -> Chunk:
+    """Run the pipeline on each ``(path, key)`` in order; rows of all of them, as Arrow tables."""
+    outputs = [process_file(path, root, metadata, toolkit, key) for path, key in tasks]
+    return Chunk(len(tasks), to_tables(outputs), [p for output in outputs for p in problems_of(output)])
 
 
 def run_files(tasks: list[tuple[Path, str]], root: Path, metadata: dict[str, dict[str, str]],
               toolkit: Toolkit, *, workers: int | None = None, progress: bool = False,
-              strict: bool = False) -> list[FileOutput]:
-    """Process files in order, in parallel when worth it; raise early in strict mode."""
+              strict: bool = False) -> dict[str, pa.Table]:
+    """Process files in order, in parallel when worth it; one Arrow table per row table.
+
+    In strict mode the first file (in file order) with a problem strict mode does not forgive
+    raises :class:`IngestError`.
+    """
     workers = _worker_count(workers, len(tasks))
+    size = max(1, min(MAX_CHUNK, len(tasks) // (workers * 8) or 1)) if workers > 1 else MAX_CHUNK
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
     bar = _progress_bar(len(tasks), progress)
-    outputs: list[FileOutput] = []
+    parts: list[dict[str, pa.Table]] = []
     try:
-        for output in _map_files(tasks, root, metadata, toolkit, workers):
-            _check_output(output, strict, root)
-            outputs.append(output)
+        for chunk in _map_chunks(chunks, root, metadata, toolkit, workers):
+            _check(chunk.problems, strict, root)
+            parts.append(chunk.tables)
             if bar is not None:
-                bar.update(1)
+                bar.update(chunk.files)
     finally:
         if bar is not None:
             bar.close()
-    return outputs
+    return {table: columnar.concat(table, [part[table] for part in parts]) for table in ROW_TABLES}
 
 
-def _map_files(tasks, root, metadata, toolkit, workers):
+MAX_CHUNK = 64
+"""Most files one worker task processes."""
+
+
+def _map_chunks(chunks, root, metadata, toolkit, workers):
     if workers <= 1:
-        for path, key in tasks:
-            yield process_file(path, root, metadata, toolkit, key)
+        for chunk in chunks:
+            yield process_chunk(chunk, root, metadata, toolkit)
         return
     global _WORKER_STATE
     _WORKER_STATE = (root, metadata, toolkit)
     context = multiprocessing.get_context("fork")
-    chunk = max(1, min(64, len(tasks) // (workers * 8) or 1))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_process_in_worker, tasks, chunksize=chunk)
+        yield from pool.map(_chunk_in_worker, chunks)
     _WORKER_STATE = None
 
 
@@ -240,9 +265,9 @@ _WORKER_STATE: tuple | None = None
 PARALLEL_THRESHOLD = 200
 
 
-def _process_in_worker(task: tuple[Path, str]) -> FileOutput:
+def _chunk_in_worker(chunk: list[tuple[Path, str]]) -> Chunk:
     root, metadata, toolkit = _WORKER_STATE
-    return process_file(task[0], root, metadata, toolkit, task[1])
+    return process_chunk(chunk, root, metadata, toolkit)
 
 
 def _worker_count(workers: int | None, n_tasks: int) -> int:
@@ -253,125 +278,64 @@ def _worker_count(workers: int | None, n_tasks: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _check_output(output: FileOutput, strict: bool, root: Path) -> None:
-    if not strict or "problems" not in output.columns:
-        return
-    cols = output.columns["problems"]
-    problems = [Problem(f, ln, k, m) for f, ln, k, m in zip(cols["file"], cols["line"], cols["kind"], cols["message"])]
-    _check(problems, strict, root)
-
-
-def gather(outputs: list[FileOutput]) -> dict[str, pd.DataFrame]:
-    """Turn the column lists of many files into one typed dataframe per table."""
-    merged: dict[str, dict[str, list]] = {t: {c: [] for c in table_columns(t)} for t in PER_DOCUMENT}
-    for output in outputs:
-        for table, columns in output.columns.items():
-            target = merged[table]
-            for name, values in columns.items():
-                target[name].extend(values)
-    return {table: _typed(table, columns) for table, columns in merged.items()}
-
-
-def _typed(table: str, columns: dict[str, list]) -> pd.DataFrame:
-    private = {name: pd.array(columns[name], dtype=schema.STRING) for name in PRIVATE}
-    if table == "candidate_rows":
-        frame = pd.DataFrame({c: pd.array(columns[c], dtype=schema.STRING) for c in CANDIDATE_ROWS})
-    else:
-        data = dict(columns)
-        if table == "events":
-            data["is_future"] = [False] * len(columns["_key"])
-            data["actors"] = [None] * len(columns["_key"])
-        frame = schema.frame(table, data)
-    for name, values in private.items():
-        frame[name] = values
-    return frame
-
-
-def _combine(cached: dict[str, pd.DataFrame] | None, fresh: dict[str, pd.DataFrame],
-             keys: list[str]) -> dict[str, pd.DataFrame]:
+def _combine(cached: dict[str, pa.Table] | None, fresh: dict[str, pa.Table],
+             keys: list[str]) -> dict[str, pa.Table]:
     """Cached and fresh rows together, in the order of the files (as a fresh load gives them)."""
     if not cached:
         return fresh
-    order = pd.Index(keys)
+    order = pa.array(keys, type=pa.string())
     out = {}
-    for table, frame in fresh.items():
-        old = cached.get(table)
-        if old is None or old.empty:
-            out[table] = frame
-            continue
-        old = _restore(table, old)
-        both = pd.concat([old, frame], ignore_index=True) if len(frame) else old
-        position = order.get_indexer(both["_key"])
-        if len(position) > 1 and (position[1:] < position[:-1]).any():
-            both = both.iloc[position.argsort(kind="stable")].reset_index(drop=True)
+    for table in ROW_TABLES:
+        both = columnar.concat(table, [cached[table], fresh[table]])
+        if both.num_rows > 1:
+            position = pc.index_in(both["_key"], value_set=order).to_numpy(zero_copy_only=False)
+            if (np.diff(position) < 0).any():
+                both = both.take(np.argsort(position, kind="stable"))
         out[table] = both
     return out
 
 
-def to_storage(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Frames ready for Parquet: the table frames of ``tables`` become JSON text (see _restore)."""
-    out = dict(frames)
-    tables = out.get("tables")
-    if tables is not None and len(tables):
-        tables = tables.copy()
-        tables["frame"] = [_frame_to_json(f) for f in tables["frame"]]
-        out["tables"] = tables
-    return out
-
-
-def _frame_to_json(value) -> str | None:
-    if not isinstance(value, pd.DataFrame):
-        return value if isinstance(value, str) else None
-    return json.dumps(value.to_dict(orient="split"), ensure_ascii=False)
-
-
-def _restore(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Undo what Parquet storage changed: table frames come back from JSON."""
-    if table == "tables" and "frame" in frame.columns:
-        frame = frame.copy()
-        frame["frame"] = pd.Series([_frame_from_json(v) for v in frame["frame"]], index=frame.index, dtype=object)
-    return frame
-
-
-def finalize(raw: dict[str, pd.DataFrame], toolkit: Toolkit, as_of: dt.date,
+def finalize(raw: dict[str, pa.Table], toolkit: Toolkit, as_of: dt.date,
              extra_problems: list[Problem]) -> dict[str, pd.DataFrame]:
-    """Drop duplicate articles, add the corpus-level tables and columns, drop private columns."""
-    raw = dict(raw)
-    duplicates = _duplicates(raw["articles"])
+    """Drop duplicate articles, add the corpus-level tables and columns, return the dataframes."""
+    articles = columnar.to_pandas("articles", raw["articles"], private=True)
+    duplicates = _duplicates(articles)
     if duplicates:
-        for table, frame in raw.items():
-            if table != "problems":
-                raw[table] = frame[~frame["_doc"].isin(duplicates)].reset_index(drop=True)
-    mentions = raw["mentions"]
-    events = raw["events"].copy()
-    events["is_future"] = _is_future(events, as_of)
-    actors = _actors_by_sentence(mentions, events["sentence_id"], toolkit)
-    events["actors"] = pd.array([actors.get(s) for s in events["sentence_id"].tolist()], dtype=schema.STRING)
-    problems = pd.concat(
+        repeated = pa.array(sorted(duplicates), type=pa.string())
+        raw = {table: data if table == "problems" else
+               data.filter(pc.invert(pc.is_in(data["_doc"], value_set=repeated)))
+               for table, data in raw.items()}
+        articles = articles[~articles["_doc"].isin(duplicates)]
+    frames = {name: columnar.to_pandas(name, raw[name]) for name in
+              ("highlights", "paragraphs", "sentences", "tables", "boilerplate", "mentions", "theme_hits",
+               "figures", "events")}
+    frames["articles"] = articles
+    frames["relations"] = columnar.to_pandas("relations", _by_article(raw["relations"]))
+    frames["themes"] = columnar.to_pandas("themes", _by_article(raw["themes"]))
+    events = frames["events"]
+    events.insert(schema.columns("events").index("is_future"), "is_future", _is_future(events, as_of))
+    candidate_rows = raw["candidate_rows"]
+    frames["candidates"] = aggregate_candidates(list(zip(*(candidate_rows[c].to_pylist() for c in CANDIDATE_ROWS))))
+    frames["entities"] = entities_frame(toolkit.kb)
+    frames["problems"] = pd.concat(
         [schema.frame("problems", [_problem_row(p) for p in extra_problems]),
-         raw["problems"].drop(columns=list(PRIVATE)),
+         columnar.to_pandas("problems", raw["problems"]),
          schema.frame("problems", list(duplicates.values()))],
         ignore_index=True,
-    )
-    candidate_rows = raw["candidate_rows"]
-    frames = {name: raw[name] for name in ARTICLE_TABLES}
-    frames.update(
-        entities=entities_frame(toolkit.kb),
-        mentions=mentions,
-        candidates=aggregate_candidates(list(zip(*(candidate_rows[c].tolist() for c in CANDIDATE_ROWS)))),
-        relations=relations_from_mentions(mentions),
-        themes=score_themes(raw["theme_hits"], raw["sentences"], toolkit.kb),
-        theme_hits=raw["theme_hits"],
-        events=events,
-        figures=raw["figures"],
-        problems=problems,
     )
     out = {}
     for name in schema.TABLES:
         frame = frames[name]
         frame = frame.drop(columns=[c for c in PRIVATE if c in frame.columns]).reset_index(drop=True)
-        out[name] = schema.validate(name, schema.conform(name, frame))
+        out[name] = schema.validate(name, frame)
     return out
+
+
+def _by_article(data: pa.Table) -> pa.Table:
+    """Rows of a per-article table ordered by article id, keeping each article's own order."""
+    if data.num_rows < 2:
+        return data
+    return data.take(pc.sort_indices(data, sort_keys=[("article_id", "ascending")]))
 
 
 def _duplicates(articles: pd.DataFrame) -> dict[str, dict]:
@@ -395,17 +359,6 @@ def _is_future(events: pd.DataFrame, as_of: dt.date) -> pd.Series:
     return (end > pd.Timestamp(as_of)).fillna(False).astype(bool)
 
 
-def _actors_by_sentence(mentions: pd.DataFrame, sentence_ids: pd.Series, toolkit: Toolkit) -> dict[str, str]:
-    """Canonical names of the actors in each of ``sentence_ids``, sorted and joined by '; '."""
-    wanted = mentions["sentence_id"].isin(sentence_ids) & mentions["entity_type"].isin(ACTOR_TYPES)
-    pairs = mentions.loc[wanted, ["sentence_id", "entity_id"]].drop_duplicates()
-    names = {e.id: e.name for e in toolkit.kb.entities}
-    grouped: dict[str, set[str]] = {}
-    for sentence_id, entity_id in zip(pairs["sentence_id"].tolist(), pairs["entity_id"].tolist()):
-        grouped.setdefault(sentence_id, set()).add(names.get(entity_id, entity_id))
-    return {sid: "; ".join(sorted(v)) for sid, v in grouped.items()}
-
-
 def _problem_row(problem: Problem) -> dict:
     return {"file": problem.file, "line": problem.line, "kind": problem.kind, "message": problem.message}
 
@@ -423,13 +376,6 @@ def _as_of(value: dt.date | str | None) -> dt.date:
         raise ReexError(f"as_of must be a date or YYYY-MM-DD text, got {value!r}") from None
 
 
-def _frame_from_json(value) -> pd.DataFrame | None:
-    if not isinstance(value, str):
-        return value if isinstance(value, pd.DataFrame) else None
-    data = json.loads(value)
-    return pd.DataFrame(data["data"], columns=data["columns"], dtype=schema.STRING)
-
-
 def _check(problems: Iterable[Problem], strict: bool, root: Path) -> None:
     if not strict:
         return
@@ -445,7 +391,7 @@ def _serialisable(frame: pd.DataFrame) -> pd.DataFrame:
     if "frame" not in frame.columns:
         return frame
     out = frame.copy()
-    out["frame"] = [_frame_to_json(f) for f in out["frame"]]
+    out["frame"] = [columnar.frame_to_json(f) for f in out["frame"]]
     return out.rename(columns={"frame": "frame_json"})
 
 

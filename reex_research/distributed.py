@@ -2,11 +2,11 @@
 
 ``load_corpus(folder, engine="dask")`` (or ``client=`` a :class:`distributed.Client`, or the address
 of a scheduler) calls :func:`run_files_dask`. The files are split, in order, into chunks of up to
-:data:`CHUNK_SIZE` files. Each chunk is one task: a worker runs :func:`pipeline.process_file` on
-every file of the chunk, gathers the rows into typed frames exactly as the local engine does
-(:func:`corpus.gather`), and writes one Parquet file per table. The driver then reads the parts back
-in chunk order, so the frames it returns, and the :class:`~reex_research.corpus.Corpus` built from
-them, equal the local engine's.
+:data:`CHUNK_SIZE` files. Each chunk is one task: a worker runs the local engine's
+:func:`corpus.process_chunk` on it (every file through :func:`pipeline.process_file`, the rows as
+Arrow tables) and writes one Parquet file per table. The driver then reads the parts back in chunk
+order, so the tables it returns, and the :class:`~reex_research.corpus.Corpus` built from them,
+equal the local engine's.
 
 Layout of the dataset (``dataset_dir``)::
 
@@ -14,23 +14,23 @@ Layout of the dataset (``dataset_dir``)::
     <table>/part-00001.parquet   rows of chunk 1, ...
 
 one folder per per-document table: ``articles``, ``highlights``, ``paragraphs``, ``sentences``,
-``tables``, ``boilerplate``, ``mentions``, ``theme_hits``, ``events``, ``figures``,
-``candidate_rows`` and ``problems``. Every chunk writes every table (an empty file when it has no
+``tables``, ``boilerplate``, ``mentions``, ``relations``, ``theme_hits``, ``themes``, ``events``,
+``figures``, ``candidate_rows`` and ``problems``. Every chunk writes every table (an empty file when it has no
 rows), every part of a table has the same columns and types, and reading the part files in name
 order gives the rows in file order. Columns are those of :mod:`reex_research.schema` plus two
 private ones: ``_key`` (the file's key) and ``_doc`` (one document of that file, ``key:line``).
-These are raw per-file rows: duplicate articles are still in, ``events.is_future`` and
-``events.actors`` are not yet filled in, and ``tables.frame`` holds each parsed table as JSON text
-(``{"columns": [...], "index": [...], "data": [[...], ...]}``). Timestamps are stored in
-microseconds so that Spark reads them too. Read it with::
+These are raw per-file rows: duplicate articles are still in, ``events.is_future`` (which depends
+on the load's ``as_of``) is not there, dates are Parquet dates, and ``tables.frame`` holds each
+parsed table as JSON text (``{"columns": [...], "index": [...], "data": [[...], ...]}``). Read it
+with::
 
     pd.read_parquet("dataset/sentences")                              # pandas
     duckdb.sql("SELECT * FROM 'dataset/sentences/*.parquet'")        # DuckDB
     spark.read.parquet("dataset/sentences")                           # Spark
-    read_dataset("dataset")                                           # typed frames, as returned here
+    read_dataset("dataset")                                           # typed frames
 
-The corpus-level tables (``entities``, ``relations``, ``themes``, ``candidates``) and the final
-columns are computed by the driver from these rows (:func:`corpus.finalize`); they are in the
+The corpus-level tables (``entities``, ``candidates``) and columns are computed by the driver from
+these rows (:func:`corpus.finalize`); they are in the
 returned Corpus, and ``corpus.export(folder)`` writes every finished table.
 
 A dataset is written into a hidden staging folder inside ``dataset_dir`` and each table folder
@@ -61,10 +61,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow as pa
 
+from . import columnar
+from .columnar import ROW_TABLES
 from .errors import ClusterError, ReexError
 from .ingest import Problem
-from .pipeline import PER_DOCUMENT, FileOutput, Toolkit, process_file
+from .pipeline import Toolkit
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -74,7 +77,6 @@ CHUNK_SIZE = 200
 
 LOCAL_WORKERS_MAX = 8
 PART = "part-{index:05d}.parquet"
-PARQUET_OPTIONS = {"index": False, "coerce_timestamps": "us", "allow_truncated_timestamps": True}
 
 
 @dataclass
@@ -101,8 +103,8 @@ def run_files_dask(
     strict: bool = False,
     progress: bool = False,
     chunk_size: int | None = None,
-) -> dict[str, pd.DataFrame]:
-    """Process ``tasks`` on a Dask cluster; return one typed frame per table, as ``gather`` does.
+) -> dict[str, pa.Table]:
+    """Process ``tasks`` on a Dask cluster; return one Arrow table per row table, as ``run_files`` does.
 
     ``client`` is a :class:`distributed.Client`, a scheduler address, or None for a local cluster
     started (and closed) for this call. The rows are written to ``dataset_dir`` (see the module
@@ -121,27 +123,29 @@ def run_files_dask(
                 chunks = _chunks(tasks, chunk_size or _chunk_size(len(tasks), threads))
                 reports = _run_chunks(active, chunks, root, metadata, toolkit, folder.parts_dir,
                                       strict=strict, progress=progress, total=len(tasks))
-        frames = read_dataset(folder.parts_dir, chunks=len(reports))
+        tables = read_tables(folder.parts_dir, chunks=len(reports))
         folder.commit()
-    return frames
+    return tables
 
 
 def read_dataset(dataset_dir: Path | str, *, chunks: int | None = None) -> dict[str, pd.DataFrame]:
     """Read a dataset written by :func:`run_files_dask` into one typed frame per table.
 
-    The frames have the columns and dtypes of the local engine's gathered frames, private ``_key``
-    and ``_doc`` included, and ``tables.frame`` holds dataframes again. ``chunks`` (the number of
-    parts each table must have) makes a missing part an error instead of fewer rows.
+    The frames have the schema's columns and dtypes plus the private ``_key`` and ``_doc``, and
+    ``tables.frame`` holds dataframes again. ``chunks`` (the number of parts each table must have)
+    makes a missing part an error instead of fewer rows.
     """
-    import pyarrow as pa
+    tables = read_tables(dataset_dir, chunks=chunks)
+    return {table: columnar.to_pandas(table, data, private=True) for table, data in tables.items()}
+
+
+def read_tables(dataset_dir: Path | str, *, chunks: int | None = None) -> dict[str, pa.Table]:
+    """Read a dataset written by :func:`run_files_dask` into one Arrow table per row table."""
     import pyarrow.parquet as pq
 
-    from . import corpus
-
     folder = Path(dataset_dir)
-    reference = corpus.gather([])
     out = {}
-    for table in PER_DOCUMENT:
+    for table in ROW_TABLES:
         if chunks is None:
             parts = sorted((folder / table).glob("part-*.parquet"))
         else:
@@ -156,27 +160,13 @@ def read_dataset(dataset_dir: Path | str, *, chunks: int | None = None) -> dict[
                 f"process cannot see it; pass dataset_dir= a folder on storage shared by the driver "
                 f"and every worker (same path everywhere)")
         try:
-            arrow = pa.concat_tables([pq.read_table(p) for p in parts])
-        except (OSError, pa.ArrowException) as exc:
-            raise ClusterError(f"cannot read the dataset table {folder / table} ({exc}); delete the "
-                               f"folder and load again") from exc
-        frame = corpus._restore(table, _like(arrow.to_pandas(), reference[table]))
-        if "frame" in frame.columns:  # an empty column comes back from the restore as float64
-            frame["frame"] = frame["frame"].astype(object)
-        out[table] = frame
+            target = columnar.arrow_schema(table)
+            out[table] = columnar.concat(table, [pq.read_table(p).select(target.names).cast(target) for p in parts])
+        except (OSError, KeyError, pa.ArrowException) as exc:
+            raise ClusterError(f"cannot read the dataset table {folder / table} ({exc}); it is damaged or "
+                               f"was written by another version of reex-research — delete the folder "
+                               f"and load again") from exc
     return out
-
-
-def _like(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with the columns, order and dtypes of ``reference`` (``frame`` JSON left as text)."""
-    missing = [c for c in reference.columns if c not in frame.columns]
-    if missing:
-        raise ClusterError(f"dataset table lacks columns {missing}; it was written by another version "
-                           f"of reex-research — delete it and load again")
-    frame = frame[list(reference.columns)]
-    casts = {c: reference[c].dtype for c in reference.columns
-             if c != "frame" and frame[c].dtype != reference[c].dtype}
-    return (frame.astype(casts) if casts else frame).reset_index(drop=True)
 
 
 # --- the task that runs on a worker --------------------------------------------------------------
@@ -187,39 +177,24 @@ def _run_chunk(index: int, tasks: list[tuple[str, str]], root: str, metadata: di
     """Process one chunk of files and write its rows as ``<table>/part-<index>.parquet``."""
     from . import corpus
 
-    outputs: list[FileOutput] = []
-    report = ChunkReport(index=index)
-    for path, key in tasks:
-        output = process_file(Path(path), Path(root), metadata, toolkit, key)
-        outputs.append(output)
-        report.files += 1
-        report.problems.extend(_problems(output))
-        if strict and report.first_failure(corpus.LENIENT_KINDS) is not None:
-            return report  # the run will raise: no need to process or write the rest
-    _write_parts(corpus.gather(outputs), Path(parts_dir), index)
+    chunk = corpus.process_chunk([(Path(p), k) for p, k in tasks], Path(root), metadata, toolkit)
+    report = ChunkReport(index=index, files=chunk.files, problems=chunk.problems)
+    if strict and report.first_failure(corpus.LENIENT_KINDS) is not None:
+        return report  # the run will raise: no need to write the rows
+    _write_parts(chunk.tables, Path(parts_dir), index)
     return report
 
 
-def _problems(output: FileOutput) -> list[Problem]:
-    cols = output.columns.get("problems")
-    if not cols:
-        return []
-    rows = zip(cols["file"], cols["line"], cols["kind"], cols["message"])
-    return [Problem(file, line, kind, message) for file, line, kind, message in rows]
+def _write_parts(tables: dict[str, pa.Table], parts_dir: Path, index: int) -> None:
+    import pyarrow.parquet as pq
 
-
-def _write_parts(frames: dict[str, pd.DataFrame], parts_dir: Path, index: int) -> None:
-    from . import corpus
-
-    for table, frame in corpus.to_storage(frames).items():  # table frames as JSON, as the cache has them
-        if table == "tables":  # typed text even when empty, so every part has the same schema
-            frame = frame.astype({"frame": "string"})
+    for table, data in tables.items():
         folder = parts_dir / table
         final = folder / PART.format(index=index)
         tmp = folder / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"  # a retried task never clobbers
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            frame.to_parquet(tmp, **PARQUET_OPTIONS)
+            pq.write_table(data, tmp)
             os.replace(tmp, final)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -374,7 +349,7 @@ class _Folder:
         """Move each staged table folder into the dataset, replacing its previous parts."""
         if self.final is None:
             return
-        for table in PER_DOCUMENT:
+        for table in ROW_TABLES:
             staged, target = self.parts_dir / table, self.final / table
             old = self.final / f".old-{table}-{uuid.uuid4().hex[:8]}"
             try:

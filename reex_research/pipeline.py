@@ -1,9 +1,10 @@
 """The per-file pipeline: bytes → documents → parsed articles → extracted rows, as columns.
 
 :func:`process_file` is pure (a file's bytes, its metadata row and a :class:`Toolkit` in, column
-lists out), so it runs in worker processes, on a Dask cluster or from the cache alike. Every row
-carries two private columns that the corpus layer uses and drops: ``_key`` (the file's content key)
-and ``_doc`` (one document of that file: ``key:line``).
+lists out), so it runs in worker processes, on a Dask cluster or from the cache alike; everything
+that only needs one document (relations, theme scores, the actors of each event) is computed here
+too. :func:`to_tables` turns the outputs of many files into Arrow tables (:mod:`.columnar`). Every
+row carries the private columns ``_key`` (the file's content key) and ``_doc`` (``key:line``).
 """
 
 from __future__ import annotations
@@ -14,29 +15,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
+import pyarrow as pa
+
+from .columnar import PRIVATE, ROW_TABLES, row_columns, to_arrow
 from .extract.dates import extract_events
-from .extract.entities import EntityMatcher, extract_candidates, extract_mentions, load_candidate_rules
+from .extract.entities import (
+    EntityMatcher,
+    actors_by_sentence,
+    extract_candidates,
+    extract_mentions,
+    load_candidate_rules,
+    relation_columns,
+)
 from .extract.figures import FigureRules, extract_figures, load_figure_rules
-from .extract.themes import ThemeMatcher, extract_theme_hits
+from .extract.themes import ThemeMatcher, extract_theme_hits, theme_score_columns
 from .ingest import FileResult, Problem, load_file
 from .kb import KnowledgeBase, load_kb
 from .parse import ParseRules, load_parse_rules, parse_document
 from .paths import rules_dir
-
-PRIVATE = ("_key", "_doc")
-PER_DOCUMENT = ("articles", "highlights", "paragraphs", "sentences", "tables", "boilerplate",
-                "mentions", "theme_hits", "events", "figures", "candidate_rows", "problems")
-CANDIDATE_ROWS = ("article_id", "name", "sentence_id", "sentence_text")
-EXTRACTED_EVENT_COLUMNS = tuple(c for c in schema.columns("events") if c not in ("is_future", "actors"))
-
-
-def table_columns(table: str) -> tuple[str, ...]:
-    """Columns a per-document table is gathered with (its schema plus the private keys)."""
-    base = CANDIDATE_ROWS if table == "candidate_rows" else tuple(schema.columns(table))
-    if table == "events":
-        base = EXTRACTED_EVENT_COLUMNS
-    return (*base, *PRIVATE)
 
 
 @dataclass(frozen=True)
@@ -49,6 +45,8 @@ class Toolkit:
     themes: ThemeMatcher
     figures: FigureRules
     version: str
+    entity_names: dict[str, str] = field(default_factory=dict)
+    theme_labels: dict[str, str] = field(default_factory=dict)
 
 
 def build_toolkit(*, kb_path: Path | None = None, rules_path: Path | None = None) -> Toolkit:
@@ -69,6 +67,8 @@ def build_toolkit(*, kb_path: Path | None = None, rules_path: Path | None = None
         themes=ThemeMatcher.from_kb(kb),
         figures=load_figure_rules(folder / "units.yaml"),
         version=version,
+        entity_names={e.id: e.name for e in kb.entities},
+        theme_labels={t.id: t.label for t in kb.themes},
     )
 
 
@@ -82,7 +82,7 @@ class FileOutput:
 
     def append(self, table: str, doc: str, rows: dict[str, list] | list[dict[str, Any]]) -> None:
         """Add rows (given as columns or as row dicts) to ``table``, tagged with ``doc``."""
-        target = self.columns.setdefault(table, {c: [] for c in table_columns(table)})
+        target = self.columns.setdefault(table, {c: [] for c in row_columns(table)})
         if isinstance(rows, dict):
             count = len(next(iter(rows.values()), []))
             for name in target:
@@ -138,8 +138,19 @@ def process_file(path: Path, root: Path, metadata: dict[str, dict[str, str]], to
 def _extract(output: FileOutput, doc: str, article, toolkit: Toolkit) -> None:
     mentions = extract_mentions(article, toolkit.entities)
     output.append("mentions", doc, mentions)
-    output.append("theme_hits", doc, extract_theme_hits(article, toolkit.themes))
-    output.append("events", doc, extract_events(article))
+    article_ids = [article.article_id] * len(mentions["sentence_id"])
+    output.append("relations", doc, relation_columns(
+        zip(article_ids, mentions["sentence_id"], mentions["entity_id"], mentions["entity_type"])))
+    hits = extract_theme_hits(article, toolkit.themes)
+    output.append("theme_hits", doc, hits)
+    output.append("themes", doc, theme_score_columns(
+        zip(hits["article_id"], hits["sentence_id"], hits["theme_id"]),
+        ((article.article_id, s.sentence_id, s.block) for s in article.sentences), toolkit.theme_labels))
+    events = extract_events(article)
+    actors = actors_by_sentence(zip(mentions["sentence_id"], mentions["entity_id"], mentions["entity_type"]),
+                                toolkit.entity_names)
+    events["actors"] = [actors.get(sid) for sid in events["sentence_id"]]
+    output.append("events", doc, events)
     output.append("figures", doc, extract_figures(article, toolkit.figures))
     texts = {s.sentence_id: s.text for s in article.sentences}
     candidates = extract_candidates(article, toolkit.entities, mentions=mentions)
@@ -149,3 +160,22 @@ def _extract(output: FileOutput, doc: str, article, toolkit: Toolkit) -> None:
         "sentence_id": [sid for _, sid in candidates],
         "sentence_text": [texts[sid] for _, sid in candidates],
     })
+
+
+def to_tables(outputs: list[FileOutput]) -> dict[str, pa.Table]:
+    """The rows of many files, in order, as one Arrow table per row table."""
+    merged: dict[str, dict[str, list]] = {t: {c: [] for c in row_columns(t)} for t in ROW_TABLES}
+    for output in outputs:
+        for table, columns in output.columns.items():
+            target = merged[table]
+            for name, values in columns.items():
+                target[name].extend(values)
+    return {table: to_arrow(table, columns) for table, columns in merged.items()}
+
+
+def problems_of(output: FileOutput) -> list[Problem]:
+    """The problem rows of one file's output, as :class:`Problem` values."""
+    cols = output.columns.get("problems")
+    if not cols:
+        return []
+    return [Problem(f, ln, k, m) for f, ln, k, m in zip(cols["file"], cols["line"], cols["kind"], cols["message"])]

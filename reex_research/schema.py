@@ -15,9 +15,9 @@ import pandas as pd
 from .errors import SchemaError
 
 STR = "string"
-# Text columns hold Python strings: building them from lists and selecting rows is several times
-# faster than the Arrow-backed storage, and the dtype still reads "string".
-STRING = pd.StringDtype("python")
+# Text columns are Arrow-backed: the rows travel, are cached and are combined as Arrow tables
+# (reex_research.columnar), so a dataframe wraps them without building a Python string per value.
+STRING = pd.StringDtype("pyarrow")
 INT = "int64"
 OPT_INT = "Int64"
 FLOAT = "float64"
@@ -207,13 +207,6 @@ def frame(table: str, data: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, 
     if missing and any(len(v) for v in data.values()):
         raise SchemaError(table, f"missing columns {missing}")
     return pd.DataFrame({name: _column(data.get(name, []), dtype) for name, dtype in schema})
-
-
-def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Return ``df`` with text columns in the schema's string storage (Parquet reads give Arrow)."""
-    changed = {name: STRING for name, dtype in _schema(table)
-               if dtype == STR and name in df.columns and df[name].dtype != STRING}
-    return df.astype(changed) if changed else df
 
 
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 import warnings
 from pathlib import Path
 
@@ -143,3 +145,76 @@ def test_an_unreadable_file_is_a_problem_with_the_cache_too(folder, tmp_path, mo
     corpus = _load(folder, cache=tmp_path / "cache")
     assert dict(zip(corpus.problems["file"], corpus.problems["kind"]))["extra.md"] == "unreadable"
     assert len(corpus.articles) == 6  # five bundled articles and the good line of broken.jsonl
+
+
+def _age(folder: Path, seconds: int = 3600) -> None:
+    """Give every file an mtime well in the past (files just written are always re-read)."""
+    past = time.time() - seconds
+    for path in folder.rglob("*"):
+        os.utime(path, (past, past))
+
+
+@pytest.fixture()
+def reads(monkeypatch):
+    """Names of the files whose bytes are read to compute their cache key."""
+    seen: list[str] = []
+    original = corpus_module._bytes_or_empty
+
+    def read(path):
+        seen.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(corpus_module, "_bytes_or_empty", read)
+    return seen
+
+
+def test_unchanged_files_are_not_even_read_on_reload(folder, tmp_path, counted, reads):
+    _age(folder)
+    first = _load(folder, cache=tmp_path / "cache")
+    assert len(reads) == 7
+    reads.clear()
+    counted.clear()
+    again = _load(folder, cache=tmp_path / "cache")
+    assert reads == [] and counted == []
+    _assert_same(first, again)
+
+
+def test_a_same_size_edit_is_noticed_by_its_mtime(folder, tmp_path, counted, reads):
+    _age(folder)
+    _load(folder, cache=tmp_path / "cache")
+    path = folder / "extra.md"
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("5,000 tonnes", "6,000 tonnes")
+    assert len(edited) == len(text) and edited != text
+    path.write_text(edited, encoding="utf-8")
+    past = time.time() - 1800
+    os.utime(path, (past, past))
+    reads.clear()
+    counted.clear()
+    updated = _load(folder, cache=tmp_path / "cache")
+    assert reads == ["extra.md"] and counted == ["extra.md"]
+    assert updated.figures["surface"].str.contains("6,000 tonnes").any()
+    assert not updated.figures["surface"].str.contains("5,000 tonnes").any()
+
+
+def test_a_file_written_just_now_is_read_on_every_load(folder, tmp_path, counted, reads):
+    _age(folder)
+    (folder / "extra.md").write_text("# Iluka Starts Eneabba\n\nIluka began building Eneabba in 2024.\n",
+                                     encoding="utf-8")  # its mtime is now: a same-tick edit could hide
+    _load(folder, cache=tmp_path / "cache")
+    reads.clear()
+    counted.clear()
+    _load(folder, cache=tmp_path / "cache")
+    assert reads == ["extra.md"]  # hashed again to be sure ...
+    assert counted == []  # ... and, being unchanged, not processed again
+
+
+def test_a_changed_metadata_row_reprocesses_that_file(folder, tmp_path, counted):
+    (folder / "metadata.csv").write_text("file,source\nextra.md,Mining Weekly\n", encoding="utf-8")
+    _age(folder)
+    _load(folder, cache=tmp_path / "cache")
+    (folder / "metadata.csv").write_text("file,source\nextra.md,Fastmarkets\n", encoding="utf-8")
+    counted.clear()
+    updated = _load(folder, cache=tmp_path / "cache")
+    assert counted == ["extra.md"]
+    assert updated.articles.set_index("file").loc["extra.md", "source"] == "Fastmarkets"

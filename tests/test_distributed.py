@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 
 import reex_research as rr
+from reex_research import columnar, paths
 from reex_research import distributed as rd
-from reex_research import paths
-from reex_research.corpus import gather, run_files
+from reex_research.corpus import run_files
 from reex_research.ingest import list_corpus_files, read_metadata_csv
-from reex_research.pipeline import PER_DOCUMENT, build_toolkit
+from reex_research.pipeline import build_toolkit
 
 distributed = pytest.importorskip("distributed")
 
@@ -102,7 +102,7 @@ def test_the_corpus_exercises_every_path(loaded):
 
 def test_dataset_has_one_folder_per_table_and_raw_rows(loaded):
     local, _, dataset = loaded
-    assert sorted(p.name for p in dataset.iterdir()) == sorted(PER_DOCUMENT)  # staging folder gone
+    assert sorted(p.name for p in dataset.iterdir()) == sorted(columnar.ROW_TABLES)  # staging folder gone
     sentences = pd.read_parquet(dataset / "sentences")
     original = local.articles.set_index("file").loc[min(paths.bundled_corpus().glob("*.txt")).name]
     assert len(sentences) == len(local.sentences) + original["n_sentences"]  # the duplicate's are still in
@@ -132,16 +132,16 @@ def test_dataset_is_readable_by_duckdb(loaded):
     assert count == len(local.articles) + 1  # plus the duplicate, dropped by the driver
 
 
-def test_read_dataset_gives_what_gather_gives(loaded, corpus_dir):
+def test_read_dataset_gives_what_the_local_engine_gives(loaded, corpus_dir):
     _, _, dataset = loaded
     toolkit = build_toolkit()
     files = list_corpus_files(corpus_dir)
     names = [p.relative_to(corpus_dir).as_posix() for p in files]
     tasks = [(p, hashlib.sha256(n.encode()).hexdigest()[:32]) for p, n in zip(files, names)]  # as load_corpus
-    expected = gather(run_files(tasks, corpus_dir, read_metadata_csv(corpus_dir)[0], toolkit, workers=1))
+    rows = run_files(tasks, corpus_dir, read_metadata_csv(corpus_dir)[0], toolkit, workers=1)
     got = rd.read_dataset(dataset)
-    for table in PER_DOCUMENT:
-        e, g = expected[table], got[table]
+    for table in columnar.ROW_TABLES:
+        e, g = columnar.to_pandas(table, rows[table], private=True), got[table]
         if table == "tables":
             for a, b in zip(e["frame"], g["frame"]):
                 pd.testing.assert_frame_equal(a, b)

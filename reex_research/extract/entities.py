@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import combinations, groupby
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from itertools import combinations, groupby
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +135,7 @@ class EntityMatcher:
 class SentenceLocator:
     """Maps character spans of an article to the sentence that wholly contains them."""
 
-    __slots__ = ("starts", "ends", "sentences")
+    __slots__ = ("ends", "sentences", "starts")
 
     def __init__(self, article: ParsedArticle) -> None:
         """Index the sentences of ``article`` by start offset."""
@@ -347,9 +347,15 @@ def relations_from_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
 
     Rows are ordered by article, sentence, source and target.
     """
-    actor = mentions["entity_type"].isin(sorted(ACTOR_TYPES)).to_numpy()
-    rows = sorted(set(zip(*(mentions[c].to_numpy()[actor].tolist()
-                            for c in ("article_id", "sentence_id", "entity_id", "entity_type")))))
+    columns = ("article_id", "sentence_id", "entity_id", "entity_type")
+    return schema.frame("relations", relation_columns(zip(*(mentions[c].tolist() for c in columns))))
+
+
+def relation_columns(mentions: Iterable[tuple[str, str, str, str]]) -> dict[str, list]:
+    """Columns of the ``relations`` table from ``(article_id, sentence_id, entity_id, entity_type)``
+    mention rows: every distinct pair of actors sharing a sentence, ordered as
+    :func:`relations_from_mentions` documents."""
+    rows = sorted({row for row in mentions if row[3] in ACTOR_TYPES})
     cols: dict[str, list] = {name: [] for name in schema.columns("relations")}
     for (article_id, sentence_id), group in groupby(rows, key=lambda row: row[:2]):
         found = [(entity_id, entity_type) for _, _, entity_id, entity_type in group]
@@ -360,4 +366,14 @@ def relations_from_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
             cols["target_id"].append(target)
             cols["source_type"].append(source_type)
             cols["target_type"].append(target_type)
-    return schema.frame("relations", cols)
+    return cols
+
+
+def actors_by_sentence(mentions: Iterable[tuple[str, str, str]], names: dict[str, str]) -> dict[str, str]:
+    """Canonical names of the actors of each sentence, sorted and joined by '; ', from
+    ``(sentence_id, entity_id, entity_type)`` mention rows; ``names`` maps entity ids to names."""
+    grouped: dict[str, set[str]] = {}
+    for sentence_id, entity_id, entity_type in mentions:
+        if entity_type in ACTOR_TYPES:
+            grouped.setdefault(sentence_id, set()).add(names.get(entity_id, entity_id))
+    return {sid: "; ".join(sorted(v)) for sid, v in grouped.items()}

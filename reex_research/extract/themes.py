@@ -10,6 +10,7 @@ theme, overlapping hits keep the leftmost-longest one; a hit overlapping one of 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,34 +131,38 @@ def score_themes(theme_hits: pd.DataFrame, sentences: pd.DataFrame, kb: Knowledg
     """
     if theme_hits.empty:
         return schema.empty("themes")
-    weight = _sentence_weights(sentences)
+    hits = zip(*(theme_hits[c].tolist() for c in ("article_id", "sentence_id", "theme_id")))
+    ids = sentences["sentence_id"].tolist()
+    blocks = sentences["block"].tolist() if "block" in sentences.columns else [None] * len(ids)
+    labels = {theme.id: theme.label for theme in kb.themes}
+    return schema.frame("themes", theme_score_columns(hits, zip(sentences["article_id"].tolist(), ids, blocks),
+                                                      labels))
+
+
+def theme_score_columns(hits: Iterable[tuple[str, str, str]], sentences: Iterable[tuple[str, str, str | None]],
+                        labels: dict[str, str]) -> dict[str, list]:
+    """Columns of the ``themes`` table (scored as :func:`score_themes` documents) from
+    ``(article_id, sentence_id, theme_id)`` hit rows and ``(article_id, sentence_id, block)``
+    sentence rows; ``labels`` maps theme ids to labels."""
+    weight: dict[str, float] = {}
     totals: dict[str, float] = {}
-    for article_id, w in zip(sentences["article_id"].tolist(), weight.values()):
+    for article_id, sentence_id, block in sentences:
+        w = weight[sentence_id] = BLOCK_WEIGHTS.get(block, 1.0)
         totals[article_id] = totals.get(article_id, 0.0) + w
-    hits: dict[tuple[str, str], int] = {}
+    counts: dict[tuple[str, str], int] = {}
     touched: dict[tuple[str, str], float] = {}
     seen: set[tuple[str, str, str]] = set()
-    for article_id, sentence_id, theme_id in zip(*(theme_hits[c].tolist() for c in
-                                                   ("article_id", "sentence_id", "theme_id"))):
+    for article_id, sentence_id, theme_id in hits:
         key = (article_id, theme_id)
-        hits[key] = hits.get(key, 0) + 1
+        counts[key] = counts.get(key, 0) + 1
         if (article_id, theme_id, sentence_id) not in seen:
             seen.add((article_id, theme_id, sentence_id))
             touched[key] = touched.get(key, 0.0) + weight.get(sentence_id, 1.0)
-    labels = {theme.id: theme.label for theme in kb.themes}
     rows = []
-    for (article_id, theme_id), count in hits.items():
+    for (article_id, theme_id), count in counts.items():
         total = totals.get(article_id, 0.0)
         part = touched[(article_id, theme_id)]
         rows.append((article_id, theme_id, labels.get(theme_id), count, 100.0 * part / (total if total > 0 else part)))
     rows.sort(key=lambda r: (r[0], -r[4], -r[3], r[1]))
-    return schema.frame("themes", dict(zip(("article_id", "theme_id", "theme", "hits", "score"),
-                                           (list(col) for col in zip(*rows)))))
-
-
-def _sentence_weights(sentences: pd.DataFrame) -> dict[str, float]:
-    """Return each sentence's weight by sentence_id (1.0 unless its block says otherwise)."""
-    ids = sentences["sentence_id"].tolist()
-    if "block" not in sentences.columns:
-        return dict.fromkeys(ids, 1.0)
-    return {sid: BLOCK_WEIGHTS.get(block, 1.0) for sid, block in zip(ids, sentences["block"].tolist())}
+    names = ("article_id", "theme_id", "theme", "hits", "score")
+    return {name: [row[i] for row in rows] for i, name in enumerate(names)}

@@ -1,0 +1,131 @@
+"""Per-file rows as Arrow tables: how they travel, are cached and become pandas dataframes.
+
+Worker processes turn the column lists of the files they processed into one Arrow table per
+table (:func:`to_arrow`); the parent concatenates them, the cache stores them as Parquet and the
+Dask engine writes them as dataset parts, all without touching a Python object per value. Only
+:func:`to_pandas` builds dataframes, once per table, with the dtypes of :mod:`reex_research.schema`,
+so a fresh load, a cached reload and a Dask run give identical frames by construction.
+
+Row tables carry two private columns the corpus layer uses and drops: ``_key`` (the file's content
+key) and ``_doc`` (one document of that file: ``key:line``). ``tables.frame`` (a dataframe per
+parsed table) travels as JSON text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from . import schema
+
+PRIVATE = ("_key", "_doc")
+ROW_TABLES = ("articles", "highlights", "paragraphs", "sentences", "tables", "boilerplate",
+              "mentions", "relations", "theme_hits", "themes", "events", "figures", "candidate_rows",
+              "problems")
+"""Tables whose rows come from one document each (``candidate_rows`` feeds the candidates table)."""
+CANDIDATE_ROWS = ("article_id", "name", "sentence_id", "sentence_text")
+CORPUS_LEVEL = {"events": ("is_future",)}
+"""Columns computed over the whole corpus (or the load's ``as_of``), not carried by the rows."""
+
+_ARROW_TYPES = {
+    schema.STR: pa.string(),
+    schema.INT: pa.int64(),
+    schema.OPT_INT: pa.int64(),
+    schema.FLOAT: pa.float64(),
+    schema.BOOL: pa.bool_(),
+    schema.DATE: pa.date32(),
+    schema.OBJ: pa.string(),  # tables.frame as JSON
+}
+_FIRST_DAY, _LAST_DAY = np.datetime64("1678-01-01"), np.datetime64("2261-12-31")  # datetime64[ns] range
+
+
+def row_columns(table: str) -> tuple[str, ...]:
+    """Columns a row table is gathered with: its schema (less corpus-level columns) and PRIVATE."""
+    if table == "candidate_rows":
+        return (*CANDIDATE_ROWS, *PRIVATE)
+    skip = CORPUS_LEVEL.get(table, ())
+    return (*(c for c in schema.columns(table) if c not in skip), *PRIVATE)
+
+
+def _dtypes(table: str) -> dict[str, str]:
+    if table == "candidate_rows":
+        types = dict.fromkeys(CANDIDATE_ROWS, schema.STR)
+    else:
+        types = dict(schema.SCHEMAS[table])
+    types.update(dict.fromkeys(PRIVATE, schema.STR))
+    return types
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of a row table (see :func:`row_columns`)."""
+    types = _dtypes(table)
+    return pa.schema([pa.field(name, _ARROW_TYPES[types[name]]) for name in row_columns(table)])
+
+
+def to_arrow(table: str, columns: Mapping[str, Sequence]) -> pa.Table:
+    """One Arrow table from gathered column lists (every column of :func:`row_columns`)."""
+    target = arrow_schema(table)
+    types = _dtypes(table)
+    arrays = []
+    for field in target:
+        values = columns[field.name]
+        if types[field.name] == schema.OBJ:
+            values = [frame_to_json(v) for v in values]
+        arrays.append(pa.array(values, type=field.type))
+    return pa.Table.from_arrays(arrays, schema=target)
+
+
+def empty_arrow(table: str) -> pa.Table:
+    """A row table with no rows."""
+    return arrow_schema(table).empty_table()
+
+
+def concat(table: str, parts: Sequence[pa.Table]) -> pa.Table:
+    """The parts of one row table, in order, as one table."""
+    parts = [p for p in parts if p.num_rows]
+    if not parts:
+        return empty_arrow(table)
+    return pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+
+
+def to_pandas(table: str, data: pa.Table, *, private: bool = False) -> pd.DataFrame:
+    """A row table as a dataframe with the schema's dtypes (``private``: keep ``_key``/``_doc``)."""
+    types = _dtypes(table)
+    names = [n for n in row_columns(table) if private or n not in PRIVATE]
+    out = {}
+    for name in names:
+        out[name] = _column(data.column(name), types[name])
+    return pd.DataFrame(out, index=pd.RangeIndex(data.num_rows))
+
+
+def _column(values: pa.ChunkedArray, dtype: str):
+    if dtype == schema.STR:
+        return pd.arrays.ArrowStringArray(values)
+    if dtype == schema.OBJ:
+        return pd.Series([frame_from_json(v) for v in values.to_pylist()], dtype=object).array
+    if dtype == schema.DATE:
+        days = values.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        days[(days < _FIRST_DAY) | (days > _LAST_DAY)] = np.datetime64("NaT")
+        return days.astype(schema.DATE)
+    if dtype == schema.OPT_INT:
+        return pd.array(values.to_pandas(), dtype=schema.OPT_INT)
+    return values.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+
+
+def frame_to_json(value) -> str | None:
+    """A parsed table (dataframe of strings) as JSON text; text and None pass through."""
+    if not isinstance(value, pd.DataFrame):
+        return value if isinstance(value, str) else None
+    return json.dumps(value.to_dict(orient="split"), ensure_ascii=False)
+
+
+def frame_from_json(value) -> pd.DataFrame | None:
+    """Undo :func:`frame_to_json`."""
+    if not isinstance(value, str):
+        return value if isinstance(value, pd.DataFrame) else None
+    data = json.loads(value)
+    return pd.DataFrame(data["data"], columns=data["columns"], dtype=schema.STRING)

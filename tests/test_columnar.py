@@ -1,0 +1,82 @@
+"""Rows as Arrow tables: every row table survives the trip to Arrow, Parquet and back to pandas."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from reex_research import columnar, schema
+
+SAMPLE = {
+    schema.STR: ["Lynas", None],
+    schema.INT: [3, 0],
+    schema.OPT_INT: [7, None],
+    schema.FLOAT: [1.5, -2.0],
+    schema.BOOL: [True, False],
+    schema.DATE: [dt.date(2025, 3, 4), None],
+}
+
+
+def _columns(table: str) -> dict[str, list]:
+    types = dict(schema.SCHEMAS.get(table, ()))
+    out = {}
+    for name in columnar.row_columns(table):
+        kind = types.get(name, schema.STR)
+        if kind == schema.OBJ:
+            out[name] = [pd.DataFrame({"Element": ["Dy"], "Price": ["$230/kg"]}, dtype=schema.STRING), None]
+        else:
+            out[name] = SAMPLE[kind]
+    return out
+
+
+@pytest.mark.parametrize("table", columnar.ROW_TABLES)
+def test_every_row_table_round_trips_with_the_schema_dtypes(table, tmp_path):
+    data = columnar.to_arrow(table, _columns(table))
+    pq.write_table(data, tmp_path / "t.parquet")
+    again = pq.read_table(tmp_path / "t.parquet").cast(columnar.arrow_schema(table))
+    for arrow in (data, again):
+        frame = columnar.to_pandas(table, arrow)
+        assert list(frame.columns) == [c for c in columnar.row_columns(table) if c not in columnar.PRIVATE]
+        if table not in ("candidate_rows", "events"):
+            schema.validate(table, frame)
+        row = frame.iloc[0]
+        for name, kind in dict(schema.SCHEMAS.get(table, ())).items():
+            if name not in frame.columns:
+                continue
+            if kind == schema.OBJ:
+                assert frame[name].iloc[0]["Price"].tolist() == ["$230/kg"] and frame[name].iloc[1] is None
+            elif kind == schema.DATE:
+                assert row[name] == pd.Timestamp("2025-03-04") and pd.isna(frame[name].iloc[1])
+            elif kind in (schema.STR, schema.OPT_INT):
+                assert row[name] == SAMPLE[kind][0] and pd.isna(frame[name].iloc[1])
+            else:
+                assert frame[name].tolist() == SAMPLE[kind]
+
+
+def test_private_columns_only_on_request():
+    data = columnar.to_arrow("problems", _columns("problems"))
+    assert "_key" not in columnar.to_pandas("problems", data).columns
+    assert columnar.to_pandas("problems", data, private=True)["_doc"].tolist()[0] == "Lynas"
+
+
+def test_dates_pandas_cannot_hold_become_missing_not_wrong():
+    columns = _columns("events")
+    columns["date_start"] = [dt.date(2999, 1, 1), dt.date(1500, 6, 1)]
+    columns["date_end"] = [dt.date(2261, 12, 31), dt.date(1678, 1, 1)]
+    frame = columnar.to_pandas("events", columnar.to_arrow("events", columns))
+    assert frame["date_start"].isna().all()
+    assert frame["date_end"].tolist() == [pd.Timestamp("2261-12-31"), pd.Timestamp("1678-01-01")]
+
+
+def test_events_rows_leave_is_future_to_the_corpus():
+    assert "is_future" not in columnar.row_columns("events")
+    assert "actors" in columnar.row_columns("events")
+
+
+def test_concat_of_nothing_is_an_empty_typed_table():
+    empty = columnar.concat("sentences", [])
+    assert empty.num_rows == 0 and empty.schema == columnar.arrow_schema("sentences")
+    schema.validate("sentences", columnar.to_pandas("sentences", empty))
