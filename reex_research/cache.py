@@ -190,4 +190,6 @@ class CorpusCache:
 
 
 def _digest(metadata: dict[str, str]) -> str:
+    if not metadata:
+        return ""
     return hashlib.sha1(json.dumps(metadata, sort_keys=True).encode("utf-8")).hexdigest()[:12]

@@ -128,4 +128,6 @@ def frame_from_json(value) -> pd.DataFrame | None:
     if not isinstance(value, str):
         return value if isinstance(value, pd.DataFrame) else None
     data = json.loads(value)
-    return pd.DataFrame(data["data"], columns=data["columns"], dtype=schema.STRING)
+    cells = list(zip(*data["data"])) if data["data"] else [()] * len(data["columns"])
+    return pd.DataFrame({name: pd.array(list(column), dtype=schema.STRING)
+                         for name, column in zip(data["columns"], cells)})

@@ -27,7 +27,7 @@ from .cache import CorpusCache, default_cache_dir
 from .columnar import CANDIDATE_ROWS, PRIVATE, ROW_TABLES
 from .errors import IngestError, ReexError
 from .extract.entities import aggregate_candidates
-from .ingest import Problem, list_corpus_files, read_metadata_csv
+from .ingest import Problem, corpus_files, read_metadata_csv
 from .kb import entities_frame
 from .pipeline import (
     Toolkit,
@@ -141,13 +141,14 @@ def load_corpus(
         raise ReexError(f"unknown engine '{engine}'; use 'local' or 'dask'")
     root = Path(path)
     as_of_day = _as_of(as_of)
-    files = list_corpus_files(root)
+    listed = corpus_files(root)
+    files = [path for _, path in listed]
     metadata, metadata_problems = read_metadata_csv(root)
     _check(metadata_problems, strict, root)
     toolkit = toolkit or build_toolkit(kb_path=Path(kb_path) if kb_path else None,
                                        rules_path=Path(rules_path) if rules_path else None)
     store = _open_cache(cache, root, toolkit)
-    names = [p.relative_to(root).as_posix() for p in files]
+    names = [name for name, _ in listed]
     if store is None:
         keys = [hashlib.sha256(n.encode("utf-8")).hexdigest()[:32] for n in names]
     else:

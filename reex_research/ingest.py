@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,17 +86,29 @@ class DecodeFailure(Exception):
 
 def list_corpus_files(root: Path) -> list[Path]:
     """Return every non-hidden file under ``root`` in a stable order (``metadata.csv`` excluded)."""
+    return [path for _, path in corpus_files(root)]
+
+
+def corpus_files(root: Path) -> list[tuple[str, Path]]:
+    """``(name, path)`` of every file :func:`list_corpus_files` lists; ``name`` is the path
+    relative to ``root`` written with ``/``, and the list is in the order of the names. Hidden
+    files and everything inside hidden folders are left out."""
     root = Path(root)
     if not root.exists() or not root.is_dir():
         raise CorpusNotFoundError(root)
-    files = [
-        path
-        for path in root.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(root).parts)
-        and not (path.parent == root and path.name == METADATA_FILE)
-    ]
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+    found: list[tuple[str, str]] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        relative = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        for name in names:
+            if name.startswith(".") or (not prefix and name == METADATA_FILE):
+                continue
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                found.append((prefix + name, path))
+    found.sort()
+    return [(name, Path(path)) for name, path in found]
 
 
 def read_metadata_csv(root: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
