@@ -7,13 +7,11 @@ Dask engine writes them as dataset parts, all without touching a Python object p
 so a fresh load, a cached reload and a Dask run give identical frames by construction.
 
 Row tables carry two private columns the corpus layer uses and drops: ``_key`` (the file's content
-key) and ``_doc`` (one document of that file: ``key:line``). ``tables.frame`` (a dataframe per
-parsed table) travels as JSON text.
+key) and ``_doc`` (one document of that file: ``key:line``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -38,7 +36,6 @@ _ARROW_TYPES = {
     schema.FLOAT: pa.float64(),
     schema.BOOL: pa.bool_(),
     schema.DATE: pa.date32(),
-    schema.OBJ: pa.string(),  # tables.frame as JSON
 }
 _FIRST_DAY, _LAST_DAY = np.datetime64("1678-01-01"), np.datetime64("2261-12-31")  # datetime64[ns] range
 
@@ -72,10 +69,7 @@ def to_arrow(table: str, columns: Mapping[str, Sequence]) -> pa.Table:
     types = _dtypes(table)
     arrays = []
     for field in target:
-        values = columns[field.name]
-        if types[field.name] == schema.OBJ:
-            values = [frame_to_json(v) for v in values]
-        arrays.append(pa.array(values, type=field.type))
+        arrays.append(pa.array(columns[field.name], type=field.type))
     return pa.Table.from_arrays(arrays, schema=target)
 
 
@@ -105,8 +99,6 @@ def to_pandas(table: str, data: pa.Table, *, private: bool = False) -> pd.DataFr
 def _column(values: pa.ChunkedArray, dtype: str):
     if dtype == schema.STR:
         return pd.arrays.ArrowStringArray(values)
-    if dtype == schema.OBJ:
-        return pd.Series([frame_from_json(v) for v in values.to_pylist()], dtype=object).array
     if dtype == schema.DATE:
         days = values.to_numpy(zero_copy_only=False).astype("datetime64[D]")
         days[(days < _FIRST_DAY) | (days > _LAST_DAY)] = np.datetime64("NaT")
@@ -114,20 +106,3 @@ def _column(values: pa.ChunkedArray, dtype: str):
     if dtype == schema.OPT_INT:
         return pd.array(values.to_pandas(), dtype=schema.OPT_INT)
     return values.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
-
-
-def frame_to_json(value) -> str | None:
-    """A parsed table (dataframe of strings) as JSON text; text and None pass through."""
-    if not isinstance(value, pd.DataFrame):
-        return value if isinstance(value, str) else None
-    return json.dumps(value.to_dict(orient="split"), ensure_ascii=False)
-
-
-def frame_from_json(value) -> pd.DataFrame | None:
-    """Undo :func:`frame_to_json`."""
-    if not isinstance(value, str):
-        return value if isinstance(value, pd.DataFrame) else None
-    data = json.loads(value)
-    cells = list(zip(*data["data"])) if data["data"] else [()] * len(data["columns"])
-    return pd.DataFrame({name: pd.array(list(column), dtype=schema.STRING)
-                         for name, column in zip(data["columns"], cells)})

@@ -28,7 +28,8 @@ from .columnar import CANDIDATE_ROWS, PRIVATE, ROW_TABLES
 from .errors import IngestError, ReexError
 from .extract.entities import aggregate_candidates
 from .ingest import Problem, corpus_files, read_metadata_csv
-from .kb import entities_frame
+from .kb import KnowledgeBase, entities_frame, load_kb
+from .parse import table_from_cells
 from .pipeline import (
     Toolkit,
     build_toolkit,
@@ -36,6 +37,7 @@ from .pipeline import (
     problems_of,
     process_file,
     to_tables,
+    toolkit_version,
 )
 
 ExportFormat = Literal["parquet", "csv"]
@@ -68,10 +70,10 @@ class Corpus:
 
     def table_frame(self, table_id: str) -> pd.DataFrame:
         """Return the parsed table ``table_id`` as a dataframe of strings."""
-        match = self.frames["tables"].loc[self.frames["tables"]["table_id"] == table_id, "frame"]
+        match = self.frames["tables"].loc[self.frames["tables"]["table_id"] == table_id, "cells"]
         if match.empty:
             raise ReexError(f"no table '{table_id}' in this corpus; see corpus.tables.table_id")
-        return match.iloc[0]
+        return table_from_cells(match.iloc[0])
 
     def summary(self) -> str:
         """One line: what was loaded and what went wrong."""
@@ -97,7 +99,6 @@ class Corpus:
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, frame in self.frames.items():
-            frame = _serialisable(frame)
             path = out / f"{name}.{format}"
             if format == "parquet":
                 frame.to_parquet(path, index=False)
@@ -145,9 +146,10 @@ def load_corpus(
     files = [path for _, path in listed]
     metadata, metadata_problems = read_metadata_csv(root)
     _check(metadata_problems, strict, root)
-    toolkit = toolkit or build_toolkit(kb_path=Path(kb_path) if kb_path else None,
-                                       rules_path=Path(rules_path) if rules_path else None)
-    store = _open_cache(cache, root, toolkit)
+    kb_folder = Path(kb_path) if kb_path else None
+    rules_folder = Path(rules_path) if rules_path else None
+    version = toolkit.version if toolkit else toolkit_version(kb_path=kb_folder, rules_path=rules_folder)
+    store = _open_cache(cache, root, version)
     names = [name for name, _ in listed]
     if store is None:
         keys = [hashlib.sha256(n.encode("utf-8")).hexdigest()[:32] for n in names]
@@ -155,6 +157,8 @@ def load_corpus(
         keys = [_file_key(store, p, n, _metadata_row(metadata, p, n)) for p, n in zip(files, names)]
     cached = store.read(store.hits(keys)) if store is not None else None
     todo = [(p, k) for p, k in zip(files, keys) if cached is None or k not in cached.keys]
+    if toolkit is None and (todo or engine == "dask"):  # a reload of unchanged files compiles nothing
+        toolkit = build_toolkit(kb_path=kb_folder, rules_path=rules_folder)
     if engine == "dask":
         from .distributed import run_files_dask
 
@@ -168,8 +172,9 @@ def load_corpus(
             store.compact(raw, keys)
         else:
             store.write(fresh, keys)
-    frames = finalize(raw, toolkit, as_of_day, metadata_problems)
-    return Corpus(root=root, frames=frames, as_of=as_of_day, toolkit_version=toolkit.version)
+    kb = toolkit.kb if toolkit is not None else load_kb(kb_folder)
+    frames = finalize(raw, kb, as_of_day, metadata_problems)
+    return Corpus(root=root, frames=frames, as_of=as_of_day, toolkit_version=version)
 
 
 def _file_key(store: CorpusCache, path: Path, name: str, metadata: dict[str, str]) -> str:
@@ -197,11 +202,11 @@ def _metadata_row(metadata: dict[str, dict[str, str]], path: Path, name: str) ->
     return metadata.get(name) or metadata.get(path.name) or {}
 
 
-def _open_cache(cache: bool | Path | str | None, root: Path, toolkit: Toolkit) -> CorpusCache | None:
+def _open_cache(cache: bool | Path | str | None, root: Path, version: str) -> CorpusCache | None:
     if cache is None or cache is False:
         return None
     folder = default_cache_dir(root) if cache is True else Path(cache)
-    return CorpusCache(folder, toolkit.version)
+    return CorpusCache(folder, version)
 
 
 @dataclass
@@ -296,7 +301,7 @@ def _combine(cached: dict[str, pa.Table] | None, fresh: dict[str, pa.Table],
     return out
 
 
-def finalize(raw: dict[str, pa.Table], toolkit: Toolkit, as_of: dt.date,
+def finalize(raw: dict[str, pa.Table], kb: KnowledgeBase, as_of: dt.date,
              extra_problems: list[Problem]) -> dict[str, pd.DataFrame]:
     """Drop duplicate articles, add the corpus-level tables and columns, return the dataframes."""
     articles = columnar.to_pandas("articles", raw["articles"], private=True)
@@ -308,16 +313,14 @@ def finalize(raw: dict[str, pa.Table], toolkit: Toolkit, as_of: dt.date,
                for table, data in raw.items()}
         articles = articles[~articles["_doc"].isin(duplicates)]
     frames = {name: columnar.to_pandas(name, raw[name]) for name in
-              ("highlights", "paragraphs", "sentences", "tables", "boilerplate", "mentions", "theme_hits",
-               "figures", "events")}
+              ("highlights", "paragraphs", "sentences", "tables", "boilerplate", "mentions", "relations",
+               "theme_hits", "themes", "figures", "events")}
     frames["articles"] = articles
-    frames["relations"] = columnar.to_pandas("relations", _by_article(raw["relations"]))
-    frames["themes"] = columnar.to_pandas("themes", _by_article(raw["themes"]))
     events = frames["events"]
     events.insert(schema.columns("events").index("is_future"), "is_future", _is_future(events, as_of))
     candidate_rows = raw["candidate_rows"]
     frames["candidates"] = aggregate_candidates(list(zip(*(candidate_rows[c].to_pylist() for c in CANDIDATE_ROWS))))
-    frames["entities"] = entities_frame(toolkit.kb)
+    frames["entities"] = entities_frame(kb)
     frames["problems"] = pd.concat(
         [schema.frame("problems", [_problem_row(p) for p in extra_problems]),
          columnar.to_pandas("problems", raw["problems"]),
@@ -330,13 +333,6 @@ def finalize(raw: dict[str, pa.Table], toolkit: Toolkit, as_of: dt.date,
         frame = frame.drop(columns=[c for c in PRIVATE if c in frame.columns]).reset_index(drop=True)
         out[name] = schema.validate(name, frame)
     return out
-
-
-def _by_article(data: pa.Table) -> pa.Table:
-    """Rows of a per-article table ordered by article id, keeping each article's own order."""
-    if data.num_rows < 2:
-        return data
-    return data.take(pc.sort_indices(data, sort_keys=[("article_id", "ascending")]))
 
 
 def _duplicates(articles: pd.DataFrame) -> dict[str, dict]:
@@ -385,15 +381,6 @@ def _check(problems: Iterable[Problem], strict: bool, root: Path) -> None:
             raise IngestError(root / problem.file, problem.kind,
                               f"{problem.message} (fix or remove the file, or load without strict=True)",
                               line=problem.line)
-
-
-def _serialisable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Replace columns holding Python objects (table frames) with JSON text for export."""
-    if "frame" not in frame.columns:
-        return frame
-    out = frame.copy()
-    out["frame"] = [columnar.frame_to_json(f) for f in out["frame"]]
-    return out.rename(columns={"frame": "frame_json"})
 
 
 def _progress_bar(total: int, enabled: bool):

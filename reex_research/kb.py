@@ -172,12 +172,7 @@ def is_word_char(ch: str) -> bool:
 def load_kb(path: Path | None = None) -> KnowledgeBase:
     """Return the validated knowledge base in folder ``path`` (default ``data/kb``)."""
     folder = Path(path) if path is not None else paths.kb_dir()
-    if not folder.is_dir():
-        raise KnowledgeBaseError(
-            folder, "knowledge-base folder not found — pass a folder holding entity *.yaml files "
-            "and themes.yaml (the bundled one is data/kb)"
-        )
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = _kb_files(folder)
     theme_files = [p for p in files if p.name == THEMES_FILE]
     entity_files = [p for p in files if p.name != THEMES_FILE]
     if not theme_files:
@@ -223,6 +218,20 @@ def entities_frame(kb: KnowledgeBase) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- reading YAML with lines
+
+
+def kb_version(path: Path | None = None) -> str:
+    """The version :func:`load_kb` gives the knowledge base in ``path``, from its files' bytes alone."""
+    return _version(_kb_files(Path(path) if path is not None else paths.kb_dir()))
+
+
+def _kb_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise KnowledgeBaseError(
+            folder, "knowledge-base folder not found — pass a folder holding entity *.yaml files "
+            "and themes.yaml (the bundled one is data/kb)"
+        )
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
 def _version(files: Iterable[Path]) -> str:

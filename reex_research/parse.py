@@ -8,6 +8,7 @@ row the corpus tables need, each with offsets into that clean text.
 
 from __future__ import annotations
 
+import json
 import datetime as dt
 import hashlib
 import re
@@ -532,10 +533,16 @@ def _table_row(article_id: str, index: int, text: str, base: int, block: Block) 
     width = max([len(header), *(len(r) for r in body)] or [0])
     header = [h or f"column_{i + 1}" for i, h in enumerate(header + [""] * (width - len(header)))]
     body = [r + [""] * (width - len(r)) for r in body]
-    frame = pd.DataFrame(body, columns=header, dtype=schema.STRING)
     return {"article_id": article_id, "table_id": f"{article_id}:t{index:02d}", "position": index,
             "start": base, "end": base + len(block.text), "n_rows": len(body), "n_cols": width,
-            "columns": " | ".join(header), "frame": frame}
+            "columns": " | ".join(header),
+            "cells": json.dumps({"columns": header, "data": body}, ensure_ascii=False)}
+
+
+def table_from_cells(cells: str) -> pd.DataFrame:
+    """A parsed table as a dataframe of strings, from its ``tables.cells`` JSON."""
+    data = json.loads(cells)
+    return pd.DataFrame(data["data"], columns=data["columns"], dtype=schema.STRING)
 
 
 def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None,

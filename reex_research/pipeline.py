@@ -30,7 +30,7 @@ from .extract.entities import (
 from .extract.figures import FigureRules, extract_figures, load_figure_rules
 from .extract.themes import ThemeMatcher, extract_theme_hits, theme_score_columns
 from .ingest import FileResult, Problem, load_file
-from .kb import KnowledgeBase, load_kb
+from .kb import KnowledgeBase, kb_version, load_kb
 from .parse import ParseRules, load_parse_rules, parse_document
 from .paths import rules_dir
 
@@ -51,15 +51,10 @@ class Toolkit:
 
 def build_toolkit(*, kb_path: Path | None = None, rules_path: Path | None = None) -> Toolkit:
     """Load the rules and knowledge base and compile every matcher once."""
-    from . import __version__
-
     folder = Path(rules_path) if rules_path else rules_dir()
     rules = load_parse_rules(folder)
     kb = load_kb(kb_path)
-    rule_bytes = b"".join(p.read_bytes() for p in sorted(folder.glob("*.yaml")))
-    version = hashlib.sha256(
-        f"reex-research {__version__} kb:{kb.version}".encode() + rule_bytes
-    ).hexdigest()[:16]
+    version = _version(kb.version, folder)
     return Toolkit(
         rules=rules,
         kb=kb,
@@ -70,6 +65,18 @@ def build_toolkit(*, kb_path: Path | None = None, rules_path: Path | None = None
         entity_names={e.id: e.name for e in kb.entities},
         theme_labels={t.id: t.label for t in kb.themes},
     )
+
+
+def toolkit_version(*, kb_path: Path | None = None, rules_path: Path | None = None) -> str:
+    """The version :func:`build_toolkit` would give, from the files' bytes alone (nothing compiled)."""
+    return _version(kb_version(kb_path), Path(rules_path) if rules_path else rules_dir())
+
+
+def _version(kb_version: str, rules_folder: Path) -> str:
+    from . import __version__
+
+    rule_bytes = b"".join(p.read_bytes() for p in sorted(rules_folder.glob("*.yaml")))
+    return hashlib.sha256(f"reex-research {__version__} kb:{kb_version}".encode() + rule_bytes).hexdigest()[:16]
 
 
 @dataclass

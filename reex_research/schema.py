@@ -23,7 +23,6 @@ OPT_INT = "Int64"
 FLOAT = "float64"
 BOOL = "bool"
 DATE = "datetime64[ns]"
-OBJ = "object"
 
 SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
     "articles": (
@@ -89,7 +88,7 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("n_rows", INT),
         ("n_cols", INT),
         ("columns", STR),
-        ("frame", OBJ),
+        ("cells", STR),  # {"columns": [...], "data": [[...], ...]}: see Corpus.table_frame
     ),
     "boilerplate": (
         ("article_id", STR),
@@ -233,9 +232,7 @@ def _column(values: Sequence[Any], dtype: str) -> Any:
     if isinstance(values, pd.Series):
         values = values.tolist()
     if dtype == DATE:
-        return pd.to_datetime(pd.Series(values, dtype=OBJ), errors="coerce").astype(DATE)
-    if dtype == OBJ:
-        return pd.Series(values, dtype=OBJ)
+        return pd.to_datetime(pd.Series(values, dtype="object"), errors="coerce").astype(DATE)
     if dtype == STR:
         return pd.array(values, dtype=STRING)
     if dtype in (INT, FLOAT, BOOL):

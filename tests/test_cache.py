@@ -23,10 +23,6 @@ def _assert_same(a: rr.Corpus, b: rr.Corpus) -> None:
     assert list(a.frames) == list(b.frames)
     for name in a.frames:
         left, right = a.frames[name], b.frames[name]
-        if name == "tables":
-            for x, y in zip(left["frame"], right["frame"]):
-                pd.testing.assert_frame_equal(x, y)
-            left, right = left.drop(columns="frame"), right.drop(columns="frame")
         pd.testing.assert_frame_equal(left, right, obj=name)
 
 
@@ -218,3 +214,28 @@ def test_a_changed_metadata_row_reprocesses_that_file(folder, tmp_path, counted)
     updated = _load(folder, cache=tmp_path / "cache")
     assert counted == ["extra.md"]
     assert updated.articles.set_index("file").loc["extra.md", "source"] == "Fastmarkets"
+
+
+def test_toolkit_version_needs_no_compiling_and_matches_the_built_toolkit(tmp_path):
+    from reex_research.pipeline import toolkit_version
+
+    assert toolkit_version() == TOOLKIT.version
+    kb = tmp_path / "kb"
+    shutil.copytree(paths.kb_dir(), kb)
+    with (kb / "organisations.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("\n- id: example_metals\n  name: Example Metals\n  type: organisation\n"
+                     "  subtype: company\n  country: AU\n  aliases: []\n")
+    assert toolkit_version(kb_path=kb) == build_toolkit(kb_path=kb).version != TOOLKIT.version
+
+
+def test_a_reload_of_unchanged_files_compiles_no_matcher(folder, tmp_path, monkeypatch):
+    _age(folder)
+    first = rr.load_corpus(folder, as_of="2026-11-23", cache=tmp_path / "cache", workers=1)
+
+    def refuse(**kwargs):
+        raise AssertionError("nothing to process, nothing to compile")
+
+    monkeypatch.setattr(corpus_module, "build_toolkit", refuse)
+    again = rr.load_corpus(folder, as_of="2026-11-23", cache=tmp_path / "cache", workers=1)
+    _assert_same(first, again)
+    assert again.toolkit_version == TOOLKIT.version

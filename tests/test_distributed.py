@@ -83,11 +83,6 @@ def test_dask_engine_gives_the_same_frames_as_the_local_engine(loaded):
     assert dask.names == local.names
     for name in local.names:
         expected, got = local.frames[name], dask.frames[name]
-        if name == "tables":
-            assert len(got["frame"]) == len(expected["frame"])
-            for a, b in zip(expected["frame"], got["frame"]):
-                pd.testing.assert_frame_equal(a, b)
-            expected, got = expected.drop(columns="frame"), got.drop(columns="frame")
         pd.testing.assert_frame_equal(expected, got, obj=name)
 
 
@@ -108,7 +103,7 @@ def test_dataset_has_one_folder_per_table_and_raw_rows(loaded):
     assert len(sentences) == len(local.sentences) + original["n_sentences"]  # the duplicate's are still in
     assert {"_key", "_doc"} <= set(sentences.columns)
     tables = pd.read_parquet(dataset / "tables")
-    assert isinstance(tables["frame"].iloc[0], str) and json.loads(tables["frame"].iloc[0])["columns"]
+    assert json.loads(tables["cells"].iloc[0])["columns"]
 
 
 def test_dataset_is_readable_by_pandas_and_pyarrow_in_file_order(loaded):
@@ -142,10 +137,6 @@ def test_read_dataset_gives_what_the_local_engine_gives(loaded, corpus_dir):
     got = rd.read_dataset(dataset)
     for table in columnar.ROW_TABLES:
         e, g = columnar.to_pandas(table, rows[table], private=True), got[table]
-        if table == "tables":
-            for a, b in zip(e["frame"], g["frame"]):
-                pd.testing.assert_frame_equal(a, b)
-            e, g = e.drop(columns="frame"), g.drop(columns="frame")
         pd.testing.assert_frame_equal(e, g, obj=table)
 
 

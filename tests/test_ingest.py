@@ -223,7 +223,7 @@ def test_export_parquet_and_csv_round_trip(tmp_path):
     articles = pd.read_parquet(tmp_path / "pq" / "articles.parquet")
     assert articles["article_id"].tolist() == corpus.articles["article_id"].tolist()
     tables = pd.read_parquet(tmp_path / "pq" / "tables.parquet")
-    assert json.loads(tables["frame_json"].iloc[0])["columns"] == ["Expansion Project", "Summary"]
+    assert json.loads(tables["cells"].iloc[0])["columns"] == ["Expansion Project", "Summary"]
     corpus.export(tmp_path / "csv", format="csv")
     sentences = pd.read_csv(tmp_path / "csv" / "sentences.csv")
     assert len(sentences) == len(corpus.sentences)
