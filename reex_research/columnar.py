@@ -13,6 +13,7 @@ key) and ``_doc`` (one document of that file: ``key:line``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -40,12 +41,27 @@ _ARROW_TYPES = {
 _FIRST_DAY, _LAST_DAY = np.datetime64("1678-01-01"), np.datetime64("2261-12-31")  # datetime64[ns] range
 
 
+@lru_cache(maxsize=None)
 def row_columns(table: str) -> tuple[str, ...]:
     """Columns a row table is gathered with: its schema (less corpus-level columns) and PRIVATE."""
+    return (*public_columns(table), *PRIVATE)
+
+
+@lru_cache(maxsize=None)
+def public_columns(table: str) -> tuple[str, ...]:
+    """:func:`row_columns` without the private ones: what the pipeline fills in."""
     if table == "candidate_rows":
-        return (*CANDIDATE_ROWS, *PRIVATE)
+        return CANDIDATE_ROWS
     skip = CORPUS_LEVEL.get(table, ())
-    return (*(c for c in schema.columns(table) if c not in skip), *PRIVATE)
+    return tuple(c for c in schema.columns(table) if c not in skip)
+
+
+def repeat_runs(values: Sequence[str], counts: Sequence[int]) -> pa.Array:
+    """``values[i]`` repeated ``counts[i]`` times, in order, as an Arrow text array."""
+    if not values:
+        return pa.array([], type=pa.string())
+    indices = np.repeat(np.arange(len(values), dtype=np.int32), np.asarray(counts, dtype=np.int64))
+    return pa.array(values, type=pa.string()).take(pa.array(indices))
 
 
 def _dtypes(table: str) -> dict[str, str]:
@@ -57,6 +73,7 @@ def _dtypes(table: str) -> dict[str, str]:
     return types
 
 
+@lru_cache(maxsize=None)
 def arrow_schema(table: str) -> pa.Schema:
     """The Arrow schema of a row table (see :func:`row_columns`)."""
     types = _dtypes(table)
@@ -66,10 +83,10 @@ def arrow_schema(table: str) -> pa.Schema:
 def to_arrow(table: str, columns: Mapping[str, Sequence]) -> pa.Table:
     """One Arrow table from gathered column lists (every column of :func:`row_columns`)."""
     target = arrow_schema(table)
-    types = _dtypes(table)
     arrays = []
     for field in target:
-        arrays.append(pa.array(columns[field.name], type=field.type))
+        values = columns[field.name]
+        arrays.append(values if isinstance(values, pa.Array) else pa.array(values, type=field.type))
     return pa.Table.from_arrays(arrays, schema=target)
 
 

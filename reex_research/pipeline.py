@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .columnar import PRIVATE, ROW_TABLES, row_columns, to_arrow
+from .columnar import ROW_TABLES, public_columns, repeat_runs, to_arrow
 from .extract.dates import extract_events
 from .extract.entities import (
     EntityMatcher,
@@ -81,27 +81,32 @@ def _version(kb_version: str, rules_folder: Path) -> str:
 
 @dataclass
 class FileOutput:
-    """The rows one file contributes, per table, as column lists."""
+    """The rows one file contributes, per table, as column lists.
+
+    The private columns are kept as runs: ``runs[table]`` lists ``(doc, rows)`` in order, and
+    :func:`to_tables` expands them into ``_key`` and ``_doc``.
+    """
 
     file: str
     key: str
     columns: dict[str, dict[str, list]] = field(default_factory=dict)
+    runs: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def append(self, table: str, doc: str, rows: dict[str, list] | list[dict[str, Any]]) -> None:
         """Add rows (given as columns or as row dicts) to ``table``, tagged with ``doc``."""
-        target = self.columns.setdefault(table, {c: [] for c in row_columns(table)})
+        target = self.columns.get(table)
+        if target is None:
+            target = self.columns[table] = {c: [] for c in public_columns(table)}
         if isinstance(rows, dict):
             count = len(next(iter(rows.values()), []))
-            for name in target:
-                if name not in PRIVATE:
-                    target[name].extend(rows[name])
+            for name, values in target.items():
+                values.extend(rows[name])
         else:
             count = len(rows)
-            for name in target:
-                if name not in PRIVATE:
-                    target[name].extend(row[name] for row in rows)
-        target["_key"].extend([self.key] * count)
-        target["_doc"].extend([doc] * count)
+            for name, values in target.items():
+                values.extend([row[name] for row in rows])
+        if count:
+            self.runs.setdefault(table, []).append((doc, count))
 
     def problem(self, problem: Problem) -> None:
         """Record one problem of this file."""
@@ -171,13 +176,22 @@ def _extract(output: FileOutput, doc: str, article, toolkit: Toolkit) -> None:
 
 def to_tables(outputs: list[FileOutput]) -> dict[str, pa.Table]:
     """The rows of many files, in order, as one Arrow table per row table."""
-    merged: dict[str, dict[str, list]] = {t: {c: [] for c in row_columns(t)} for t in ROW_TABLES}
+    merged: dict[str, dict[str, list]] = {t: {c: [] for c in public_columns(t)} for t in ROW_TABLES}
+    runs: dict[str, list[tuple[str, str, int]]] = {t: [] for t in ROW_TABLES}
     for output in outputs:
         for table, columns in output.columns.items():
             target = merged[table]
             for name, values in columns.items():
                 target[name].extend(values)
-    return {table: to_arrow(table, columns) for table, columns in merged.items()}
+        for table, doc_runs in output.runs.items():
+            runs[table].extend((output.key, doc, count) for doc, count in doc_runs)
+    out = {}
+    for table, columns in merged.items():
+        keys, docs, counts = zip(*runs[table]) if runs[table] else ((), (), ())
+        columns["_key"] = repeat_runs(keys, counts)
+        columns["_doc"] = repeat_runs(docs, counts)
+        out[table] = to_arrow(table, columns)
+    return out
 
 
 def problems_of(output: FileOutput) -> list[Problem]:
