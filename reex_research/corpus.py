@@ -294,28 +294,46 @@ def _combine(cached: dict[str, pa.Table] | None, fresh: dict[str, pa.Table],
     for table in ROW_TABLES:
         both = columnar.concat(table, [cached[table], fresh[table]])
         if both.num_rows > 1:
-            position = pc.index_in(both["_key"], value_set=order).to_numpy(zero_copy_only=False)
-            if (np.diff(position) < 0).any():
-                both = both.take(np.argsort(position, kind="stable"))
+            both = _in_file_order(both, pc.index_in(both["_key"], value_set=order).to_numpy(zero_copy_only=False))
         out[table] = both
     return out
+
+
+MAX_SLICES = 1000
+"""Above this many runs of consecutive rows, selecting rows copies them instead of slicing."""
+
+
+def _in_file_order(data: pa.Table, position: np.ndarray) -> pa.Table:
+    """Rows stably sorted by their file's ``position``."""
+    if not (np.diff(position) < 0).any():
+        return data
+    return _select(data, np.argsort(position, kind="stable"))
+
+
+def _select(data: pa.Table, rows: np.ndarray) -> pa.Table:
+    """``data.take(rows)``, but runs of consecutive rows are sliced rather than copied when few."""
+    if len(rows) == data.num_rows and not (np.diff(rows) != 1).any():
+        return data
+    breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+    if len(breaks) >= MAX_SLICES or not len(rows):
+        return data.take(rows)
+    starts = np.concatenate(([0], breaks))
+    ends = np.concatenate((breaks, [len(rows)]))
+    return pa.concat_tables([data.slice(int(rows[s]), int(e - s)) for s, e in zip(starts, ends)])
 
 
 def finalize(raw: dict[str, pa.Table], kb: KnowledgeBase, as_of: dt.date,
              extra_problems: list[Problem]) -> dict[str, pd.DataFrame]:
     """Drop duplicate articles, add the corpus-level tables and columns, return the dataframes."""
-    articles = columnar.to_pandas("articles", raw["articles"], private=True)
-    duplicates = _duplicates(articles)
+    duplicates = _duplicates(raw["articles"])
     if duplicates:
         repeated = pa.array(sorted(duplicates), type=pa.string())
         raw = {table: data if table == "problems" else
-               data.filter(pc.invert(pc.is_in(data["_doc"], value_set=repeated)))
+               _select(data, np.flatnonzero(~pc.is_in(data["_doc"], value_set=repeated).to_numpy(zero_copy_only=False)))
                for table, data in raw.items()}
-        articles = articles[~articles["_doc"].isin(duplicates)]
     frames = {name: columnar.to_pandas(name, raw[name]) for name in
-              ("highlights", "paragraphs", "sentences", "tables", "boilerplate", "mentions", "relations",
-               "theme_hits", "themes", "figures", "events")}
-    frames["articles"] = articles
+              ("articles", "highlights", "paragraphs", "sentences", "tables", "boilerplate", "mentions",
+               "relations", "theme_hits", "themes", "figures", "events")}
     events = frames["events"]
     events.insert(schema.columns("events").index("is_future"), "is_future", _is_future(events, as_of))
     candidate_rows = raw["candidate_rows"]
@@ -335,20 +353,21 @@ def finalize(raw: dict[str, pa.Table], kb: KnowledgeBase, as_of: dt.date,
     return out
 
 
-def _duplicates(articles: pd.DataFrame) -> dict[str, dict]:
+def _duplicates(articles: pa.Table) -> dict[str, dict]:
     """Documents whose clean text repeats an earlier one: ``_doc`` → problem row."""
-    repeated = articles["article_id"].duplicated(keep="first")
-    if not repeated.any():
+    ids = articles["article_id"].to_pylist()
+    if len(set(ids)) == len(ids):
         return {}
-    firsts = articles.drop_duplicates("article_id")
-    where = dict(zip(firsts["article_id"], [
-        f if pd.isna(line) else f"{f}:{line}" for f, line in zip(firsts["file"], firsts["line"])]))
-    dups = articles[repeated]
-    return {
-        doc: {"file": file, "line": None if pd.isna(line) else int(line), "kind": "duplicate",
-              "message": f"same clean text as {where[article_id]}; loaded once"}
-        for doc, file, line, article_id in zip(dups["_doc"], dups["file"], dups["line"], dups["article_id"])
-    }
+    first: dict[str, str] = {}
+    out = {}
+    rows = zip(ids, articles["file"].to_pylist(), articles["line"].to_pylist(), articles["_doc"].to_pylist())
+    for article_id, file, line, doc in rows:
+        if article_id not in first:
+            first[article_id] = file if line is None else f"{file}:{line}"
+        else:
+            out[doc] = {"file": file, "line": line, "kind": "duplicate",
+                        "message": f"same clean text as {first[article_id]}; loaded once"}
+    return out
 
 
 def _is_future(events: pd.DataFrame, as_of: dt.date) -> pd.Series:

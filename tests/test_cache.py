@@ -239,3 +239,38 @@ def test_a_reload_of_unchanged_files_compiles_no_matcher(folder, tmp_path, monke
     again = rr.load_corpus(folder, as_of="2026-11-23", cache=tmp_path / "cache", workers=1)
     _assert_same(first, again)
     assert again.toolkit_version == TOOLKIT.version
+
+
+@pytest.mark.parametrize("name", ["0-first.md", "zzz_last.md"])
+def test_a_new_file_lands_in_file_order_whatever_its_name(folder, tmp_path, counted, name):
+    _load(folder, cache=tmp_path / "cache")
+    (folder / name).write_text("# Iluka Starts Eneabba\n\nIluka began building Eneabba in 2024.\n", encoding="utf-8")
+    counted.clear()
+    updated = _load(folder, cache=tmp_path / "cache")
+    assert counted == [name]
+    _assert_same(updated, _load(folder))
+    files = updated.articles["file"].tolist()
+    assert files.index(name) == (0 if name.startswith("0-") else len(files) - 1)
+
+
+def test_a_new_copy_of_a_cached_article_is_a_duplicate_as_in_a_fresh_load(folder, tmp_path):
+    _load(folder, cache=tmp_path / "cache")
+    original = sorted(folder.glob("00*.txt"))[1]
+    shutil.copy(original, folder / "000_copy.txt")
+    updated = _load(folder, cache=tmp_path / "cache")
+    _assert_same(updated, _load(folder))
+    problems = updated.problems.set_index("file")
+    assert problems.loc[original.name, "kind"] == "duplicate"  # the copy sorts first and is kept
+    assert "000_copy.txt" in updated.articles["file"].tolist()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_selecting_rows_by_slices_equals_taking_them(seed):
+    import numpy as np
+    import pyarrow as pa
+
+    rng = np.random.default_rng(seed)
+    data = pa.table({"n": np.arange(3000), "s": [f"row {i}" for i in range(3000)]})
+    runs = [np.arange(a, a + rng.integers(1, 50)) for a in rng.integers(0, 2900, size=rng.integers(1, 40))]
+    for rows in (np.concatenate(runs), rng.permutation(3000), np.arange(3000), np.array([], dtype=int)):
+        assert corpus_module._select(data, rows).equals(data.take(rows))
