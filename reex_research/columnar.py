@@ -7,7 +7,8 @@ Dask engine writes them as dataset parts, all without touching a Python object p
 so a fresh load, a cached reload and a Dask run give identical frames by construction.
 
 Row tables carry two private columns the corpus layer uses and drops: ``_key`` (the file's content
-key) and ``_doc`` (one document of that file: ``key:line``).
+key) and ``_doc`` (one document of that file: ``key:line``), dictionary-encoded: a file's or a
+document's rows share one entry.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ _ARROW_TYPES = {
     schema.BOOL: pa.bool_(),
     schema.DATE: pa.date32(),
 }
+PRIVATE_TYPE = pa.dictionary(pa.int32(), pa.string())
 _FIRST_DAY, _LAST_DAY = np.datetime64("1678-01-01"), np.datetime64("2261-12-31")  # datetime64[ns] range
 
 
@@ -57,11 +59,9 @@ def public_columns(table: str) -> tuple[str, ...]:
 
 
 def repeat_runs(values: Sequence[str], counts: Sequence[int]) -> pa.Array:
-    """``values[i]`` repeated ``counts[i]`` times, in order, as an Arrow text array."""
-    if not values:
-        return pa.array([], type=pa.string())
+    """``values[i]`` repeated ``counts[i]`` times, in order, as a dictionary-encoded text array."""
     indices = np.repeat(np.arange(len(values), dtype=np.int32), np.asarray(counts, dtype=np.int64))
-    return pa.array(values, type=pa.string()).take(pa.array(indices))
+    return pa.DictionaryArray.from_arrays(pa.array(indices, type=pa.int32()), pa.array(values, type=pa.string()))
 
 
 def _dtypes(table: str) -> dict[str, str]:
@@ -77,7 +77,8 @@ def _dtypes(table: str) -> dict[str, str]:
 def arrow_schema(table: str) -> pa.Schema:
     """The Arrow schema of a row table (see :func:`row_columns`)."""
     types = _dtypes(table)
-    return pa.schema([pa.field(name, _ARROW_TYPES[types[name]]) for name in row_columns(table)])
+    return pa.schema([pa.field(name, PRIVATE_TYPE if name in PRIVATE else _ARROW_TYPES[types[name]])
+                      for name in row_columns(table)])
 
 
 def to_arrow(table: str, columns: Mapping[str, Sequence]) -> pa.Table:
@@ -115,6 +116,8 @@ def to_pandas(table: str, data: pa.Table, *, private: bool = False) -> pd.DataFr
 
 def _column(values: pa.ChunkedArray, dtype: str):
     if dtype == schema.STR:
+        if pa.types.is_dictionary(values.type):
+            values = values.cast(pa.string())
         return pd.arrays.ArrowStringArray(values)
     if dtype == schema.DATE:
         days = values.to_numpy(zero_copy_only=False).astype("datetime64[D]")
