@@ -56,8 +56,8 @@ class BoilerplateRules:
     def strip_inline(self, line: str) -> tuple[str, list[tuple[Rule, str]]]:
         """Cut inline boilerplate (and the whitespace before it) out of ``line``."""
         removed: list[tuple[Rule, str]] = []
+        lowered = lower_same_length(line)
         for rule in self.inline:
-            lowered = lower_same_length(line)
             if not rule.pattern.search(lowered):
                 continue
             pieces: list[str] = []
@@ -71,6 +71,7 @@ class BoilerplateRules:
                 last = match.end()
             pieces.append(line[last:])
             line = "".join(pieces)
+            lowered = lower_same_length(line)
         return line, removed
 
 

@@ -12,7 +12,7 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -155,10 +155,20 @@ def load_corpus(
         keys = [hashlib.sha256(n.encode("utf-8")).hexdigest()[:32] for n in names]
     else:
         keys = [_file_key(store, p, n, _metadata_row(metadata, p, n)) for p, n in zip(files, names)]
-    cached = store.read(store.hits(keys)) if store is not None else None
-    todo = [(p, k) for p, k in zip(files, keys) if cached is None or k not in cached.keys]
-    if toolkit is None and (todo or engine == "dask"):  # a reload of unchanged files compiles nothing
-        toolkit = build_toolkit(kb_path=kb_folder, rules_path=rules_folder)
+    hits = store.hits(keys) if store is not None else set()
+    todo = [(p, k) for p, k in zip(files, keys) if k not in hits]
+    with ThreadPoolExecutor(max_workers=1) as background:
+        building = None
+        if toolkit is None and (todo or engine == "dask"):  # a reload of unchanged files compiles nothing
+            # compiled while the cache is read (Parquet decoding releases the GIL)
+            building = background.submit(build_toolkit, kb_path=kb_folder, rules_path=rules_folder)
+        cached = store.read(hits) if store is not None else None
+        if cached is not None and cached.keys != hits:  # the cache was unreadable and is rebuilt
+            todo = [(p, k) for p, k in zip(files, keys) if k not in cached.keys]
+            if toolkit is None and building is None and todo:
+                building = background.submit(build_toolkit, kb_path=kb_folder, rules_path=rules_folder)
+        if building is not None:
+            toolkit = building.result()
     if engine == "dask":
         from .distributed import run_files_dask
 
