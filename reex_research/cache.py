@@ -42,8 +42,6 @@ RACY_NS = 2_000_000_000
 
 def default_cache_dir(corpus_root: Path) -> Path:
     """The user cache folder for one corpus folder."""
-    import hashlib
-
     digest = hashlib.sha1(str(Path(corpus_root).resolve()).encode("utf-8")).hexdigest()[:16]
     return Path(platformdirs.user_cache_dir("reex-research")) / digest
 

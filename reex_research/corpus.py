@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,7 +43,6 @@ from .pipeline import (
 
 ExportFormat = Literal["parquet", "csv"]
 LENIENT_KINDS = frozenset({"unsupported_format", "duplicate"})
-ARTICLE_TABLES = ("articles", "highlights", "paragraphs", "sentences", "tables", "boilerplate")
 
 
 @dataclass
@@ -156,19 +156,16 @@ def load_corpus(
     else:
         keys = [_file_key(store, p, n, _metadata_row(metadata, p, n)) for p, n in zip(files, names)]
     hits = store.hits(keys) if store is not None else set()
-    todo = [(p, k) for p, k in zip(files, keys) if k not in hits]
+    compile_toolkit = partial(build_toolkit, kb_path=kb_folder, rules_path=rules_folder)
     with ThreadPoolExecutor(max_workers=1) as background:
-        building = None
-        if toolkit is None and (todo or engine == "dask"):  # a reload of unchanged files compiles nothing
-            # compiled while the cache is read (Parquet decoding releases the GIL)
-            building = background.submit(build_toolkit, kb_path=kb_folder, rules_path=rules_folder)
+        # compiled while the cache is read (Parquet decoding releases the GIL); a reload of
+        # unchanged files compiles nothing
+        needed = toolkit is None and (len(hits) < len(keys) or engine == "dask")
+        building = background.submit(compile_toolkit) if needed else None
         cached = store.read(hits) if store is not None else None
-        if cached is not None and cached.keys != hits:  # the cache was unreadable and is rebuilt
-            todo = [(p, k) for p, k in zip(files, keys) if k not in cached.keys]
-            if toolkit is None and building is None and todo:
-                building = background.submit(build_toolkit, kb_path=kb_folder, rules_path=rules_folder)
-        if building is not None:
-            toolkit = building.result()
+    todo = [(p, k) for p, k in zip(files, keys) if cached is None or k not in cached.keys]
+    if toolkit is None and (todo or engine == "dask"):  # (a corrupt cache drops its hits)
+        toolkit = building.result() if building is not None else compile_toolkit()
     if engine == "dask":
         from .distributed import run_files_dask
 
@@ -341,9 +338,8 @@ def finalize(raw: dict[str, pa.Table], kb: KnowledgeBase, as_of: dt.date,
         raw = {table: data if table == "problems" else
                _select(data, np.flatnonzero(~pc.is_in(data["_doc"], value_set=repeated).to_numpy(zero_copy_only=False)))
                for table, data in raw.items()}
-    frames = {name: columnar.to_pandas(name, raw[name]) for name in
-              ("articles", "highlights", "paragraphs", "sentences", "tables", "boilerplate", "mentions",
-               "relations", "theme_hits", "themes", "figures", "events")}
+    frames = {name: columnar.to_pandas(name, raw[name]) for name in ROW_TABLES
+              if name not in ("candidate_rows", "problems")}
     events = frames["events"]
     events.insert(schema.columns("events").index("is_future"), "is_future", _is_future(events, as_of))
     candidate_rows = raw["candidate_rows"]

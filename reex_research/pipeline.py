@@ -45,8 +45,8 @@ class Toolkit:
     themes: ThemeMatcher
     figures: FigureRules
     version: str
-    entity_names: dict[str, str] = field(default_factory=dict)
-    theme_labels: dict[str, str] = field(default_factory=dict)
+    entity_names: dict[str, str]  # entity id → canonical name
+    theme_labels: dict[str, str]  # theme id → label
 
 
 def build_toolkit(*, kb_path: Path | None = None, rules_path: Path | None = None) -> Toolkit:
@@ -72,11 +72,11 @@ def toolkit_version(*, kb_path: Path | None = None, rules_path: Path | None = No
     return _version(kb_version(kb_path), Path(rules_path) if rules_path else rules_dir())
 
 
-def _version(kb_version: str, rules_folder: Path) -> str:
+def _version(kb_digest: str, rules_folder: Path) -> str:
     from . import __version__
 
     rule_bytes = b"".join(p.read_bytes() for p in sorted(rules_folder.glob("*.yaml")))
-    return hashlib.sha256(f"reex-research {__version__} kb:{kb_version}".encode() + rule_bytes).hexdigest()[:16]
+    return hashlib.sha256(f"reex-research {__version__} kb:{kb_digest}".encode() + rule_bytes).hexdigest()[:16]
 
 
 @dataclass
