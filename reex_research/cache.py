@@ -5,6 +5,7 @@ Layout of a cache folder::
     manifest.json            {"format": 2, "toolkit": "<version>", "segments": [...],
                               "keys": {key: segment}, "files": {name: [size, mtime_ns, meta, key]}}
     seg-<n>/<table>.parquet  rows of the files processed in one run, with their ``_key`` column
+    entities.parquet         the knowledge base's ``entities`` table (it depends on the toolkit only)
 
 A run reads the rows of unchanged files from the segments that hold them, processes only new or
 changed files, and writes those as one new segment. A file whose size and modification time are
@@ -22,6 +23,7 @@ import os
 import shutil
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,11 @@ from .errors import CacheError
 FORMAT = 2
 MAX_SEGMENTS = 16
 MANIFEST = "manifest.json"
+ENTITIES = "entities.parquet"
+UNREADABLE = (OSError, KeyError, ValueError, pa.ArrowException)
+"""What reading a damaged or foreign Parquet file raises."""
+READ_THREADS = 4
+"""Segment tables decoded at once on a reload."""
 RACY_NS = 2_000_000_000
 """A file modified this close to the moment its size and mtime were read is always re-read."""
 
@@ -87,21 +94,26 @@ class CorpusCache:
     def read(self, keys: set[str]) -> CachedRows:
         """Rows of ``keys`` per row table; an unreadable segment drops the cache (no rows)."""
         segments = sorted({self.manifest["keys"][k] for k in keys})
-        parts: dict[str, list[pa.Table]] = {t: [] for t in columnar.ROW_TABLES}
         wanted = pa.array(sorted(keys), type=pa.string())
+        pieces = [(segment, table) for segment in segments for table in columnar.ROW_TABLES]
         try:
-            for segment in segments:
-                for table in columnar.ROW_TABLES:
-                    data = pq.read_table(self.folder / segment / f"{table}.parquet")
-                    data = data.select(columnar.row_columns(table)).cast(columnar.arrow_schema(table))
-                    mask = pc.is_in(data["_key"], value_set=wanted)
-                    if not pc.all(mask).as_py():
-                        data = data.filter(mask)
-                    parts[table].append(data)
-        except Exception as exc:  # any unreadable piece means the cache is not to be trusted
+            # Parquet decoding releases the GIL: pieces are read side by side
+            with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+                read = list(pool.map(lambda piece: self._read_piece(*piece, wanted), pieces))
+        except UNREADABLE as exc:  # any unreadable piece means the cache is not to be trusted
             self._drop(f"segment unreadable ({type(exc).__name__}: {exc})")
             return CachedRows({t: columnar.empty_arrow(t) for t in columnar.ROW_TABLES}, set())
+        parts: dict[str, list[pa.Table]] = {t: [] for t in columnar.ROW_TABLES}
+        for (_, table), data in zip(pieces, read):
+            parts[table].append(data)
         return CachedRows({t: columnar.concat(t, p) for t, p in parts.items()}, set(keys))
+
+    def _read_piece(self, segment: str, table: str, wanted: pa.Array) -> pa.Table:
+        """The rows of ``wanted`` keys that one segment holds for one table."""
+        data = pq.read_table(self.folder / segment / f"{table}.parquet")
+        data = data.select(columnar.row_columns(table)).cast(columnar.arrow_schema(table))
+        mask = pc.is_in(data["_key"], value_set=wanted)
+        return data if pc.all(mask).as_py() else data.filter(mask)
 
     def write(self, tables: dict[str, pa.Table], current_keys: list[str]) -> None:
         """Store ``tables`` (rows of newly processed files) as a segment; forget vanished keys."""
@@ -128,6 +140,26 @@ class CorpusCache:
         self.manifest["keys"] = {k: v for k, v in keys.items() if k in current}
         self.manifest["files"] = {n: e for n, e in self.manifest["files"].items() if e[3] in current}
         self._write_manifest()
+
+    def read_entities(self) -> pa.Table | None:
+        """The stored ``entities`` table, or None when there is none or it cannot be read."""
+        path = self.folder / ENTITIES
+        if not path.exists():
+            return None
+        try:
+            return pq.read_table(path)
+        except UNREADABLE:  # rebuilt from the knowledge base and stored again
+            return None
+
+    def write_entities(self, entities: pa.Table) -> None:
+        """Store the ``entities`` table of this toolkit's knowledge base."""
+        tmp = self.folder / f".{ENTITIES}.tmp"
+        try:
+            pq.write_table(entities, tmp)
+            os.replace(tmp, self.folder / ENTITIES)
+        except OSError as exc:
+            raise CacheError(self.folder, f"cannot write the cache ({exc}); pass another --cache "
+                             "folder or load without a cache") from exc
 
     def needs_compaction(self, *, new: bool) -> bool:
         """True when writing ``new`` rows would leave more segments than reading them is worth."""

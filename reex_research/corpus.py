@@ -29,7 +29,7 @@ from .columnar import CANDIDATE_ROWS, PRIVATE, ROW_TABLES
 from .errors import IngestError, ReexError
 from .extract.entities import aggregate_candidates
 from .ingest import Problem, corpus_files, read_metadata_csv
-from .kb import KnowledgeBase, entities_frame, load_kb
+from .kb import entities_frame, load_kb
 from .parse import table_from_cells
 from .pipeline import (
     Toolkit,
@@ -179,9 +179,24 @@ def load_corpus(
             store.compact(raw, keys)
         else:
             store.write(fresh, keys)
-    kb = toolkit.kb if toolkit is not None else load_kb(kb_folder)
-    frames = finalize(raw, kb, as_of_day, metadata_problems)
+    entities = _entities(store, toolkit, kb_folder)
+    frames = finalize(raw, entities, as_of_day, metadata_problems)
     return Corpus(root=root, frames=frames, as_of=as_of_day, toolkit_version=version)
+
+
+def _entities(store: CorpusCache | None, toolkit: Toolkit | None, kb_folder: Path | None) -> pd.DataFrame:
+    """The ``entities`` table: from the cache when it holds it (no knowledge base to read), else built."""
+    stored = store.read_entities() if store is not None else None
+    if stored is not None:
+        try:
+            return schema.validate("entities", schema.frame(
+                "entities", {name: stored[name].to_pylist() for name in schema.columns("entities")}))
+        except (KeyError, ReexError):
+            pass  # not what this version writes: built again below
+    entities = entities_frame(toolkit.kb if toolkit is not None else load_kb(kb_folder))
+    if store is not None:
+        store.write_entities(pa.Table.from_pandas(entities, preserve_index=False))
+    return entities
 
 
 def _file_key(store: CorpusCache, path: Path, name: str, metadata: dict[str, str]) -> str:
@@ -329,7 +344,7 @@ def _select(data: pa.Table, rows: np.ndarray) -> pa.Table:
     return pa.concat_tables([data.slice(int(rows[s]), int(e - s)) for s, e in zip(starts, ends)])
 
 
-def finalize(raw: dict[str, pa.Table], kb: KnowledgeBase, as_of: dt.date,
+def finalize(raw: dict[str, pa.Table], entities: pd.DataFrame, as_of: dt.date,
              extra_problems: list[Problem]) -> dict[str, pd.DataFrame]:
     """Drop duplicate articles, add the corpus-level tables and columns, return the dataframes."""
     duplicates = _duplicates(raw["articles"])
@@ -344,7 +359,7 @@ def finalize(raw: dict[str, pa.Table], kb: KnowledgeBase, as_of: dt.date,
     events.insert(schema.columns("events").index("is_future"), "is_future", _is_future(events, as_of))
     candidate_rows = raw["candidate_rows"]
     frames["candidates"] = aggregate_candidates(list(zip(*(candidate_rows[c].to_pylist() for c in CANDIDATE_ROWS))))
-    frames["entities"] = entities_frame(kb)
+    frames["entities"] = entities
     frames["problems"] = pd.concat(
         [schema.frame("problems", [_problem_row(p) for p in extra_problems]),
          columnar.to_pandas("problems", raw["problems"]),

@@ -9,6 +9,8 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import reex_research as rr
@@ -95,18 +97,23 @@ def test_a_changed_knowledge_base_re_extracts_everything(folder, tmp_path, count
     assert "asian_metal_dispatch_desk" in set(reloaded.entities["entity_id"])
 
 
-@pytest.mark.parametrize("damage", ["manifest", "segment"])
+@pytest.mark.parametrize("damage", ["manifest", "segment", "entities", "entities-columns"])
 def test_a_corrupt_cache_is_rebuilt_not_trusted(folder, tmp_path, damage):
     cache = tmp_path / "cache"
     fresh = _load(folder, cache=cache)
     if damage == "manifest":
         (cache / "manifest.json").write_text("{not json", encoding="utf-8")
-    else:
+    elif damage == "segment":
         (next(cache.glob("seg-*")) / "sentences.parquet").write_bytes(b"garbage")
+    elif damage == "entities":
+        (cache / "entities.parquet").write_bytes(b"garbage")
+    else:
+        pq.write_table(pa.table({"entity_id": ["x"]}), cache / "entities.parquet")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rebuilt = _load(folder, cache=cache)
-    assert any("rebuilding" in str(w.message) for w in caught)
+    if damage in ("manifest", "segment"):
+        assert any("rebuilding" in str(w.message) for w in caught)
     _assert_same(fresh, rebuilt)
     _assert_same(fresh, _load(folder, cache=cache))
 
@@ -228,14 +235,15 @@ def test_toolkit_version_needs_no_compiling_and_matches_the_built_toolkit(tmp_pa
     assert toolkit_version(kb_path=kb) == build_toolkit(kb_path=kb).version != TOOLKIT.version
 
 
-def test_a_reload_of_unchanged_files_compiles_no_matcher(folder, tmp_path, monkeypatch):
+def test_a_reload_of_unchanged_files_compiles_no_matcher_and_reads_no_knowledge_base(folder, tmp_path, monkeypatch):
     _age(folder)
     first = rr.load_corpus(folder, as_of="2026-11-23", cache=tmp_path / "cache", workers=1)
 
-    def refuse(**kwargs):
+    def refuse(*args, **kwargs):
         raise AssertionError("nothing to process, nothing to compile")
 
     monkeypatch.setattr(corpus_module, "build_toolkit", refuse)
+    monkeypatch.setattr(corpus_module, "load_kb", refuse)  # the entities table comes from the cache
     again = rr.load_corpus(folder, as_of="2026-11-23", cache=tmp_path / "cache", workers=1)
     _assert_same(first, again)
     assert again.toolkit_version == TOOLKIT.version
