@@ -258,7 +258,7 @@ def run_files(tasks: list[tuple[Path, str]], root: Path, metadata: dict[str, dic
     workers = _worker_count(workers, len(tasks))
     size = max(1, min(MAX_CHUNK, len(tasks) // (workers * 8) or 1)) if workers > 1 else MAX_CHUNK
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-    bar = _progress_bar(len(tasks), progress)
+    bar = _progress_bar(len(tasks), progress and bool(tasks))
     parts: list[dict[str, pa.Table]] = []
     try:
         for chunk in _map_chunks(chunks, root, metadata, toolkit, workers):

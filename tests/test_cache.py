@@ -282,3 +282,10 @@ def test_selecting_rows_by_slices_equals_taking_them(seed):
     runs = [np.arange(a, a + rng.integers(1, 50)) for a in rng.integers(0, 2900, size=rng.integers(1, 40))]
     for rows in (np.concatenate(runs), rng.permutation(3000), np.arange(3000), np.array([], dtype=int)):
         assert corpus_module._select(data, rows).equals(data.take(rows))
+
+
+def test_the_progress_bar_counts_files_to_process_and_is_absent_when_there_are_none(folder, tmp_path, capsys):
+    _load(folder, cache=tmp_path / "cache", progress=True)
+    assert "loading articles" in capsys.readouterr().err
+    _load(folder, cache=tmp_path / "cache", progress=True)
+    assert "loading articles" not in capsys.readouterr().err
