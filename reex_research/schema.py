@@ -7,6 +7,7 @@ dtypes, :func:`frame` turns gathered columns into a frame, :func:`validate` chec
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -214,10 +215,16 @@ def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
     expected = [name for name, _ in schema]
     if list(df.columns) != expected:
         raise SchemaError(table, f"columns {list(df.columns)} differ from schema {expected}")
-    for name, dtype in schema:
-        if str(df[name].dtype) != str(pd.Series([], dtype=dtype).dtype):
-            raise SchemaError(table, f"column '{name}' has dtype {df[name].dtype}, expected {dtype}")
+    for (name, dtype), actual in zip(schema, df.dtypes):
+        if str(actual) != _dtype_name(dtype):
+            raise SchemaError(table, f"column '{name}' has dtype {actual}, expected {dtype}")
     return df
+
+
+@cache
+def _dtype_name(dtype: str) -> str:
+    """How pandas names ``dtype`` once a column has it."""
+    return str(pd.Series([], dtype=dtype).dtype)
 
 
 def _schema(table: str) -> tuple[tuple[str, str], ...]:

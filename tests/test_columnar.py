@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from reex_research import columnar, schema
+from reex_research.errors import SchemaError
 
 SAMPLE = {
     schema.STR: ["Lynas", None],
@@ -74,3 +75,12 @@ def test_concat_of_nothing_is_an_empty_typed_table():
     empty = columnar.concat("sentences", [])
     assert empty.num_rows == 0 and empty.schema == columnar.arrow_schema("sentences")
     schema.validate("sentences", columnar.to_pandas("sentences", empty))
+
+
+def test_validate_names_a_column_of_the_wrong_dtype():
+    frame = schema.empty("mentions")
+    frame["start"] = frame["start"].astype("float64")
+    with pytest.raises(SchemaError, match="column 'start' has dtype float64, expected int64"):
+        schema.validate("mentions", frame)
+    with pytest.raises(SchemaError, match="differ from schema"):
+        schema.validate("mentions", frame.drop(columns=["surface"]))
