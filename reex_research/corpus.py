@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from . import columnar, schema
 from .cache import CorpusCache, default_cache_dir
-from .columnar import CANDIDATE_ROWS, PRIVATE, ROW_TABLES
+from .columnar import CANDIDATE_ROWS, ROW_TABLES
 from .errors import IngestError, ReexError
 from .extract.entities import aggregate_candidates
 from .ingest import Problem, corpus_files, read_metadata_csv
@@ -366,12 +366,7 @@ def finalize(raw: dict[str, pa.Table], entities: pd.DataFrame, as_of: dt.date,
          schema.frame("problems", list(duplicates.values()))],
         ignore_index=True,
     )
-    out = {}
-    for name in schema.TABLES:
-        frame = frames[name]
-        frame = frame.drop(columns=[c for c in PRIVATE if c in frame.columns]).reset_index(drop=True)
-        out[name] = schema.validate(name, frame)
-    return out
+    return {name: schema.validate(name, frames[name]) for name in schema.TABLES}
 
 
 def _duplicates(articles: pa.Table) -> dict[str, dict]:

@@ -84,3 +84,9 @@ def test_validate_names_a_column_of_the_wrong_dtype():
         schema.validate("mentions", frame)
     with pytest.raises(SchemaError, match="differ from schema"):
         schema.validate("mentions", frame.drop(columns=["surface"]))
+
+
+def test_every_table_of_a_loaded_corpus_is_numbered_from_zero(corpus):
+    for name, frame in corpus.frames.items():
+        assert isinstance(frame.index, pd.RangeIndex), name
+        assert (frame.index.start, frame.index.stop, frame.index.step) == (0, len(frame), 1), name
