@@ -316,9 +316,21 @@ def _combine(cached: dict[str, pa.Table] | None, fresh: dict[str, pa.Table],
     for table in ROW_TABLES:
         both = columnar.concat(table, [cached[table], fresh[table]])
         if both.num_rows > 1:
-            both = _in_file_order(both, pc.index_in(both["_key"], value_set=order).to_numpy(zero_copy_only=False))
+            both = _in_file_order(both, _positions(both["_key"], order))
         out[table] = both
     return out
+
+
+def _positions(keys: pa.ChunkedArray, order: pa.Array) -> np.ndarray:
+    """Where each row's key stands in ``order``: looked up once per distinct key of each chunk."""
+    parts = []
+    for chunk in keys.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            where = pc.index_in(chunk.dictionary, value_set=order).to_numpy(zero_copy_only=False)
+            parts.append(where[chunk.indices.to_numpy(zero_copy_only=False)])
+        else:
+            parts.append(pc.index_in(chunk, value_set=order).to_numpy(zero_copy_only=False))
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
 MAX_SLICES = 1000

@@ -284,6 +284,21 @@ def test_selecting_rows_by_slices_equals_taking_them(seed):
         assert corpus_module._select(data, rows).equals(data.take(rows))
 
 
+def test_row_positions_by_dictionary_equal_a_lookup_of_every_row():
+    import numpy as np
+    import pyarrow.compute as pc
+
+    order = pa.array([f"k{i}" for i in range(50)])
+    rng = np.random.default_rng(0)
+    keys = [[f"k{i}" for i in rng.integers(0, 50, size=n)] for n in (30, 0, 70)]
+    plain = pa.chunked_array([pa.array(k, type=pa.string()) for k in keys])
+    encoded = pa.chunked_array([chunk.dictionary_encode() for chunk in plain.chunks])
+    expected = pc.index_in(plain, value_set=order).to_numpy()
+    assert len(expected) == 100
+    for chunks in (plain, encoded):
+        assert np.array_equal(corpus_module._positions(chunks, order), expected)
+
+
 def test_the_progress_bar_counts_files_to_process_and_is_absent_when_there_are_none(folder, tmp_path, capsys):
     _load(folder, cache=tmp_path / "cache", progress=True)
     assert "loading articles" in capsys.readouterr().err
