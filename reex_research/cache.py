@@ -112,8 +112,9 @@ class CorpusCache:
         """The rows of ``wanted`` keys that one segment holds for one table."""
         data = pq.read_table(self.folder / segment / f"{table}.parquet")
         data = data.select(columnar.row_columns(table)).cast(columnar.arrow_schema(table))
-        mask = pc.is_in(data["_key"], value_set=wanted)
-        return data if pc.all(mask).as_py() else data.filter(mask)
+        if _all_wanted(data["_key"], wanted):
+            return data
+        return data.filter(pc.is_in(data["_key"], value_set=wanted))
 
     def write(self, tables: dict[str, pa.Table], current_keys: list[str]) -> None:
         """Store ``tables`` (rows of newly processed files) as a segment; forget vanished keys."""
@@ -217,6 +218,15 @@ class CorpusCache:
         tmp = self.folder / f".{MANIFEST}.tmp"
         tmp.write_text(json.dumps(self.manifest, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST)
+
+
+def _all_wanted(keys: pa.ChunkedArray, wanted: pa.Array) -> bool:
+    """True when every key is wanted, checked on the distinct keys of dictionary-encoded chunks."""
+    for chunk in keys.chunks:
+        values = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+        if not pc.all(pc.is_in(values, value_set=wanted)).as_py():
+            return False
+    return True
 
 
 def _digest(metadata: dict[str, str]) -> str:
