@@ -1,11 +1,11 @@
-"""A Parquet cache of per-file pipeline output, keyed by file content and toolkit version.
+"""A cache of per-file pipeline output as Arrow files, keyed by file content and toolkit version.
 
 Layout of a cache folder::
 
     manifest.json            {"format": 2, "toolkit": "<version>", "segments": [...],
                               "keys": {key: segment}, "files": {name: [size, mtime_ns, meta, key]}}
-    seg-<n>/<table>.parquet  rows of the files processed in one run, with their ``_key`` column
-    entities.parquet         the knowledge base's ``entities`` table (it depends on the toolkit only)
+    seg-<n>/<table>.arrow    rows of the files processed in one run, with their ``_key`` column
+    entities.arrow           the knowledge base's ``entities`` table (it depends on the toolkit only)
 
 A run reads the rows of unchanged files from the segments that hold them, processes only new or
 changed files, and writes those as one new segment. A file whose size and modification time are
@@ -13,6 +13,11 @@ those recorded (and not so recent that a write within the same clock tick could 
 recorded key without being read again; any other file is read and hashed. A changed knowledge
 base, rule set or package version changes the toolkit version and starts the cache afresh. A cache
 that cannot be read is deleted and rebuilt, never trusted.
+
+The files are uncompressed Arrow IPC files, memory-mapped on reading: a reload maps the stored
+columns instead of decoding them, and the dataframes share their text with the mapped files.
+They take more disk than Parquet would (about eight times the size of the corpus's text); Parquet
+is the format of exports (:meth:`Corpus.export`) and of the Dask engine's dataset.
 """
 
 from __future__ import annotations
@@ -23,26 +28,22 @@ import os
 import shutil
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from . import columnar
 from .errors import CacheError
 
-FORMAT = 2
+FORMAT = 3
 MAX_SEGMENTS = 16
 MANIFEST = "manifest.json"
-ENTITIES = "entities.parquet"
+ENTITIES = "entities.arrow"
 UNREADABLE = (OSError, KeyError, ValueError, pa.ArrowException)
-"""What reading a damaged or foreign Parquet file raises."""
-READ_THREADS = 4
-"""Segment tables decoded at once on a reload."""
+"""What reading a damaged or foreign Arrow file raises."""
 RACY_NS = 2_000_000_000
 """A file modified this close to the moment its size and mtime were read is always re-read."""
 
@@ -97,9 +98,7 @@ class CorpusCache:
         wanted = pa.array(sorted(keys), type=pa.string())
         pieces = [(segment, table) for segment in segments for table in columnar.ROW_TABLES]
         try:
-            # Parquet decoding releases the GIL: pieces are read side by side
-            with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-                read = list(pool.map(lambda piece: self._read_piece(*piece, wanted), pieces))
+            read = [self._read_piece(segment, table, wanted) for segment, table in pieces]
         except UNREADABLE as exc:  # any unreadable piece means the cache is not to be trusted
             self._drop(f"segment unreadable ({type(exc).__name__}: {exc})")
             return CachedRows({t: columnar.empty_arrow(t) for t in columnar.ROW_TABLES}, set())
@@ -110,7 +109,7 @@ class CorpusCache:
 
     def _read_piece(self, segment: str, table: str, wanted: pa.Array) -> pa.Table:
         """The rows of ``wanted`` keys that one segment holds for one table."""
-        data = pq.read_table(self.folder / segment / f"{table}.parquet")
+        data = _read_arrow(self.folder / segment / f"{table}.arrow")
         data = data.select(columnar.row_columns(table)).cast(columnar.arrow_schema(table))
         if _all_wanted(data["_key"], wanted):
             return data
@@ -127,7 +126,8 @@ class CorpusCache:
                 shutil.rmtree(tmp, ignore_errors=True)
                 tmp.mkdir(parents=True)
                 for table, data in tables.items():
-                    pq.write_table(data, tmp / f"{table}.parquet", compression="lz4")
+                    # one chunk: a reload then looks each table's keys up once
+                    _write_arrow(data.unify_dictionaries().combine_chunks(), tmp / f"{table}.arrow")
                     new_keys.update(pc.unique(data["_key"]).to_pylist())
                 os.replace(tmp, self.folder / name)
             except OSError as exc:
@@ -148,7 +148,7 @@ class CorpusCache:
         if not path.exists():
             return None
         try:
-            return pq.read_table(path)
+            return _read_arrow(path)
         except UNREADABLE:  # rebuilt from the knowledge base and stored again
             return None
 
@@ -156,7 +156,7 @@ class CorpusCache:
         """Store the ``entities`` table of this toolkit's knowledge base."""
         tmp = self.folder / f".{ENTITIES}.tmp"
         try:
-            pq.write_table(entities, tmp)
+            _write_arrow(entities, tmp)
             os.replace(tmp, self.folder / ENTITIES)
         except OSError as exc:
             raise CacheError(self.folder, f"cannot write the cache ({exc}); pass another --cache "
@@ -218,6 +218,19 @@ class CorpusCache:
         tmp = self.folder / f".{MANIFEST}.tmp"
         tmp.write_text(json.dumps(self.manifest, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST)
+
+
+def _read_arrow(path: Path) -> pa.Table:
+    """A table from an Arrow file, memory-mapped, its structure checked (raises if damaged)."""
+    data = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+    data.validate()
+    return data
+
+
+def _write_arrow(data: pa.Table, path: Path) -> None:
+    """Write ``data`` as an uncompressed Arrow IPC file."""
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, data.schema) as writer:
+        writer.write_table(data)
 
 
 def _all_wanted(keys: pa.ChunkedArray, wanted: pa.Array) -> bool:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 import reex_research as rr
@@ -97,22 +96,28 @@ def test_a_changed_knowledge_base_re_extracts_everything(folder, tmp_path, count
     assert "asian_metal_dispatch_desk" in set(reloaded.entities["entity_id"])
 
 
-@pytest.mark.parametrize("damage", ["manifest", "segment", "entities", "entities-columns"])
+@pytest.mark.parametrize("damage", ["manifest", "segment", "truncated", "entities", "entities-columns"])
 def test_a_corrupt_cache_is_rebuilt_not_trusted(folder, tmp_path, damage):
     cache = tmp_path / "cache"
     fresh = _load(folder, cache=cache)
+    segment = next(cache.glob("seg-*")) / "sentences.arrow"
     if damage == "manifest":
         (cache / "manifest.json").write_text("{not json", encoding="utf-8")
     elif damage == "segment":
-        (next(cache.glob("seg-*")) / "sentences.parquet").write_bytes(b"garbage")
+        segment.write_bytes(b"garbage")
+    elif damage == "truncated":
+        segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
     elif damage == "entities":
-        (cache / "entities.parquet").write_bytes(b"garbage")
+        (cache / "entities.arrow").write_bytes(b"garbage")
     else:
-        pq.write_table(pa.table({"entity_id": ["x"]}), cache / "entities.parquet")
+        with pa.OSFile(str(cache / "entities.arrow"), "wb") as sink:
+            table = pa.table({"entity_id": ["x"]})
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rebuilt = _load(folder, cache=cache)
-    if damage in ("manifest", "segment"):
+    if damage in ("manifest", "segment", "truncated"):
         assert any("rebuilding" in str(w.message) for w in caught)
     _assert_same(fresh, rebuilt)
     _assert_same(fresh, _load(folder, cache=cache))

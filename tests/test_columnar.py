@@ -1,4 +1,4 @@
-"""Rows as Arrow tables: every row table survives the trip to Arrow, Parquet and back to pandas."""
+"""Rows as Arrow tables: every row table survives the trip to Arrow, Parquet, the cache and back to pandas."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from reex_research import columnar, schema
+from reex_research import cache, columnar, schema
 from reex_research.errors import SchemaError
 
 SAMPLE = {
@@ -34,7 +34,10 @@ def test_every_row_table_round_trips_with_the_schema_dtypes(table, tmp_path):
     data = columnar.to_arrow(table, _columns(table))
     pq.write_table(data, tmp_path / "t.parquet")
     again = pq.read_table(tmp_path / "t.parquet").cast(columnar.arrow_schema(table))
-    for arrow in (data, again):
+    cache._write_arrow(data, tmp_path / "t.arrow")
+    mapped = cache._read_arrow(tmp_path / "t.arrow")
+    assert mapped.equals(data)
+    for arrow in (data, again, mapped):
         frame = columnar.to_pandas(table, arrow)
         assert list(frame.columns) == [c for c in columnar.row_columns(table) if c not in columnar.PRIVATE]
         if table not in ("candidate_rows", "events"):
