@@ -69,6 +69,7 @@ class CorpusCache:
         self.folder = Path(folder)
         self.toolkit_version = toolkit_version
         self.manifest = self._read_manifest()
+        self._changed = False
 
     def hits(self, keys: list[str]) -> set[str]:
         """The keys whose rows the cache holds."""
@@ -87,6 +88,7 @@ class CorpusCache:
 
     def remember(self, name: str, stat: os.stat_result | None, metadata: dict[str, str], key: str) -> None:
         """Record the key of file ``name`` under its size and mtime (saved by the next write)."""
+        self._changed = True
         if stat is None or stat.st_mtime_ns > time.time_ns() - RACY_NS:
             self.manifest["files"].pop(name, None)
             return
@@ -138,9 +140,11 @@ class CorpusCache:
             for key in new_keys:
                 keys[key] = name
         current = set(current_keys)
-        self.manifest["keys"] = {k: v for k, v in keys.items() if k in current}
-        self.manifest["files"] = {n: e for n, e in self.manifest["files"].items() if e[3] in current}
-        self._write_manifest()
+        kept_keys = {k: v for k, v in keys.items() if k in current}
+        kept_files = {n: e for n, e in self.manifest["files"].items() if e[3] in current}
+        if new_keys or self._changed or kept_keys != keys or kept_files != self.manifest["files"]:
+            self.manifest["keys"], self.manifest["files"] = kept_keys, kept_files
+            self._write_manifest()
 
     def read_entities(self) -> pa.Table | None:
         """The stored ``entities`` table, or None when there is none or it cannot be read."""
@@ -172,6 +176,7 @@ class CorpusCache:
         files = self.manifest["files"]
         self.manifest = self._empty()
         self.manifest["files"] = files
+        self._changed = True
         self.write(tables, current_keys)
         for segment in old:
             shutil.rmtree(self.folder / segment, ignore_errors=True)
@@ -218,6 +223,7 @@ class CorpusCache:
         tmp = self.folder / f".{MANIFEST}.tmp"
         tmp.write_text(json.dumps(self.manifest, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST)
+        self._changed = False
 
 
 def _read_arrow(path: Path) -> pa.Table:

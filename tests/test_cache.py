@@ -309,3 +309,15 @@ def test_the_progress_bar_counts_files_to_process_and_is_absent_when_there_are_n
     assert "loading articles" in capsys.readouterr().err
     _load(folder, cache=tmp_path / "cache", progress=True)
     assert "loading articles" not in capsys.readouterr().err
+
+
+def test_a_reload_with_nothing_new_leaves_the_manifest_untouched(folder, tmp_path):
+    _age(folder)
+    _load(folder, cache=tmp_path / "cache")
+    manifest = tmp_path / "cache" / "manifest.json"
+    before = manifest.stat().st_mtime_ns, manifest.read_bytes()
+    _load(folder, cache=tmp_path / "cache")
+    assert (manifest.stat().st_mtime_ns, manifest.read_bytes()) == before
+    (folder / "extra.md").unlink()
+    _load(folder, cache=tmp_path / "cache")
+    assert manifest.read_bytes() != before[1]  # a vanished file is forgotten
