@@ -28,7 +28,7 @@ from .cache import CorpusCache, default_cache_dir
 from .columnar import CANDIDATE_ROWS, ROW_TABLES
 from .errors import IngestError, ReexError
 from .extract.entities import aggregate_candidates
-from .ingest import Problem, corpus_files, read_metadata_csv
+from .ingest import Problem, corpus_entries, read_metadata_csv
 from .kb import entities_frame, load_kb
 from .parse import table_from_cells
 from .pipeline import (
@@ -142,8 +142,7 @@ def load_corpus(
         raise ReexError(f"unknown engine '{engine}'; use 'local' or 'dask'")
     root = Path(path)
     as_of_day = _as_of(as_of)
-    listed = corpus_files(root)
-    files = [path for _, path in listed]
+    listed = corpus_entries(root)
     metadata, metadata_problems = read_metadata_csv(root)
     _check(metadata_problems, strict, root)
     kb_folder = Path(kb_path) if kb_path else None
@@ -154,7 +153,7 @@ def load_corpus(
     if store is None:
         keys = [hashlib.sha256(n.encode("utf-8")).hexdigest()[:32] for n in names]
     else:
-        keys = [_file_key(store, p, n, _metadata_row(metadata, p, n)) for p, n in zip(files, names)]
+        keys = [_file_key(store, entry, name, _metadata_row(metadata, entry.name, name)) for name, entry in listed]
     hits = store.hits(keys) if store is not None else set()
     compile_toolkit = partial(build_toolkit, kb_path=kb_folder, rules_path=rules_folder)
     with ThreadPoolExecutor(max_workers=1) as background:
@@ -163,7 +162,7 @@ def load_corpus(
         needed = toolkit is None and (len(hits) < len(keys) or engine == "dask")
         building = background.submit(compile_toolkit) if needed else None
         cached = store.read(hits) if store is not None else None
-    todo = [(p, k) for p, k in zip(files, keys) if cached is None or k not in cached.keys]
+    todo = [(Path(entry.path), k) for (_, entry), k in zip(listed, keys) if cached is None or k not in cached.keys]
     if toolkit is None and (todo or engine == "dask"):  # (a corrupt cache drops its hits)
         toolkit = building.result() if building is not None else compile_toolkit()
     if engine == "dask":
@@ -199,29 +198,31 @@ def _entities(store: CorpusCache | None, toolkit: Toolkit | None, kb_folder: Pat
     return entities
 
 
-def _file_key(store: CorpusCache, path: Path, name: str, metadata: dict[str, str]) -> str:
+def _file_key(store: CorpusCache, entry: os.DirEntry, name: str, metadata: dict[str, str]) -> str:
     """The file's content key: remembered by the cache while size and mtime are unchanged."""
     try:
-        stat = path.stat()
+        stat = entry.stat()
     except OSError:
         stat = None
     key = store.known_key(name, stat, metadata)
     if key is None:
-        key = content_key(name, _bytes_or_empty(path), metadata)
+        key = content_key(name, _bytes_or_empty(entry.path), metadata)
         store.remember(name, stat, metadata, key)
     return key
 
 
-def _bytes_or_empty(path: Path) -> bytes:
+def _bytes_or_empty(path: str) -> bytes:
     """The file's bytes for its cache key; an unreadable file keys as empty (the pipeline reports it)."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            return file.read()
     except OSError:
         return b""
 
 
-def _metadata_row(metadata: dict[str, dict[str, str]], path: Path, name: str) -> dict[str, str]:
-    return metadata.get(name) or metadata.get(path.name) or {}
+def _metadata_row(metadata: dict[str, dict[str, str]], base: str, name: str) -> dict[str, str]:
+    """The metadata row of file ``name`` (its path in the corpus), or of its base name ``base``."""
+    return metadata.get(name) or metadata.get(base) or {}
 
 
 def _open_cache(cache: bool | Path | str | None, root: Path, version: str) -> CorpusCache | None:

@@ -93,22 +93,31 @@ def corpus_files(root: Path) -> list[tuple[str, Path]]:
     """``(name, path)`` of every file :func:`list_corpus_files` lists; ``name`` is the path
     relative to ``root`` written with ``/``, and the list is in the order of the names. Hidden
     files and everything inside hidden folders are left out."""
+    return [(name, Path(entry.path)) for name, entry in corpus_entries(root)]
+
+
+def corpus_entries(root: Path) -> list[tuple[str, os.DirEntry]]:
+    """:func:`corpus_files` as directory entries, whose ``stat()`` is read once and kept."""
     root = Path(root)
     if not root.exists() or not root.is_dir():
         raise CorpusNotFoundError(root)
-    found: list[tuple[str, str]] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        relative = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        for name in names:
-            if name.startswith(".") or (not prefix and name == METADATA_FILE):
+    found: list[tuple[str, os.DirEntry]] = []
+    folders = [(os.fspath(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # an unreadable subfolder is passed over, as os.walk does
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            path = os.path.join(folder, name)
-            if os.path.isfile(path):
-                found.append((prefix + name, path))
-    found.sort()
-    return [(name, Path(path)) for name, path in found]
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, f"{prefix}{entry.name}/"))
+            elif entry.is_file() and (prefix or entry.name != METADATA_FILE):
+                found.append((prefix + entry.name, entry))
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def read_metadata_csv(root: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:

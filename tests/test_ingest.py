@@ -208,6 +208,21 @@ def test_hidden_files_and_subfolders(tmp_path):
     assert corpus.problems.empty
 
 
+def test_listing_is_in_name_order_and_leaves_out_hidden_metadata_and_folders(tmp_path):
+    from reex_research.ingest import corpus_files
+
+    for name in ("b.txt", "a/z.md", "a/b/c.txt", "a.txt", ".hidden/x.txt", "a/.x.txt", "metadata.csv",
+                 "a/metadata.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "dirlink").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "missing.txt")
+    listed = corpus_files(tmp_path)
+    assert [name for name, _ in listed] == ["a.txt", "a/b/c.txt", "a/metadata.csv", "a/z.md", "b.txt", "link.txt"]
+    assert all(path == tmp_path / name for name, path in listed)
+
+
 def test_raw_files_are_byte_identical_after_a_run(tmp_path):
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths.bundled_corpus().iterdir()}
     corpus = _load(paths.bundled_corpus())
