@@ -133,10 +133,10 @@ def render_report(
     say = progress or (lambda _line: None)
     _warm_up_matplotlib()
     out = Path(out)
-    parameters = {"corpus_path": str(corpus.resolve()), "as_of": as_of.isoformat()}
+    parameters = {"corpus_path": _path_from(sources[0].parent, corpus), "as_of": as_of.isoformat()}
     provenance = {
         "package version": _package_version(),
-        "corpus": parameters["corpus_path"],
+        "corpus (from the notebooks folder)": parameters["corpus_path"],
         "corpus fingerprint (sha256)": corpus_fingerprint(corpus),
         "knowledge-base version": kb_version(),
     }
@@ -158,6 +158,15 @@ def render_report(
         _move_into_place(staging, final)
     say(f"report written to {final} ({len(sources)} notebooks, {time.perf_counter() - started:.1f} s)")
     return final
+
+
+def _path_from(folder: Path, target: Path) -> str:
+    """``target`` as a path relative to ``folder`` where one exists, so a report names no machine's
+    absolute folders; otherwise absolute."""
+    try:
+        return Path(os.path.relpath(target.resolve(), folder.resolve())).as_posix()
+    except ValueError:  # another drive
+        return target.resolve().as_posix()
 
 
 def refresh_notebooks(notebooks: Path | None = None, *, progress: Progress | None = print) -> list[Path]:

@@ -72,7 +72,13 @@ def test_every_notebook_ran_without_errors_and_with_the_parameters(renders):
         injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert len(injected) == 1
         assert f'as_of = "{AS_OF.isoformat()}"' in injected[0].source
-        assert str(REPORT_CORPUS.resolve()) in injected[0].source
+        assert 'corpus_path = "../tests/fixtures/report_corpus"' in injected[0].source
+
+
+def test_the_report_names_no_absolute_folder_of_this_machine(renders):
+    """The same corpus gives the same report content wherever the project is checked out."""
+    for name in renders["first"]:
+        assert str(REPORT_CORPUS.resolve()) not in _text(renders, name), name
 
 
 def test_saved_notebooks_carry_no_timings(renders):
