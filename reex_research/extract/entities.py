@@ -32,8 +32,8 @@ from ..errors import KnowledgeBaseError
 from ..kb import ACTOR_TYPES, KnowledgeBase, fold, match_key, normalise_form, scan_form
 from ..model import ParsedArticle, Sentence
 
-Span = tuple[int, int, int]  # start, end, entity index
-_WORD = re.compile(r"\w\w")  # matched at end - 1: the match would stop inside a word
+Found = tuple[int, int, int, int]  # start, end, entity index, sentence index
+INSIDE_WORD = re.compile(r"\w\w")  # matched at end - 1: a match ending at ``end`` stops inside a word
 
 CANDIDATE_RULES_FILE = "candidates.yaml"
 
@@ -123,13 +123,27 @@ class EntityMatcher:
                     entries.append(entry)
         automaton = ahocorasick.Automaton()
         for key, entries in table.items():
-            # case-insensitive entries last: an exact-case form is checked first
-            ordered = sorted(entries, key=lambda entry: entry[1] is None)
-            automaton.add_word(key, (len(key) - 1, tuple(ordered)))
+            automaton.add_word(key, (len(key) - 1, *_resolution(entries)))
         automaton.make_automaton()
         ids = tuple(entity.id for entity in kb.entities)
         types = tuple(entity.type for entity in kb.entities)
         return cls(automaton, ids, types, kb.version, candidates)
+
+
+def _resolution(entries: list[tuple[int, str | None]]) -> tuple[tuple[tuple[int, str, str], ...], int]:
+    """Return how a hit on one key picks its entity: ``(checks, fallback)``.
+
+    ``checks`` lists ``(entity_index, exact_form, folded_exact_form)`` for exact-case forms, tried
+    first and in order; ``fallback`` is the entity of the first case-insensitive form (-1 if none),
+    taken when no check passes.
+    """
+    checks: list[tuple[int, str, str]] = []
+    # exact-case forms first, then the first case-insensitive one; later entries can never win
+    for index, exact in sorted(entries, key=lambda entry: entry[1] is None):
+        if exact is None:
+            return tuple(checks), index
+        checks.append((index, exact, fold(exact)))
+    return tuple(checks), -1
 
 
 class SentenceLocator:
@@ -140,12 +154,13 @@ class SentenceLocator:
     def __init__(self, article: ParsedArticle) -> None:
         """Index the sentences of ``article`` by start offset."""
         sentences = article.sentences
-        self.starts = [s.start for s in sentences]
-        if any(a > b for a, b in zip(self.starts, self.starts[1:])):
+        starts = [s.start for s in sentences]
+        if starts != sorted(starts):
             sentences = tuple(sorted(sentences, key=lambda s: s.start))
-            self.starts = [s.start for s in sentences]
+            starts = [s.start for s in sentences]
+        self.starts = starts
         self.sentences = sentences
-        self.ends = [s.end for s in self.sentences]
+        self.ends = [s.end for s in sentences]
 
     def locate(self, start: int, end: int) -> int:
         """Return the index of the sentence holding ``[start, end)``, or -1 if none does."""
@@ -153,35 +168,36 @@ class SentenceLocator:
         return i if i >= 0 and end <= self.ends[i] else -1
 
 
-def ends_word(text: str, end: int) -> bool:
-    """Return True if a match ending at ``end`` does not stop inside a word."""
-    return end >= len(text) or _WORD.match(text, end - 1, end + 1) is None
-
-
-def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocator) -> list[tuple[Span, int]]:
-    """Return ``((start, end, entity_index), sentence_index)`` for every kept match, in text order."""
+def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocator) -> list[Found]:
+    """Return ``(start, end, entity_index, sentence_index)`` for every kept match, in text order."""
     text = article.text
     n = len(text)
     starts, ends = locator.starts, locator.ends
-    raw: list[tuple[int, int, int]] = []
+    inside_word = INSIDE_WORD.match
+    raw: list[tuple[int, int, int, int]] = []
     # keys start with a space, so every hit starts a word; check that it ends one, inside a sentence
-    for end, (length, entries) in matcher.automaton.iter(scan_form(text)):
-        if end < n and _WORD.match(text, end - 1, end + 1):  # inlined ends_word(): hot loop
+    for end, (length, checks, index) in matcher.automaton.iter(scan_form(text)):
+        if end < n and inside_word(text, end - 1, end + 1):
             continue
         start = end - length
         i = bisect_right(starts, start) - 1
         if i < 0 or end > ends[i]:
             continue
-        for index, exact in entries:
-            if exact is None or text[start:end] == exact or fold(text[start:end]) == fold(exact):
-                raw.append((start, -end, index))
-                break
-    kept: list[tuple[Span, int]] = []
+        if checks:
+            surface = text[start:end]
+            for candidate, exact, folded in checks:
+                if surface == exact or fold(surface) == folded:
+                    index = candidate
+                    break
+        if index >= 0:
+            raw.append((start, -end, index, i))
+    raw.sort()
+    kept: list[Found] = []
     last_end = -1
-    for start, neg_end, index in sorted(raw):
+    for start, neg_end, index, i in raw:
         if start >= last_end:
             last_end = -neg_end
-            kept.append(((start, last_end, index), bisect_right(starts, start) - 1))
+            kept.append((start, last_end, index, i))
     return kept
 
 
@@ -189,15 +205,16 @@ def extract_mentions(article: ParsedArticle, matcher: EntityMatcher) -> dict[str
     """Return columns of the ``mentions`` table for every knowledge-base match in ``article``."""
     locator = SentenceLocator(article)
     found = _scan(article, matcher, locator)
-    text, sentences = article.text, locator.sentences
+    starts, ends, indices, positions = (list(column) for column in zip(*found)) if found else ([], [], [], [])
+    text, sentences, ids, types = article.text, locator.sentences, matcher.entity_ids, matcher.entity_types
     return {
         "article_id": [article.article_id] * len(found),
-        "sentence_id": [sentences[i].sentence_id for _, i in found],
-        "entity_id": [matcher.entity_ids[span[2]] for span, _ in found],
-        "entity_type": [matcher.entity_types[span[2]] for span, _ in found],
-        "surface": [text[span[0]:span[1]] for span, _ in found],
-        "start": [span[0] for span, _ in found],
-        "end": [span[1] for span, _ in found],
+        "sentence_id": [sentences[i].sentence_id for i in positions],
+        "entity_id": [ids[i] for i in indices],
+        "entity_type": [types[i] for i in indices],
+        "surface": [text[start:end] for start, end in zip(starts, ends)],
+        "start": starts,
+        "end": ends,
     }
 
 
@@ -231,38 +248,44 @@ def extract_candidates(
     """
     locator = SentenceLocator(article)
     if mentions is None:
-        covered = [(s, e) for (s, e, _), _ in _scan(article, matcher, locator)]
+        covered = [(start, end) for start, end, _, _ in _scan(article, matcher, locator)]
     else:
         covered = list(zip(mentions["start"], mentions["end"]))
     text = _masked(article.text, covered)
     rules = matcher.candidates
+    starts, ends, sentences = locator.starts, locator.ends, locator.sentences
+    glued, acronym = _GLUED.match, _ACRONYM.match
     noisy: dict[int, bool] = {}
     out: list[tuple[str, str]] = []
     for run in _run_pattern(rules.connectors).finditer(text):
-        start, end = run.span()
         words = run.group().split()
-        if len(words) == 1 and not _ACRONYM.match(words[0]):
+        if len(words) == 1 and not acronym(words[0]):
             continue  # one capitalised word is not a candidate
-        if start > 0 and _GLUED.match(text, start - 1):
+        start, end = run.span()
+        if start > 0 and glued(text, start - 1):
             continue  # a capital inside a word: "eBay"
-        index = locator.locate(start, end)
-        if index < 0:
-            continue
-        if index not in noisy:
-            noisy[index] = _is_noisy(locator.sentences[index], rules)
-        if not noisy[index]:
-            sentence_id = locator.sentences[index].sentence_id
+        index = bisect_right(starts, start) - 1
+        if index < 0 or end > ends[index]:
+            continue  # not inside one sentence
+        is_noisy = noisy.get(index)
+        if is_noisy is None:
+            is_noisy = noisy[index] = _is_noisy(sentences[index], rules)
+        if not is_noisy:
+            sentence_id = sentences[index].sentence_id
             out.extend((name, sentence_id) for name in _names(words, rules))
     return out
 
 
 def _masked(text: str, covered: list[tuple[int, int]]) -> str:
     """Return ``text`` with knowledge-base matches blanked out (same length), so runs stop there."""
-    parts, pos = [], 0
+    parts: list[str] = []
+    add = parts.append
+    pos = 0
     for start, end in covered:
-        parts += [text[pos:start], "\x00" * (end - start)]
+        add(text[pos:start])
+        add("\x00" * (end - start))
         pos = end
-    parts.append(text[pos:])
+    add(text[pos:])
     return "".join(parts)
 
 
@@ -274,40 +297,49 @@ def _is_noisy(sentence: Sentence, rules: CandidateRules) -> bool:
     if text.endswith((".", "?", "!", "”", '"', ":", ";", ")")):
         return False
     connectors, leading_stop = rules.connectors, rules.leading_stop
-    words = [w for w in _WORDS.findall(text) if w.lower() not in connectors and w.lower() not in leading_stop]
+    words = [w for w in _WORDS.findall(text) if (lower := w.lower()) not in connectors and lower not in leading_stop]
     return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _names(words: list[str], rules: CandidateRules) -> list[str]:
     """Split one capitalised run at dates and at split words ("of", "for") not after an institution word."""
     months, split_words, institutions = rules.months, rules.split_words, rules.institutions
-    segments: list[list[str]] = [[]]
+    segments: list[tuple[list[str], list[str]]] = [([], [])]  # (words, their lower case)
+    kept, lowered = segments[0]
     for word in words:
         lower = word.lower()
-        if lower.strip(".,") in months:
-            segments.append([])
-        elif lower in split_words and (not segments[-1] or segments[-1][-1].lower() not in institutions):
-            segments.append([])  # "Kazuo Tanaka of the Forum" is two names; "Ministry of Commerce" one
+        if lower in split_words and (not lowered or lowered[-1] not in institutions) \
+                or lower.strip(".,") in months:
+            # "Kazuo Tanaka of the Forum" is two names; "Ministry of Commerce" one
+            kept, lowered = [], []
+            segments.append((kept, lowered))
         else:
-            segments[-1].append(word)
-    return [name for segment in segments if (name := _clean_segment(segment, rules))]
+            kept.append(word)
+            lowered.append(lower)
+    return [name for kept, lowered in segments if kept and (name := _clean_segment(kept, lowered, rules))]
 
 
-def _clean_segment(words: list[str], rules: CandidateRules) -> str | None:
-    """Return the name in ``words`` after trimming stop words, or None if it is not a name."""
+def _clean_segment(words: list[str], lowered: list[str], rules: CandidateRules) -> str | None:
+    """Return the name in ``words`` (``lowered``: their lower case) after trimming stop words, or None
+    if it is not a name."""
     connectors, leading_stop = rules.connectors, rules.leading_stop
-    while words and (words[0].lower() in connectors or words[0].lower() in leading_stop):
-        words = words[1:]
-    while words and words[-1].lower() in connectors:
-        words = words[:-1]
-    if not words:
+    first, last = 0, len(words)
+    while first < last and (lowered[first] in connectors or lowered[first] in leading_stop):
+        first += 1
+    while first < last and lowered[last - 1] in connectors:
+        last -= 1
+    if first == last:
         return None
-    words = [*words[:-1], _POSSESSIVE.sub("", words[-1])]
-    if any(w.lower() in rules.title_noise for w in words):
+    words, lowered = words[first:last], lowered[first:last]
+    words[-1] = _POSSESSIVE.sub("", words[-1])
+    lowered[-1] = words[-1].lower()
+    title_noise = rules.title_noise
+    if any(lower in title_noise for lower in lowered):
         return None
-    capitals = [w for w in words if w[:1].isupper()]
+    capitals = [lower for word, lower in zip(words, lowered) if word[:1].isupper()]
     if len(capitals) >= 2:
-        return " ".join(words) if any(w.lower() not in rules.generic for w in capitals) else None
+        generic = rules.generic
+        return " ".join(words) if any(lower not in generic for lower in capitals) else None
     word = words[0]
     if len(words) != 1 or not _ACRONYM.match(word) or word in rules.acronym_stop or _ROMAN.match(word):
         return None

@@ -10,6 +10,7 @@ theme, overlapping hits keep the leftmost-longest one; a hit overlapping one of 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ import pandas as pd
 from .. import schema
 from ..kb import KnowledgeBase, match_key, scan_form
 from ..model import ParsedArticle
-from .entities import SentenceLocator, ends_word
+from .entities import INSIDE_WORD, SentenceLocator
 
 TERM, EXCLUDE = 0, 1
 
@@ -37,16 +38,17 @@ class ThemeMatcher:
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> ThemeMatcher:
         """Return a matcher compiled once from every term and exclusion of every theme in ``kb``."""
-        table: dict[str, list[tuple[int, int, str, bool]]] = {}
+        table: dict[str, tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]] = {}
         for index, theme in enumerate(kb.themes):
             for kind, forms in ((TERM, theme.terms), (EXCLUDE, theme.exclude)):
                 for form in forms:
                     wildcard = form.endswith("*")
                     key = match_key(form.rstrip("*"), exact=False)
-                    table.setdefault(key, []).append((kind, index, form, wildcard))
+                    whole, prefix = table.setdefault(key, ([], []))
+                    (prefix if wildcard else whole).append((kind, index, form))
         automaton = ahocorasick.Automaton()
-        for key, entries in table.items():
-            automaton.add_word(key, (len(key) - 1, tuple(entries)))
+        for key, (whole, prefix) in table.items():
+            automaton.add_word(key, (len(key) - 1, tuple(whole), tuple(prefix)))
         automaton.make_automaton()
         ids = tuple(theme.id for theme in kb.themes)
         labels = tuple(theme.label for theme in kb.themes)
@@ -57,24 +59,30 @@ _WORD_REST = re.compile(r"\w*")
 
 
 def _raw_hits(text: str, matcher: ThemeMatcher) -> tuple[list[tuple], dict[int, list]]:
-    """Return term hits as ``(theme, start, -end, term)`` and exclusion spans per theme."""
+    """Return term hits as ``(theme, start, -end, term)`` and exclusion spans per theme.
+
+    Each automaton value is ``(length, whole, prefix)``: entries ``(kind, theme, form)`` of the
+    forms that must end a word, and of the wildcard forms that extend to the end of the word.
+    """
     hits: list[tuple] = []
     vetoes: dict[int, list] = {}
-    word_rest = _WORD_REST.match
-    for last, (length, entries) in matcher.automaton.iter(scan_form(text)):
+    n = len(text)
+    inside_word, word_rest = INSIDE_WORD.match, _WORD_REST.match
+    for last, (length, whole, prefix) in matcher.automaton.iter(scan_form(text)):
         start = last - length
-        closed = ends_word(text, last)
-        for kind, theme, form, wildcard in entries:
-            if wildcard:
-                end = word_rest(text, last).end()
-            elif closed:
-                end = last
-            else:
-                continue
-            if kind == TERM:
-                hits.append((theme, start, -end, form))
-            else:
-                vetoes.setdefault(theme, []).append((start, end))
+        if whole and (last >= n or not inside_word(text, last - 1, last + 1)):
+            for kind, theme, form in whole:
+                if kind == TERM:
+                    hits.append((theme, start, -last, form))
+                else:
+                    vetoes.setdefault(theme, []).append((start, last))
+        if prefix:
+            end = word_rest(text, last).end()
+            for kind, theme, form in prefix:
+                if kind == TERM:
+                    hits.append((theme, start, -end, form))
+                else:
+                    vetoes.setdefault(theme, []).append((start, end))
     return hits, vetoes
 
 
@@ -82,7 +90,8 @@ def _kept(hits: list[tuple], vetoes: dict[int, list]) -> list[tuple]:
     """Return ``(start, end, theme, term)``: per theme leftmost-longest hits that no exclusion overlaps."""
     kept = []
     current, last_end = -1, -1
-    for theme, start, neg_end, term in sorted(hits):
+    hits.sort()
+    for theme, start, neg_end, term in hits:
         end = -neg_end
         if theme != current:
             current, last_end = theme, -1
@@ -99,19 +108,24 @@ def _kept(hits: list[tuple], vetoes: dict[int, list]) -> list[tuple]:
 def extract_theme_hits(article: ParsedArticle, matcher: ThemeMatcher) -> dict[str, list]:
     """Return columns of the ``theme_hits`` table for ``article`` (exclusions applied)."""
     locator = SentenceLocator(article)
-    cols: dict[str, list] = {name: [] for name in schema.columns("theme_hits")}
-    hits, vetoes = _raw_hits(article.text, matcher)
-    for start, end, theme, term in _kept(hits, vetoes):
-        index = locator.locate(start, end)
-        if index < 0:
+    starts, ends, sentences, theme_ids = locator.starts, locator.ends, locator.sentences, matcher.theme_ids
+    sentence_col: list[str] = []
+    theme_col: list[str] = []
+    term_col: list[str] = []
+    start_col: list[int] = []
+    end_col: list[int] = []
+    for start, end, theme, term in _kept(*_raw_hits(article.text, matcher)):
+        index = bisect_right(starts, start) - 1  # inlined SentenceLocator.locate()
+        if index < 0 or end > ends[index]:
             continue
-        cols["sentence_id"].append(locator.sentences[index].sentence_id)
-        cols["theme_id"].append(matcher.theme_ids[theme])
-        cols["term"].append(term)
-        cols["start"].append(start)
-        cols["end"].append(end)
-    cols["article_id"] = [article.article_id] * len(cols["start"])
-    return cols
+        sentence_col.append(sentences[index].sentence_id)
+        theme_col.append(theme_ids[theme])
+        term_col.append(term)
+        start_col.append(start)
+        end_col.append(end)
+    found = {"sentence_id": sentence_col, "theme_id": theme_col, "term": term_col, "start": start_col,
+             "end": end_col, "article_id": [article.article_id] * len(start_col)}
+    return {name: found[name] for name in schema.columns("theme_hits")}
 
 
 BLOCK_WEIGHTS: dict[str, float] = {"title": 3.0, "highlight": 2.0, "heading": 2.0}
