@@ -19,7 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import combinations, groupby
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +29,18 @@ import pandas as pd
 from .. import paths, schema
 from ..datafile import read_yaml
 from ..errors import KnowledgeBaseError
-from ..kb import ACTOR_TYPES, KnowledgeBase, fold, match_key, normalise_form, scan_form
+from ..kb import (
+    ACTOR_TYPES,
+    KnowledgeBase,
+    fold,
+    is_word_char,
+    match_key,
+    normalise_form,
+    scan_form,
+)
 from ..model import ParsedArticle, Sentence
 
 Found = tuple[int, int, int, int]  # start, end, entity index, sentence index
-INSIDE_WORD = re.compile(r"\w\w")  # matched at end - 1: a match ending at ``end`` stops inside a word
 
 CANDIDATE_RULES_FILE = "candidates.yaml"
 
@@ -123,7 +130,7 @@ class EntityMatcher:
                     entries.append(entry)
         automaton = ahocorasick.Automaton()
         for key, entries in table.items():
-            automaton.add_word(key, (len(key) - 1, *_resolution(entries)))
+            automaton.add_word(key, (len(key) - 1, is_word_char(key[-1]), *_resolution(entries)))
         automaton.make_automaton()
         ids = tuple(entity.id for entity in kb.entities)
         types = tuple(entity.type for entity in kb.entities)
@@ -173,11 +180,12 @@ def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocat
     text = article.text
     n = len(text)
     starts, ends = locator.starts, locator.ends
-    inside_word = INSIDE_WORD.match
     raw: list[tuple[int, int, int, int]] = []
-    # keys start with a space, so every hit starts a word; check that it ends one, inside a sentence
-    for end, (length, checks, index) in matcher.automaton.iter(scan_form(text)):
-        if end < n and inside_word(text, end - 1, end + 1):
+    # keys start with a space, so every hit starts a word; check that it ends one, inside a sentence.
+    # A key's last character is a word character exactly when the text's is (lower case and
+    # folding keep it), so only a key ending in one needs a look at the character after the hit.
+    for end, (length, in_word, checks, index) in matcher.automaton.iter(scan_form(text)):
+        if in_word and end < n and ((after := text[end]).isalnum() or after == "_"):
             continue
         start = end - length
         i = bisect_right(starts, start) - 1
@@ -388,24 +396,40 @@ def relation_columns(mentions: Iterable[tuple[str, str, str, str]]) -> dict[str,
     mention rows: every distinct pair of actors sharing a sentence, ordered as
     :func:`relations_from_mentions` documents."""
     rows = sorted({row for row in mentions if row[3] in ACTOR_TYPES})
-    cols: dict[str, list] = {name: [] for name in schema.columns("relations")}
-    for (article_id, sentence_id), group in groupby(rows, key=lambda row: row[:2]):
-        found = [(entity_id, entity_type) for _, _, entity_id, entity_type in group]
-        for (source, source_type), (target, target_type) in combinations(found, 2):
-            cols["article_id"].append(article_id)
-            cols["sentence_id"].append(sentence_id)
-            cols["source_id"].append(source)
-            cols["target_id"].append(target)
-            cols["source_type"].append(source_type)
-            cols["target_type"].append(target_type)
-    return cols
+    pairs = [(*source, *target[2:])
+             for group in _sentence_groups(rows) for source, target in combinations(group, 2)]
+    # pairs hold article_id, sentence_id, source_id, source_type, target_id, target_type
+    order = {"article_id": 0, "sentence_id": 1, "source_id": 2, "source_type": 3, "target_id": 4, "target_type": 5}
+    columns = [list(column) for column in zip(*pairs)] if pairs else [[] for _ in order]
+    return {name: columns[order[name]] for name in schema.columns("relations")}
+
+
+def _sentence_groups(rows: list[tuple[str, str, str, str]]) -> list[list[tuple[str, str, str, str]]]:
+    """Runs of sorted mention ``rows`` sharing one sentence, for runs of at least two rows."""
+    groups = []
+    previous: tuple[str, str] | None = None
+    group: list[tuple[str, str, str, str]] = []
+    for row in rows:
+        key = row[:2]
+        if key != previous:
+            if len(group) > 1:
+                groups.append(group)
+            previous, group = key, []
+        group.append(row)
+    if len(group) > 1:
+        groups.append(group)
+    return groups
 
 
 def actors_by_sentence(mentions: Iterable[tuple[str, str, str]], names: dict[str, str]) -> dict[str, str]:
     """Canonical names of the actors of each sentence, sorted and joined by '; ', from
     ``(sentence_id, entity_id, entity_type)`` mention rows; ``names`` maps entity ids to names."""
     grouped: dict[str, set[str]] = {}
+    name_of = names.get
     for sentence_id, entity_id, entity_type in mentions:
         if entity_type in ACTOR_TYPES:
-            grouped.setdefault(sentence_id, set()).add(names.get(entity_id, entity_id))
+            actors = grouped.get(sentence_id)
+            if actors is None:
+                actors = grouped[sentence_id] = set()
+            actors.add(name_of(entity_id, entity_id))
     return {sid: "; ".join(sorted(v)) for sid, v in grouped.items()}

@@ -19,9 +19,9 @@ import ahocorasick
 import pandas as pd
 
 from .. import schema
-from ..kb import KnowledgeBase, match_key, scan_form
+from ..kb import KnowledgeBase, is_word_char, match_key, scan_form
 from ..model import ParsedArticle
-from .entities import INSIDE_WORD, SentenceLocator
+from .entities import SentenceLocator
 
 TERM, EXCLUDE = 0, 1
 
@@ -48,7 +48,7 @@ class ThemeMatcher:
                     (prefix if wildcard else whole).append((kind, index, form))
         automaton = ahocorasick.Automaton()
         for key, (whole, prefix) in table.items():
-            automaton.add_word(key, (len(key) - 1, tuple(whole), tuple(prefix)))
+            automaton.add_word(key, (len(key) - 1, is_word_char(key[-1]), tuple(whole), tuple(prefix)))
         automaton.make_automaton()
         ids = tuple(theme.id for theme in kb.themes)
         labels = tuple(theme.label for theme in kb.themes)
@@ -61,23 +61,26 @@ _WORD_REST = re.compile(r"\w*")
 def _raw_hits(text: str, matcher: ThemeMatcher) -> tuple[list[tuple], dict[int, list]]:
     """Return term hits as ``(theme, start, -end, term)`` and exclusion spans per theme.
 
-    Each automaton value is ``(length, whole, prefix)``: entries ``(kind, theme, form)`` of the
-    forms that must end a word, and of the wildcard forms that extend to the end of the word.
+    Each automaton value is ``(length, in_word, whole, prefix)``: whether the key ends with a word
+    character (then so does the text it matched: lower case and folding keep it), and entries
+    ``(kind, theme, form)`` of the forms that must end a word and of the wildcard forms that
+    extend to the end of the word.
     """
     hits: list[tuple] = []
     vetoes: dict[int, list] = {}
     n = len(text)
-    inside_word, word_rest = INSIDE_WORD.match, _WORD_REST.match
-    for last, (length, whole, prefix) in matcher.automaton.iter(scan_form(text)):
+    word_rest = _WORD_REST.match
+    for last, (length, in_word, whole, prefix) in matcher.automaton.iter(scan_form(text)):
         start = last - length
-        if whole and (last >= n or not inside_word(text, last - 1, last + 1)):
+        word_follows = last < n and ((after := text[last]).isalnum() or after == "_")
+        if whole and not (in_word and word_follows):
             for kind, theme, form in whole:
                 if kind == TERM:
                     hits.append((theme, start, -last, form))
                 else:
                     vetoes.setdefault(theme, []).append((start, last))
         if prefix:
-            end = word_rest(text, last).end()
+            end = word_rest(text, last).end() if word_follows else last
             for kind, theme, form in prefix:
                 if kind == TERM:
                     hits.append((theme, start, -end, form))
