@@ -8,9 +8,9 @@ row the corpus tables need, each with offsets into that clean text.
 
 from __future__ import annotations
 
-import json
 import datetime as dt
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,8 @@ from .textfix import repair_text
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TABLE_ROW = re.compile(r"^\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# The capital of a lower-upper pair ("SupplyWith"); searching for the capital first is fast.
+_GLUE = re.compile(r"[A-Z](?<=[a-z][A-Z])")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _HEADLINE_MAX = 140
 _DATELINE_MAX = 120
@@ -225,7 +226,10 @@ def _is_metadata_line(line: str, lowered: str, rules: ParseRules) -> bool:
 
 
 def _any_search(patterns: tuple[re.Pattern[str], ...], lowered: str) -> bool:
-    return any(p.search(lowered) for p in patterns)
+    for pattern in patterns:
+        if pattern.search(lowered):
+            return True
+    return False
 
 
 def _byline(line: str, rules: ParseRules) -> str | None:
@@ -390,12 +394,11 @@ def _is_title(line: str, rules: ParseRules) -> bool:
 
 
 def _is_heading(line: str, rules: ParseRules) -> bool:
-    words = line.split()
     first = line[0]
     return (
-        0 < len(words) <= rules.heading_max_words
-        and not line.endswith((".", ",", ";", ":", "…"))
+        not line.endswith((".", ",", ";", ":", "…"))
         and (first.isupper() or first.isdigit() or first in "\"'“‘")
+        and 0 < len(line.split()) <= rules.heading_max_words
         and any(c.isalpha() for c in line)
     )
 
@@ -469,68 +472,93 @@ def _rows(doc: RawDocument, article_id: str, text: str, blocks: list[Block], sta
           rules: ParseRules, meta: _Meta, problems: list[Problem]) -> ArticleRecord:
     highlights: list[dict[str, Any]] = []
     paragraphs: list[dict[str, Any]] = []
-    sentences: list[Sentence] = []
+    sentences = _SentenceColumns()
     tables: list[dict[str, Any]] = []
     section: str | None = None
     title: str | None = None
-
-    def add_sentences(paragraph_id: str, kind: str, start: int, end: int, split: bool = True) -> None:
-        spans = split_spans(text, start, end, rules.sentences) if split else [(start, end)]
-        for s, e in spans:
-            sentences.append(Sentence(f"{article_id}:s{len(sentences):04d}", paragraph_id,
-                                      len(sentences), kind, s, e, text[s:e]))
+    sentence_rules = rules.sentences
 
     for block, base in zip(blocks, starts):
+        kind = block.kind
         start = base + block.content_start
         end = base + len(block.text)
+        block_text = text[start:end]
         paragraph_id = f"{article_id}:p{len(paragraphs):03d}"
-        if block.kind == "heading":
-            section = text[start:end]
-        if block.kind == "title" and title is None:
-            title = text[start:end]
+        if kind == "heading":
+            section = block_text
+        if kind == "title" and title is None:
+            title = block_text
         paragraphs.append({"article_id": article_id, "paragraph_id": paragraph_id,
-                           "position": len(paragraphs), "kind": block.kind,
-                           "section": None if block.kind in ("title", "heading") else section,
-                           "start": start, "end": end, "text": text[start:end]})
-        if block.kind == "highlight":
+                           "position": len(paragraphs), "kind": kind,
+                           "section": None if kind in ("title", "heading") else section,
+                           "start": start, "end": end, "text": block_text})
+        if kind == "highlight":
             highlights.append({"article_id": article_id, "highlight_id": f"{article_id}:h{len(highlights):02d}",
                                "position": len(highlights), "start": start, "end": end,
-                               "text": text[start:end]})
-            add_sentences(paragraph_id, "highlight", start, end)
-        elif block.kind == "paragraph":
-            add_sentences(paragraph_id, "paragraph", start, end)
-        elif block.kind in ("title", "heading"):
-            add_sentences(paragraph_id, block.kind, start, end, split=False)
-        elif block.kind == "table":
+                               "text": block_text})
+            sentences.add(paragraph_id, kind, split_spans(text, start, end, sentence_rules))
+        elif kind == "paragraph":
+            sentences.add(paragraph_id, kind, split_spans(text, start, end, sentence_rules))
+        elif kind in ("title", "heading"):
+            sentences.add(paragraph_id, kind, [(start, end)])
+        elif kind == "table":
             tables.append(_table_row(article_id, len(tables), text, base, block))
             for row in block.cells[1:]:
                 for s, e in row:
                     if e > s:
-                        add_sentences(paragraph_id, "table", base + s, base + e)
+                        sentences.add(paragraph_id, kind, split_spans(text, base + s, base + e, sentence_rules))
 
+    sentence_rows = sentences.columns(article_id, text)
     article = _article_row(doc, article_id, text, title, highlights, meta, rules, problems)
     article.update(n_highlights=len(highlights), n_paragraphs=sum(p["kind"] == "paragraph" for p in paragraphs),
-                   n_sentences=len(sentences))
-    parsed = ParsedArticle(article_id=article_id, text=text, sentences=tuple(sentences),
+                   n_sentences=len(sentence_rows["start"]))
+    parsed = ParsedArticle(article_id=article_id, text=text, sentences=_sentence_objects(sentence_rows),
                            published=_as_date(article["published"]), title=title,
                            source=article["source"] or article["publisher"], author=article["author"])
-    sentence_rows = {
-        "article_id": [article_id] * len(sentences),
-        "sentence_id": [s.sentence_id for s in sentences],
-        "paragraph_id": [s.paragraph_id for s in sentences],
-        "position": [s.position for s in sentences],
-        "block": [s.block for s in sentences],
-        "start": [s.start for s in sentences],
-        "end": [s.end for s in sentences],
-        "text": [s.text for s in sentences],
-    }
     return ArticleRecord(article, highlights, paragraphs, sentence_rows, tables, [], problems, parsed)
+
+
+@dataclass(slots=True)
+class _SentenceColumns:
+    """Sentence spans gathered column by column, in document order."""
+
+    paragraph_ids: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, paragraph_id: str, block: str, spans: list[tuple[int, int]]) -> None:
+        """Append the sentences ``spans`` of one paragraph (or table cell) of kind ``block``."""
+        count = len(spans)
+        self.paragraph_ids += [paragraph_id] * count
+        self.blocks += [block] * count
+        self.spans += spans
+
+    def columns(self, article_id: str, text: str) -> dict[str, list[Any]]:
+        """The rows of the sentences table, as columns."""
+        spans = self.spans
+        count = len(spans)
+        prefix = f"{article_id}:s"
+        return {
+            "article_id": [article_id] * count,
+            "sentence_id": [f"{prefix}{i:04d}" for i in range(count)],
+            "paragraph_id": self.paragraph_ids,
+            "position": list(range(count)),
+            "block": self.blocks,
+            "start": [s for s, _ in spans],
+            "end": [e for _, e in spans],
+            "text": [text[s:e] for s, e in spans],
+        }
+
+
+def _sentence_objects(rows: dict[str, list[Any]]) -> tuple[Sentence, ...]:
+    return tuple(map(Sentence, rows["sentence_id"], rows["paragraph_id"], rows["position"], rows["block"],
+                     rows["start"], rows["end"], rows["text"]))
 
 
 def _table_row(article_id: str, index: int, text: str, base: int, block: Block) -> dict[str, Any]:
     rows = [[text[base + s: base + e] for s, e in row] for row in block.cells]
     header, body = (rows[0], rows[1:]) if rows else ([], [])
-    width = max([len(header), *(len(r) for r in body)] or [0])
+    width = max([len(header), *(len(r) for r in body)])
     header = [h or f"column_{i + 1}" for i, h in enumerate(header + [""] * (width - len(header)))]
     body = [r + [""] * (width - len(r)) for r in body]
     return {"article_id": article_id, "table_id": f"{article_id}:t{index:02d}", "position": index,
