@@ -53,10 +53,14 @@ class BoilerplateRules:
         """Return the trailer rule matching the stripped, lower-cased line, if any."""
         return _first(self.trailers, lowered) if len(lowered) <= self.max_line_length else None
 
-    def strip_inline(self, line: str) -> tuple[str, list[tuple[Rule, str]]]:
-        """Cut inline boilerplate (and the whitespace before it) out of ``line``."""
+    def strip_inline(self, line: str, lowered: str | None = None) -> tuple[str, list[tuple[Rule, str]]]:
+        """Cut inline boilerplate (and the whitespace before it) out of ``line``.
+
+        ``lowered`` is ``line`` lower-cased with the same length, when the caller has it already.
+        """
         removed: list[tuple[Rule, str]] = []
-        lowered = lower_same_length(line)
+        if lowered is None:
+            lowered = lower_same_length(line)
         for rule in self.inline:
             if not rule.pattern.search(lowered):
                 continue

@@ -175,35 +175,41 @@ def parse_document(doc: RawDocument, rules: ParseRules) -> ArticleRecord | None:
 
 
 def _sort_lines(text: str, rules: ParseRules, meta: _Meta,
-                removed: list[tuple[int, str, str, str]]) -> list[tuple[int, str]]:
-    """Return content lines ``(line_number, stripped_text)``; record boilerplate and metadata."""
+                removed: list[tuple[int, str, str, str]]) -> list[tuple[int, str, str]]:
+    """Return content lines ``(line_number, stripped_text, lowered)``; record boilerplate and metadata."""
     bp = rules.boilerplate
     total = max(1, len(text))
     offset = 0
     trailer_kind: str | None = None
-    content: list[tuple[int, str]] = []
+    content: list[tuple[int, str, str]] = []
+    lowered_lines = _lowered_lines(text)
     for number, raw in enumerate(text.split("\n"), start=1):
         share = offset / total
         offset += len(raw) + 1
         line = raw.strip()
         if not line:
-            content.append((number, ""))
+            content.append((number, "", ""))
             continue
-        line, cut = bp.strip_inline(line)
-        removed.extend((number, rule.rule, rule.kind, phrase.strip()) for rule, phrase in cut)
-        line = line.strip()
-        if not line:
-            continue
-        lowered = line.lower()
-        publisher = rules.publisher.match(line)
-        if publisher and not meta.publisher:
-            meta.publisher = publisher.group("publisher").strip() or None
+        lowered = lowered_lines[number - 1].strip() if lowered_lines else None
+        line, cut = bp.strip_inline(line, lowered)
+        if cut:
+            removed.extend((number, rule.rule, rule.kind, phrase.strip()) for rule, phrase in cut)
+            line = line.strip()
+            if not line:
+                continue
+            lowered = None
+        if lowered is None:
+            lowered = line.lower()
+        if not meta.publisher:
+            publisher = rules.publisher.match(line)
+            if publisher:
+                meta.publisher = publisher.group("publisher").strip() or None
         marker = bp.match_trailer(lowered) if share >= bp.trailer_min_share else None
         if marker:
             trailer_kind = marker.kind
         if trailer_kind is not None:
             if _is_metadata_line(line, lowered, rules):
-                content.append((number, line))
+                content.append((number, line, lowered))
                 continue
             byline = _byline(line, rules)
             if byline:
@@ -217,8 +223,19 @@ def _sort_lines(text: str, rules: ParseRules, meta: _Meta,
         if rule:
             removed.append((number, rule.rule, rule.kind, line))
             continue
-        content.append((number, line))
+        content.append((number, line, lowered))
     return content
+
+
+def _lowered_lines(text: str) -> list[str] | None:
+    """The lines of ``text`` lower-cased, when lower-casing keeps every character's offset.
+
+    Each stripped line of the result then equals the stripped line lower-cased on its own: case
+    mappings never turn whitespace into text or back, and a line break ends the context of a final
+    sigma. Otherwise (a character such as "İ" lower-cases to two) return None.
+    """
+    lowered = text.lower()
+    return lowered.split("\n") if len(lowered) == len(text) else None
 
 
 def _is_metadata_line(line: str, lowered: str, rules: ParseRules) -> bool:
@@ -242,34 +259,37 @@ def _byline(line: str, rules: ParseRules) -> str | None:
 # --- content lines -> raw blocks -----------------------------------------------------------
 
 
-def _group(content: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
-    """Group content lines into blocks: one line each, or joined when the text is hard-wrapped."""
-    lines = [line for _, line in content if line]
+def _group(content: list[tuple[int, str, str]]) -> list[tuple[int, list[str], list[str]]]:
+    """Group content lines into blocks: one line each, or joined when the text is hard-wrapped.
+
+    Each block is ``(line_number, lines, lowered_lines)``.
+    """
     wrapped = _is_hard_wrapped(content)
-    blocks: list[tuple[int, list[str]]] = []
+    blocks: list[tuple[int, list[str], list[str]]] = []
     previous = ""
-    for number, line in content:
+    for number, line, lowered in content:
         if not line:
             previous = ""
             continue
         is_table = bool(_TABLE_ROW.match(line))
         if blocks and is_table and _TABLE_ROW.match(previous):
             blocks[-1][1].append(line)
+            blocks[-1][2].append(lowered)
         elif blocks and wrapped and previous and _continues(previous, line):
             blocks[-1][1][-1] += " " + line
+            blocks[-1][2][-1] += " " + lowered
         else:
-            blocks.append((number, [line]))
+            blocks.append((number, [line], [lowered]))
         previous = line
-    del lines
     return blocks
 
 
-def _is_hard_wrapped(content: list[tuple[int, str]]) -> bool:
+def _is_hard_wrapped(content: list[tuple[int, str, str]]) -> bool:
     """True when paragraphs were broken into lines of a fixed width (e-mail, wire copy)."""
-    lengths = [len(line) for _, line in content if line]
+    lengths = [len(line) for _, line, _ in content if line]
     if len(lengths) < 6 or max(lengths) > 100:
         return False
-    long_lines = [line for _, line in content if len(line) >= 40]
+    long_lines = [line for _, line, _ in content if len(line) >= 40]
     open_ended = sum(1 for line in long_lines if not _SENTENCE_END.search(line))
     return len(long_lines) >= 4 and open_ended / len(long_lines) >= 0.5
 
@@ -288,20 +308,22 @@ def _continues(previous: str, line: str) -> bool:
 # --- raw blocks -> typed blocks ------------------------------------------------------------
 
 
-def _classify(raw: list[tuple[int, list[str]]], rules: ParseRules, meta: _Meta) -> list[Block]:
+def _classify(raw: list[tuple[int, list[str], list[str]]], rules: ParseRules, meta: _Meta) -> list[Block]:
     """Give each block its kind; pull dateline, byline, source and disclaimer into ``meta``."""
     blocks: list[Block] = []
     in_highlights = False
-    for index, (number, lines) in enumerate(raw):
+    for index, (number, lines, lowered_lines) in enumerate(raw):
         line = lines[0]
         if len(lines) > 1:
             blocks.append(_table_block(number, lines))
             in_highlights = False
             continue
+        lowered = lowered_lines[0]
         is_last = index == len(raw) - 1
         md = _MD_HEADING.match(line)
         heading_text = md.group(2) if md else line
-        if heading_text.rstrip(":").strip().lower() in rules.highlight_labels:
+        label = heading_text.rstrip(":").strip().lower() if md else lowered.rstrip(":").strip()
+        if label in rules.highlight_labels:
             blocks.append(Block("label", line, number, content_start=line.index(heading_text)))
             in_highlights = True
             continue
@@ -317,7 +339,7 @@ def _classify(raw: list[tuple[int, list[str]]], rules: ParseRules, meta: _Meta) 
         if not blocks and not is_last and _is_title(line, rules):
             blocks.append(Block("title", line, number))
             continue
-        meta_kind = _metadata_kind(line, index, rules, meta)
+        meta_kind = _metadata_kind(line, lowered, index, rules, meta)
         if meta_kind:
             blocks.append(Block(meta_kind, line, number))
             continue
@@ -334,7 +356,7 @@ def _classify(raw: list[tuple[int, list[str]]], rules: ParseRules, meta: _Meta) 
     return blocks
 
 
-def _metadata_kind(line: str, index: int, rules: ParseRules, meta: _Meta) -> str | None:
+def _metadata_kind(line: str, lowered: str, index: int, rules: ParseRules, meta: _Meta) -> str | None:
     source = rules.source.match(line)
     if source and len(line) <= 300:
         meta.source = meta.source or source.group("source").strip(" ,;")
@@ -356,7 +378,7 @@ def _metadata_kind(line: str, index: int, rules: ParseRules, meta: _Meta) -> str
             if meta.published is None:
                 meta.published = day
             return "dateline"
-    if _any_search(rules.disclaimers, line.lower()):
+    if _any_search(rules.disclaimers, lowered):
         meta.disclaimers.append(line)
         return "disclaimer"
     return None
