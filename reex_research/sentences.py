@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[•\-–—]?\s*[A-Z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])")
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?(\w+)")
-_INITIAL = re.compile(r"^[\"'“‘(\[]*[A-Z]$")
+_OPENERS = "\"'“‘(["
+_CLOSERS = "\"'”’)]"
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +30,9 @@ def split_spans(text: str, start: int, end: int, rules: SentenceRules) -> list[t
     spans: list[tuple[int, int]] = []
     segment_start = start
     for match in _BOUNDARY.finditer(text, start, end):
-        if not _ends_sentence(text, segment_start, match, end, rules):
-            continue
-        spans.append((segment_start, match.end()))
-        segment_start = match.end()
+        if _ends_sentence(text, segment_start, match, end, rules):
+            spans.append((segment_start, match.end()))
+            segment_start = match.end()
     spans.append((segment_start, end))
     return [trimmed for s, e in spans if (trimmed := _trim(text, s, e)) is not None]
 
@@ -39,25 +40,26 @@ def split_spans(text: str, start: int, end: int, rules: SentenceRules) -> list[t
 def _ends_sentence(text: str, segment_start: int, match: re.Match[str], end: int,
                    rules: SentenceRules) -> bool:
     punct = match.group()
-    if not punct.startswith("."):
+    if punct[0] != "." or punct[-1] in _CLOSERS:
         return True
-    token = _token_before(text, segment_start, match.start()).lstrip("\"'“‘([")
+    token = _token_before(text, segment_start, match.start()).lstrip(_OPENERS)
     if not token:
         return True
-    next_word = _NEXT_WORD.match(text, match.end(), min(end, match.end() + 60))
-    following = next_word.group(1) if next_word else ""
-    if punct[-1] in "\"'”’)]":
-        return True
-    if _INITIAL.match(token):
+    if len(token) == 1 and "A" <= token <= "Z":  # an initial
         return False
     if token in rules.abbreviations:
-        return following in rules.sentence_starters
+        next_word = _NEXT_WORD.match(text, match.end(), min(end, match.end() + 60))
+        return (next_word.group(1) if next_word else "") in rules.sentence_starters
     return True
 
 
 def _token_before(text: str, floor: int, end: int) -> str:
     """The run of non-space characters that ends at ``end`` (not before ``floor``)."""
-    start = end
+    start = max(text.rfind(" ", floor, end) + 1, floor)
+    token = text[start:end]
+    if not _SPACE.search(token):
+        return token
+    start = end  # another kind of whitespace (tab, no-break space...) inside
     while start > floor and not text[start - 1].isspace():
         start -= 1
     return text[start:end]
