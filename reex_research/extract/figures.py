@@ -66,12 +66,12 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
@@ -81,7 +81,7 @@ from ..model import ParsedArticle, Sentence
 from ..paths import rules_dir
 from ..schema import columns
 
-__all__ = ["FigureRules", "load_figure_rules", "extract_figures"]
+__all__ = ["FigureRules", "extract_figures", "load_figure_rules"]
 
 RULES_FILE = "units.yaml"
 
@@ -95,6 +95,7 @@ _WORD = r"[^\W\d_](?:[^\W\d]|[’'\-])*"
 _PLURAL = r"[a-z](?:[^\W\d]|[’'\-])+[a-hj-rtv-z]s"  # lower case, ≥4 letters, not -ss/-us/-is
 _YEAR_MIN, _YEAR_MAX = 1800, 2199
 _ONE = Decimal(1)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -756,17 +757,24 @@ def _measure(text: str, start: int, end: int, m: re.Match[str], unit: str,
     span = _phrase_after(text, end, rules.max_words, frozenset(), rules)
     if span and text[end:span[0]].isspace():
         return text[span[0]:span[1]]
-    before = list(rules.token.finditer(text, max(0, start - 100), start))
-    index = _skip_back(before, len(before) - 1, rules)
-    gerund = rules.nominalise.get(before[index].group().lower(), "") if index >= 0 else ""
-    return gerund or _subject_measure(text, before, len(before) - 1, rules)
+    return _read_back(text, start, 100, rules, _gerund_or_subject)
 
 
 def _gerund(text: str, start: int, rules: FigureRules) -> str:
     """Return the noun for a gerund just before ``start`` ("producing" -> "production"), or ""."""
-    before = list(rules.token.finditer(text, max(0, start - 60), start))
+    return _read_back(text, start, 60, rules, _last_gerund)
+
+
+def _last_gerund(text: str, before: list[re.Match[str]], rules: FigureRules) -> str:
+    """Return the noun for the last token of ``before`` that is not a skip word, if a gerund."""
     index = _skip_back(before, len(before) - 1, rules)
     return rules.nominalise.get(before[index].group().lower(), "") if index >= 0 else ""
+
+
+def _gerund_or_subject(text: str, before: list[re.Match[str]], rules: FigureRules) -> str:
+    """Return the gerund ending ``before`` as a noun, else the subject of its clause's verb."""
+    return (_last_gerund(text, before, rules)
+            or _subject_measure(text, before, len(before) - 1, rules))
 
 
 def _subject_measure(text: str, toks: list[re.Match[str]], index: int, rules: FigureRules) -> str:
@@ -782,6 +790,42 @@ def _subject_measure(text: str, toks: list[re.Match[str]], index: int, rules: Fi
         if toks[j].lastgroup != "word" or (low in rules.stop_words and low not in rules.joiners):
             return ""
     return ""
+
+
+class _NotRead(Exception):
+    """Raised when a reader of tokens needs one that the shortened window did not read."""
+
+
+class _Unread:
+    """Stands at index 0 of a shortened token list for the tokens not read: any use raises."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise _NotRead(name)
+
+
+_UNREAD = _Unread()
+_SHORT_REACH = 40  # characters read first before a position; most readers need no more
+
+
+def _read_back(text: str, end: int, reach: int, rules: FigureRules,
+               read: Callable[[str, list[re.Match[str]], FigureRules], _T]) -> _T:
+    """Return ``read(text, tokens, rules)`` for the tokens of ``text[max(0, end - reach):end]``.
+
+    Most readers only look at the last few tokens, so the tokens after a space in the last
+    ``_SHORT_REACH`` characters are read first, behind a stand-in for the earlier ones. Words
+    never hold spaces, so when no bracketed token can span that space, these are exactly the
+    last tokens of the whole window; a reader that reaches the stand-in (index 0) raises and
+    gets the whole window instead.
+    """
+    start = max(0, end - reach)
+    if end - _SHORT_REACH > start:
+        cut = text.find(" ", end - _SHORT_REACH, end)
+        if cut > 0 and "(" not in text[max(start, cut - 41):cut]:
+            try:
+                return read(text, [_UNREAD, *rules.token.finditer(text, cut, end)], rules)
+            except _NotRead:
+                pass
+    return read(text, list(rules.token.finditer(text, start, end)), rules)
 
 
 def _skip_back(toks: list[re.Match[str]], index: int, rules: FigureRules) -> int:
@@ -879,10 +923,16 @@ def _according_to(text: str, rules: FigureRules) -> str:
 def _speaker(text: str, rules: FigureRules) -> str:
     """Return X from "X said/reported/estimates" or ", said X", or ""."""
     for found in rules.speech.finditer(text):
-        toks = list(rules.token.finditer(text, max(0, found.start() - 120), found.start()))
-        span = _phrase_before(text, toks, _skip_back(toks, len(toks) - 1, rules), rules)
-        if span is None and toks and toks[-1].group() == ",":
+        span, after_comma = _read_back(text, found.start(), 120, rules, _speaker_before)
+        if span is None and after_comma:
             span = _phrase_after(text, found.end(), rules.claim_max_words, rules.joiners, rules)
         if span:
             return text[span[0]:span[1]]
     return ""
+
+
+def _speaker_before(text: str, toks: list[re.Match[str]],
+                    rules: FigureRules) -> tuple[tuple[int, int] | None, bool]:
+    """Return (the noun phrase ending ``toks``, whether ``toks`` ends with a comma)."""
+    span = _phrase_before(text, toks, _skip_back(toks, len(toks) - 1, rules), rules)
+    return span, span is None and bool(toks) and toks[-1].group() == ","
