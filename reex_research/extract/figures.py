@@ -88,8 +88,11 @@ RULES_FILE = "units.yaml"
 # Structure lives here; every word (units, currencies, qualifiers, nouns) comes from the rules file.
 _DIGITS = "0123456789"
 _NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+(?!,[0-9]))(?:\.[0-9]+)?(?!\.?[0-9])"
+# A word starts and ends with a letter and holds letters, "_" and ’'&.- but no digits. It is read
+# as runs of letters and runs of punctuation, each taken whole (atomic), so ``re`` steps back over
+# runs, never over single characters, to the longest such word not followed by a word character.
 _TOKEN = (r"(?P<paren>\([^()\n]{1,40}\))"                              # "(NdFeB)"
-          r"|(?P<word>[^\W\d_](?:(?:[^\W\d]|[’'&.\-])*[^\W\d_])?)(?!\w)"  # words, no digits
+          r"|(?P<word>[^\W\d_](?>[^\W\d]*)(?:(?>[’'&.\-]+)(?>[^\W\d]+))*(?<=[^\W\d_]))(?!\w)"
           r"|\S")                                                        # anything else
 _WORD = r"[^\W\d_](?:[^\W\d]|[’'\-])*"
 _PLURAL = r"[a-z](?:[^\W\d]|[’'\-])+[a-hj-rtv-z]s"  # lower case, ≥4 letters, not -ss/-us/-is
@@ -117,8 +120,8 @@ class FigureRules:
     according: re.Pattern[str]
     speech: re.Pattern[str]
     via: re.Pattern[str]
-    according_keys: tuple[str, ...]
-    speech_keys: tuple[str, ...]
+    according_gate: re.Pattern[str]
+    speech_gate: re.Pattern[str]
     units: Mapping[str, tuple[str, Decimal]]
     currencies: Mapping[str, str]
     scales: Mapping[str, tuple[str, Decimal]]
@@ -340,8 +343,8 @@ def _claim_rules(doc: _Doc) -> dict[str, Any]:
         "according": re.compile(r"(?<!\w)" + _alternation(folded=according) + r"\s+"),
         "speech": re.compile(r"(?<!\w)" + _alternation(folded=verbs) + r"(?!\w)"),
         "via": re.compile(r"\s+" + _alternation(folded=doc.strings("attribution", "via")) + r"\s+"),
-        "according_keys": tuple(sorted({_fold(form) for form in according})),
-        "speech_keys": tuple(sorted({_fold(form) for form in verbs})),
+        "according_gate": _substring_gate(_fold(form) for form in according),
+        "speech_gate": _substring_gate(_fold(form) for form in verbs),
         "claim_max_words": _positive(doc, "attribution", "max_words"),
         "claim_time_tail": re.compile(
             r"(?:\s+(?:on\s+)?" + _alternation(folded=doc.strings("attribution", "time_words", default=["today"]))
@@ -527,6 +530,11 @@ def _count_pattern(stop_words: list[str], noun: str) -> str:
     stops = _alternation(folded=stop_words)
     modifier = rf"(?!{stops}(?![\w’'\-])){_WORD}\s+"
     return rf"\s+(?P<mods>(?:{modifier}){{0,3}}?)(?P<noun>{noun})(?![\w’'\-])"
+
+
+def _substring_gate(keys: Iterable[str]) -> re.Pattern[str]:
+    """Return a regex that finds any of ``keys`` as plain text: a one-pass pre-check."""
+    return re.compile("|".join(re.escape(key) for key in sorted(set(keys))))
 
 
 def _reversed(forms: Iterable[str]) -> list[str]:
@@ -894,9 +902,9 @@ def _claim(text: str, source: str | None, rules: FigureRules) -> tuple[str, str]
     """Return (claimed_by, claim_source) for a sentence: its own attribution, else the article's."""
     low = text.lower()
     who = ""
-    if any(key in low for key in rules.according_keys):
+    if rules.according_gate.search(low):
         who = _according_to(text, rules)
-    if not who and any(key in low for key in rules.speech_keys):
+    if not who and rules.speech_gate.search(low):
         who = _speaker(text, rules)
     who = rules.claim_time_tail.sub("", who).strip() if who else who
     if who:
