@@ -14,9 +14,14 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CorpusNotFoundError
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Extractor
 
 TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
 HTML_FORMATS = {".html": "html", ".htm": "html"}
@@ -44,6 +49,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _MARKDOWN_ESCAPE = re.compile(r"\\([<>*_#`\[\]])")  # trafilatura escapes these in Markdown output
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 MAX_CONTROL_SHARE = 0.02
+_NO_MAIN_TEXT = "the page has no main text that could be extracted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,22 +276,31 @@ def _jsonl_field(record: dict, name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _html_options() -> Extractor:
+    """The main-text extraction settings: Markdown with tables and formatting, recall first, no comments."""
+    from trafilatura.settings import Extractor
+
+    return Extractor(output_format="markdown", tables=True, formatting=True, comments=False, recall=True)
+
+
 def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> FileResult:
     import trafilatura
     from trafilatura.metadata import extract_metadata
 
     try:
-        text = trafilatura.extract(
-            html, output_format="markdown", include_tables=True, include_formatting=True,
-            include_comments=False, favor_recall=True,
-        )
+        # One parse serves both: extraction works on a copy of the tree, metadata only reads it.
+        tree = trafilatura.load_html(html)
+        if tree is None:  # not HTML at all: nothing to extract
+            return _fail(name, "empty", _NO_MAIN_TEXT)
+        text = trafilatura.extract(tree, options=_html_options())
         # Markup only (meta tags, <time>, JSON-LD, URL): the extensive search guesses a date from
         # any date-like text of the page, which is not the publication date.
-        found = extract_metadata(html, extensive=False)
+        found = extract_metadata(tree, extensive=False)
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         return _fail(name, "bad_html", f"the page could not be parsed ({type(exc).__name__}: {exc})")
     if not text or not text.strip():
-        return _fail(name, "empty", "the page has no main text that could be extracted")
+        return _fail(name, "empty", _NO_MAIN_TEXT)
     text = _MARKDOWN_ESCAPE.sub(r"\1", text)
     meta = {}
     if found is not None:
