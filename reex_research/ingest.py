@@ -148,14 +148,15 @@ def read_metadata_csv(root: Path) -> tuple[dict[str, dict[str, str]], list[Probl
 
 def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None = None) -> FileResult:
     """Read one file into documents; every failure becomes a Problem, never an exception."""
-    name = Path(path).relative_to(root).as_posix()
-    suffix = Path(path).suffix.lower()
-    extra = (metadata or {}).get(name) or (metadata or {}).get(Path(path).name) or {}
+    path = Path(path)
+    name = path.relative_to(root).as_posix()
+    suffix = path.suffix.lower()
+    extra = (metadata or {}).get(name) or (metadata or {}).get(path.name) or {}
     if suffix not in TEXT_FORMATS | HTML_FORMATS | JSONL_FORMATS:
         return _fail(name, "unsupported_format", f"'{suffix or 'no extension'}' files are not read; "
                      "use .txt, .md, .html, .htm or .jsonl")
     try:
-        data = Path(path).read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         return _fail(name, "unreadable", f"cannot read the file ({exc.strerror or exc}); check its permissions")
     if not data.strip():
@@ -178,21 +179,20 @@ def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str]:
     """Decode bytes: BOM, then UTF-8, UTF-16 without BOM, the HTML meta charset, then cp1252."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="strict") if _decodes(data, encoding) else None,
-                            encoding)
+            return _checked(_decoded(data, encoding), encoding)
     if b"\x00" in data:
         utf16 = _guess_utf16(data)
         if utf16:
             return _checked(data.decode(utf16), utf16)
         raise DecodeFailure("binary", "the file holds NUL bytes: it looks binary, not text")
-    if _decodes(data, "utf-8"):
-        return _checked(data.decode("utf-8"), "utf-8")
+    if (text := _decoded(data, "utf-8")) is not None:
+        return _checked(text, "utf-8")
     if html:
         declared = _declared_charset(data)
-        if declared and _decodes(data, declared):
-            return _checked(data.decode(declared), codecs.lookup(declared).name)
-    if _decodes(data, "cp1252"):
-        return _checked(data.decode("cp1252"), "cp1252")
+        if declared and (text := _decoded(data, declared)) is not None:
+            return _checked(text, codecs.lookup(declared).name)
+    if (text := _decoded(data, "cp1252")) is not None:
+        return _checked(text, "cp1252")
     raise DecodeFailure("undecodable", "the bytes are neither UTF-8, UTF-16 nor Windows-1252; "
                         "re-save the file as UTF-8")
 
@@ -209,12 +209,12 @@ def _checked(text: str | None, encoding: str) -> tuple[str, str]:
     return text, encoding
 
 
-def _decodes(data: bytes, encoding: str) -> bool:
+def _decoded(data: bytes, encoding: str) -> str | None:
+    """``data`` decoded strictly as ``encoding``, or None when it does not decode (or no such codec)."""
     try:
-        data.decode(encoding)
+        return data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+        return None
 
 
 def _guess_utf16(data: bytes) -> str | None:
@@ -222,9 +222,9 @@ def _guess_utf16(data: bytes) -> str | None:
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
     half = max(1, len(sample) // 2)
-    if odd_nuls / half > 0.3 and even_nuls / half < 0.05 and _decodes(data, "utf-16-le"):
+    if odd_nuls / half > 0.3 and even_nuls / half < 0.05 and _decoded(data, "utf-16-le") is not None:
         return "utf-16-le"
-    if even_nuls / half > 0.3 and odd_nuls / half < 0.05 and _decodes(data, "utf-16-be"):
+    if even_nuls / half > 0.3 and odd_nuls / half < 0.05 and _decoded(data, "utf-16-be") is not None:
         return "utf-16-be"
     return None
 

@@ -14,32 +14,37 @@ from bisect import bisect_right
 
 from .. import schema
 from ..datetext import find_dates
-from ..model import ParsedArticle, Sentence
+from ..model import ParsedArticle
 
 # the corpus layer adds these two columns of the events table
 ADDED_LATER: tuple[str, ...] = ("is_future", "actors")
 COLUMNS: tuple[str, ...] = tuple(c for c in schema.columns("events") if c not in ADDED_LATER)
 
 
+# the fields of one events row as extract_events gathers them
+_ROW_FIELDS: tuple[str, ...] = (
+    "article_id", "sentence_id", "surface", "start", "end", "date_start", "date_end", "precision",
+    "date_source",
+)
+
+
 def extract_events(article: ParsedArticle) -> dict[str, list]:
     """Return the events columns (all but is_future and actors) of ``article``, one row a date."""
-    columns: dict[str, list] = {name: [] for name in COLUMNS}
-    sentences = _in_text_order(article.sentences)
+    sentences = article.sentences
     starts = [s.start for s in sentences]
+    if starts != sorted(starts):  # they usually are in text order already
+        sentences = sorted(sentences, key=lambda s: s.start)
+        starts = [s.start for s in sentences]
+    rows: list[tuple] = []
     for date in find_dates(article.text, reference=_as_date(article.published)):
         i = bisect_right(starts, date.start) - 1
         if i < 0 or date.end > sentences[i].end:  # outside every sentence, or across two
             continue
-        columns["article_id"].append(article.article_id)
-        columns["sentence_id"].append(sentences[i].sentence_id)
-        columns["surface"].append(date.surface)
-        columns["start"].append(date.start)
-        columns["end"].append(date.end)
-        columns["date_start"].append(date.date_start)
-        columns["date_end"].append(date.date_end)
-        columns["precision"].append(date.precision)
-        columns["date_source"].append(date.date_source)
-    return columns
+        rows.append((article.article_id, sentences[i].sentence_id, date.surface, date.start, date.end,
+                     date.date_start, date.date_end, date.precision, date.date_source))
+    values = [list(column) for column in zip(*rows)] if rows else [[] for _ in _ROW_FIELDS]
+    by_field = dict(zip(_ROW_FIELDS, values))
+    return {name: by_field[name] for name in COLUMNS}
 
 
 def is_future(date_start: dt.date | None, date_end: dt.date | None, as_of: dt.date) -> bool:
@@ -51,13 +56,6 @@ def is_future(date_start: dt.date | None, date_end: dt.date | None, as_of: dt.da
     end = _as_date(date_end) or _as_date(date_start)
     as_of_day = _as_date(as_of)
     return end is not None and as_of_day is not None and end > as_of_day
-
-
-def _in_text_order(sentences: tuple[Sentence, ...]) -> list[Sentence]:
-    """Return ``sentences`` sorted by start offset (they usually already are)."""
-    if all(a.start <= b.start for a, b in zip(sentences, sentences[1:])):
-        return list(sentences)
-    return sorted(sentences, key=lambda s: s.start)
 
 
 def _as_date(value: object) -> dt.date | None:
