@@ -125,30 +125,8 @@ class DateMatch:
 # ---------------------------------------------------------------------------------------------
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
-    """Return a regex matching any of ``words``, longest first, factored by common prefixes.
-
-    At any position the words that match are prefixes of one another, so trying the longer of
-    them first is all "longest first" means; the factored form does that too ("ton(?:nes?|s)?"),
-    and fails after a character or two where a flat alternation tries every word in turn.
-    """
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _trie_regex(trie)
-
-
-def _trie_regex(node: dict[str, dict]) -> str:
-    """Return the regex of a trie node from :func:`_alt`; the key "" marks the end of a word."""
-    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if "" not in node:
-        return body
-    return f"(?:{body})?" if len(branches) == 1 else body + "?"
+    """Return a regex alternation of ``words``, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 _FULL_MONTHS = [m for m in MONTHS if len(m) > 3 and m != "sept"] + ["may"]
