@@ -136,7 +136,6 @@ def render_report(
     parameters = {"corpus_path": _path_from(sources[0].parent, corpus), "as_of": as_of.isoformat()}
     provenance = {
         "package version": _package_version(),
-        "corpus (from the notebooks folder)": parameters["corpus_path"],
         "corpus fingerprint (sha256)": corpus_fingerprint(corpus),
         "knowledge-base version": kb_version(),
     }
