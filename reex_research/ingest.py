@@ -8,7 +8,9 @@ metadata a file or ``metadata.csv`` supplied.
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -294,9 +296,8 @@ def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> Fi
         if tree is None:  # not HTML at all: nothing to extract
             return _fail(name, "empty", _NO_MAIN_TEXT)
         text = trafilatura.extract(tree, options=_html_options())
-        # Markup only (meta tags, <time>, JSON-LD, URL): the extensive search guesses a date from
-        # any date-like text of the page, which is not the publication date.
         found = extract_metadata(tree, extensive=False)
+        date = _markup_date(tree, getattr(found, "url", None))
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         return _fail(name, "bad_html", f"the page could not be parsed ({type(exc).__name__}: {exc})")
     if not text or not text.strip():
@@ -304,13 +305,36 @@ def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> Fi
     text = _MARKDOWN_ESCAPE.sub(r"\1", text)
     meta = {}
     if found is not None:
-        for key, attr in (("title", "title"), ("date", "date"), ("url", "url"), ("author", "author"),
-                          ("source", "sitename")):
+        for key, attr in (("title", "title"), ("url", "url"), ("author", "author"), ("source", "sitename")):
             value = getattr(found, attr, None)
             if value:
                 meta[key] = str(value).strip()
+    if date:
+        meta["date"] = date
     meta.update(extra)
     return FileResult((RawDocument(name, None, "html", encoding, text, meta),), ())
+
+
+_MARKUP_TEXT = frozenset({"script", "time", "abbr"})
+"""Elements whose text is markup for dates: JSON-LD, ``<time>`` and ``<abbr class="published">``."""
+
+
+def _markup_date(tree, url: str | None) -> str | None:
+    """The publication date the page's markup states (meta tags, ``<time>``, JSON-LD, URL), or None.
+
+    The text of the page is left out: htmldate would otherwise take any date-like text of the
+    story when the markup has none, which is not the publication date. A dateline in the text is
+    found by the parser's own rules instead.
+    """
+    from htmldate import find_date
+
+    bare = copy.deepcopy(tree)
+    for element in bare.iter():
+        if not isinstance(element.tag, str) or element.tag not in _MARKUP_TEXT:
+            element.text = None
+        element.tail = None
+    return find_date(bare, original_date=True, extensive_search=False, url=url,
+                     max_date=dt.date.today().isoformat())
 
 
 def _fail(name: str, kind: str, message: str, line: int | None = None) -> FileResult:

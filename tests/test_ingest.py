@@ -91,12 +91,13 @@ def test_html_gives_main_text_and_metadata_not_navigation(tmp_path):
     assert "<script>alert(1)</script>" in row["text"]  # kept as text, never executed
 
 
-def test_html_publication_date_is_never_guessed_from_dates_in_the_story(tmp_path):
+@pytest.mark.parametrize("story_date", ["August 24, 2024", "2024-08-24", "2024/08/24", "24.08.2024"])
+def test_html_publication_date_is_never_guessed_from_dates_in_the_story(tmp_path, story_date):
     html = (
         "<html><head><meta charset='utf-8'><title>Iluka refinery</title></head><body><article>"
         "<h1>Iluka refinery on schedule</h1>"
         "<p>Iluka Resources said the Eneabba refinery, first proposed on 1 January 2000, will be "
-        "commissioned in 2027 after a review completed on August 24, 2024.</p>"
+        f"commissioned in 2027 after a review completed on {story_date}.</p>"
         "<p>The refinery will separate dysprosium and terbium from monazite concentrate.</p>"
         "</article></body></html>"
     )
@@ -104,6 +105,25 @@ def test_html_publication_date_is_never_guessed_from_dates_in_the_story(tmp_path
     row = _load(tmp_path).articles.iloc[0]
     assert pd.isna(row["published"])  # neither markup nor a dateline gives the day
     assert pd.isna(row["published_source"])
+
+
+@pytest.mark.parametrize("markup", [
+    "<time datetime='2025-06-02T08:00:00Z'>2 June 2025</time>",
+    '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-06-02"}</script>',
+])
+def test_html_publication_date_from_time_elements_and_json_ld(tmp_path, markup):
+    html = (
+        "<html><head><meta charset='utf-8'><title>MP Materials ships magnets</title></head><body><article>"
+        f"<h1>MP Materials ships magnets</h1>{markup}"
+        "<p>MP Materials said its Fort Worth plant shipped its first magnets, a year after a review "
+        "completed on 2024-08-24 cleared the line.</p>"
+        "<p>The plant makes neodymium-iron-boron magnets for General Motors and others.</p>"
+        "</article></body></html>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    row = _load(tmp_path).articles.iloc[0]
+    assert row["published"].date().isoformat() == "2025-06-02"
+    assert row["published_source"] == "metadata"
 
 
 def test_jsonl_lines_and_broken_lines(tmp_path):
