@@ -5,6 +5,7 @@ Every error the package raises on purpose derives from :class:`ReexError`::
     ReexError
     ├── CorpusNotFoundError   the corpus folder does not exist or is not a folder
     ├── IngestError           one file could not be read, decoded or parsed (strict mode)
+    ├── DecodeError           bytes are binary or in no encoding the loader reads
     ├── KnowledgeBaseError    a knowledge-base or rules file is missing or invalid
     ├── SchemaError           a dataframe does not match its declared schema
     ├── CacheError            the cache folder cannot be used
@@ -44,6 +45,14 @@ class IngestError(ReexError):
         self.line = line
         where = f"{self.path}" + (f", line {line}" if line is not None else "")
         super().__init__(f"{where}: {kind}: {message}")
+
+
+class DecodeError(ReexError):
+    """Raised when bytes are binary or in no encoding the loader reads; ``kind`` names which."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind = kind
+        super().__init__(message)
 
 
 class KnowledgeBaseError(ReexError):

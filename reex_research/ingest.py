@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import CorpusNotFoundError
+from .errors import CorpusNotFoundError, DecodeError
 
 if TYPE_CHECKING:
     from trafilatura.settings import Extractor
@@ -84,14 +84,6 @@ class FileResult:
     problems: tuple[Problem, ...]
 
 
-class DecodeFailure(Exception):
-    """Internal: bytes that are binary or in no encoding we read."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        self.kind = kind
-        super().__init__(message)
-
-
 def list_corpus_files(root: Path) -> list[Path]:
     """Return every non-hidden file under ``root`` in a stable order (``metadata.csv`` excluded)."""
     return [path for _, path in corpus_files(root)]
@@ -144,7 +136,7 @@ def read_metadata_csv(root: Path) -> tuple[dict[str, dict[str, str]], list[Probl
             if name:
                 rows[name] = {k: v.strip() for k in METADATA_FIELDS if (v := (row.get(k) or "")).strip()}
         return rows, []
-    except (OSError, DecodeFailure, csv.Error) as exc:
+    except (OSError, DecodeError, csv.Error) as exc:
         return {}, [Problem(METADATA_FILE, None, "bad_metadata", f"cannot read metadata.csv: {exc}")]
 
 
@@ -170,7 +162,7 @@ def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None
             text, encoding = decode_bytes(data, html=True)
             return _load_html(name, text, encoding, extra)
         text, encoding = decode_bytes(data)
-    except DecodeFailure as exc:
+    except DecodeError as exc:
         return _fail(name, exc.kind, str(exc))
     if not text.strip():
         return _fail(name, "empty", "the file holds only whitespace")
@@ -178,7 +170,10 @@ def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None
 
 
 def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str]:
-    """Decode bytes: BOM, then UTF-8, UTF-16 without BOM, the HTML meta charset, then cp1252."""
+    """Decode bytes: BOM, then UTF-8, UTF-16 without BOM, the HTML meta charset, then cp1252.
+
+    Raises :class:`DecodeError` for binary bytes or bytes in none of these encodings.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _checked(_decoded(data, encoding), encoding)
@@ -186,7 +181,7 @@ def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str]:
         utf16 = _guess_utf16(data)
         if utf16:
             return _checked(data.decode(utf16), utf16)
-        raise DecodeFailure("binary", "the file holds NUL bytes: it looks binary, not text")
+        raise DecodeError("binary", "the file holds NUL bytes: it looks binary, not text")
     if (text := _decoded(data, "utf-8")) is not None:
         return _checked(text, "utf-8")
     if html:
@@ -195,18 +190,18 @@ def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str]:
             return _checked(text, codecs.lookup(declared).name)
     if (text := _decoded(data, "cp1252")) is not None:
         return _checked(text, "cp1252")
-    raise DecodeFailure("undecodable", "the bytes are neither UTF-8, UTF-16 nor Windows-1252; "
+    raise DecodeError("undecodable", "the bytes are neither UTF-8, UTF-16 nor Windows-1252; "
                         "re-save the file as UTF-8")
 
 
 def _checked(text: str | None, encoding: str) -> tuple[str, str]:
     if text is None:
-        raise DecodeFailure("undecodable", f"the file starts with a {encoding} byte-order mark but "
+        raise DecodeError("undecodable", f"the file starts with a {encoding} byte-order mark but "
                             "does not decode as it; re-save it as UTF-8")
     text = text.lstrip("\ufeff")
     sample = text[:20000]
     if sample and len(_CONTROL.findall(sample)) / len(sample) > MAX_CONTROL_SHARE:
-        raise DecodeFailure("binary", f"the text decoded as {encoding} is full of control "
+        raise DecodeError("binary", f"the text decoded as {encoding} is full of control "
                             "characters: it looks binary")
     return text, encoding
 
@@ -245,7 +240,7 @@ def _declared_charset(data: bytes) -> str | None:
 def _load_jsonl(name: str, data: bytes, extra: dict[str, str]) -> FileResult:
     try:
         text, encoding = decode_bytes(data)
-    except DecodeFailure as exc:
+    except DecodeError as exc:
         return _fail(name, exc.kind, str(exc))
     documents: list[RawDocument] = []
     problems: list[Problem] = []

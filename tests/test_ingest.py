@@ -284,3 +284,12 @@ def test_release_time_dateline_and_setext_separators(tmp_path):
     assert row["title"] == "Notice on Rare Earth Quotas"
     assert row["published"].date().isoformat() == "2025-10-09"
     assert "===" not in "".join(corpus.sentences["text"])
+
+
+def test_decoding_binary_bytes_raises_a_package_error_that_names_the_kind():
+    from reex_research.ingest import decode_bytes
+
+    with pytest.raises(rr.DecodeError, match="binary") as caught:
+        decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert caught.value.kind == "binary"
+    assert isinstance(caught.value, rr.ReexError)
