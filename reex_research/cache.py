@@ -63,7 +63,7 @@ class CachedRows:
 
 
 class CorpusCache:
-    """Per-file rows stored as Parquet segments; see the module docstring for the layout."""
+    """Per-file rows stored as segments of Arrow files; see the module docstring for the layout."""
 
     def __init__(self, folder: Path, toolkit_version: str) -> None:
         self.folder = Path(folder)

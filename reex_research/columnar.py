@@ -1,8 +1,8 @@
 """Per-file rows as Arrow tables: how they travel, are cached and become pandas dataframes.
 
 Worker processes turn the column lists of the files they processed into one Arrow table per
-table (:func:`to_arrow`); the parent concatenates them, the cache stores them as Parquet and the
-Dask engine writes them as dataset parts, all without touching a Python object per value. Only
+table (:func:`to_arrow`); the parent concatenates them, the cache stores them as Arrow files and the
+Dask engine writes them as Parquet dataset parts, all without touching a Python object per value. Only
 :func:`to_pandas` builds dataframes, once per table, with the dtypes of :mod:`reex_research.schema`,
 so a fresh load, a cached reload and a Dask run give identical frames by construction.
 

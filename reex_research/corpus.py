@@ -12,9 +12,8 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,7 +27,7 @@ from .cache import CorpusCache, default_cache_dir
 from .columnar import CANDIDATE_ROWS, ROW_TABLES
 from .errors import IngestError, ReexError
 from .extract.entities import aggregate_candidates
-from .ingest import Problem, corpus_entries, read_metadata_csv
+from .ingest import Problem, corpus_entries, metadata_row, read_metadata_csv
 from .kb import entities_frame, load_kb
 from .parse import table_from_cells
 from .pipeline import (
@@ -153,18 +152,11 @@ def load_corpus(
     if store is None:
         keys = [hashlib.sha256(n.encode("utf-8")).hexdigest()[:32] for n in names]
     else:
-        keys = [_file_key(store, entry, name, _metadata_row(metadata, entry.name, name)) for name, entry in listed]
-    hits = store.hits(keys) if store is not None else set()
-    compile_toolkit = partial(build_toolkit, kb_path=kb_folder, rules_path=rules_folder)
-    with ThreadPoolExecutor(max_workers=1) as background:
-        # compiled while the cache is read (Parquet decoding releases the GIL); a reload of
-        # unchanged files compiles nothing
-        needed = toolkit is None and (len(hits) < len(keys) or engine == "dask")
-        building = background.submit(compile_toolkit) if needed else None
-        cached = store.read(hits) if store is not None else None
+        keys = [_file_key(store, entry, name, metadata_row(metadata, name, entry.name)) for name, entry in listed]
+    cached = store.read(store.hits(keys)) if store is not None else None
     todo = [(Path(entry.path), k) for (_, entry), k in zip(listed, keys) if cached is None or k not in cached.keys]
-    if toolkit is None and (todo or engine == "dask"):  # (a corrupt cache drops its hits)
-        toolkit = building.result() if building is not None else compile_toolkit()
+    if toolkit is None and (todo or engine == "dask"):  # a reload of unchanged files compiles nothing
+        toolkit = build_toolkit(kb_path=kb_folder, rules_path=rules_folder)
     if engine == "dask":
         from .distributed import run_files_dask
 
@@ -218,11 +210,6 @@ def _bytes_or_empty(path: str) -> bytes:
             return file.read()
     except OSError:
         return b""
-
-
-def _metadata_row(metadata: dict[str, dict[str, str]], base: str, name: str) -> dict[str, str]:
-    """The metadata row of file ``name`` (its path in the corpus), or of its base name ``base``."""
-    return metadata.get(name) or metadata.get(base) or {}
 
 
 def _open_cache(cache: bool | Path | str | None, root: Path, version: str) -> CorpusCache | None:

@@ -20,8 +20,8 @@ rows), every part of a table has the same columns and types, and reading the par
 order gives the rows in file order. Columns are those of :mod:`reex_research.schema` plus two
 private ones: ``_key`` (the file's key) and ``_doc`` (one document of that file, ``key:line``).
 These are raw per-file rows: duplicate articles are still in, ``events.is_future`` (which depends
-on the load's ``as_of``) is not there, dates are Parquet dates, and ``tables.frame`` holds each
-parsed table as JSON text (``{"columns": [...], "index": [...], "data": [[...], ...]}``). Read it
+on the load's ``as_of``) is not there, dates are Parquet dates, and ``tables.cells`` holds each
+parsed table as JSON text (``{"columns": [...], "data": [[...], ...]}``), as in the corpus. Read it
 with::
 
     pd.read_parquet("dataset/sentences")                              # pandas
@@ -131,9 +131,9 @@ def run_files_dask(
 def read_dataset(dataset_dir: Path | str, *, chunks: int | None = None) -> dict[str, pd.DataFrame]:
     """Read a dataset written by :func:`run_files_dask` into one typed frame per table.
 
-    The frames have the schema's columns and dtypes plus the private ``_key`` and ``_doc``, and
-    ``tables.frame`` holds dataframes again. ``chunks`` (the number of parts each table must have)
-    makes a missing part an error instead of fewer rows.
+    The frames have the schema's columns and dtypes plus the private ``_key`` and ``_doc``.
+    ``chunks`` (the number of parts each table must have) makes a missing part an error instead of
+    fewer rows.
     """
     tables = read_tables(dataset_dir, chunks=chunks)
     return {table: columnar.to_pandas(table, data, private=True) for table, data in tables.items()}

@@ -140,12 +140,17 @@ def read_metadata_csv(root: Path) -> tuple[dict[str, dict[str, str]], list[Probl
         return {}, [Problem(METADATA_FILE, None, "bad_metadata", f"cannot read metadata.csv: {exc}")]
 
 
+def metadata_row(metadata: dict[str, dict[str, str]], name: str, base: str) -> dict[str, str]:
+    """The ``metadata.csv`` row of the file at ``name`` (its path in the corpus), else of its base name."""
+    return metadata.get(name) or metadata.get(base) or {}
+
+
 def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None = None) -> FileResult:
     """Read one file into documents; every failure becomes a Problem, never an exception."""
     path = Path(path)
     name = path.relative_to(root).as_posix()
     suffix = path.suffix.lower()
-    extra = (metadata or {}).get(name) or (metadata or {}).get(path.name) or {}
+    extra = metadata_row(metadata or {}, name, path.name)
     if suffix not in TEXT_FORMATS | HTML_FORMATS | JSONL_FORMATS:
         return _fail(name, "unsupported_format", f"'{suffix or 'no extension'}' files are not read; "
                      "use .txt, .md, .html, .htm or .jsonl")
