@@ -299,6 +299,7 @@ def _continues(previous: str, line: str) -> bool:
         len(previous) >= 40
         and not _SENTENCE_END.search(previous)
         and not previous.endswith(":")
+        and not _TABLE_ROW.match(previous)
         and not _TABLE_ROW.match(line)
         and not _MD_HEADING.match(line)
         and not re.match(r"^\s*(?:[•\-\*–·▪●◦‣])\s+", line)

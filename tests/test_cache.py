@@ -1,4 +1,4 @@
-"""The Parquet cache and parallel workers give exactly the dataframes of a plain fresh load."""
+"""The cache and parallel workers give exactly the dataframes of a plain fresh load."""
 
 from __future__ import annotations
 

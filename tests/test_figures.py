@@ -298,6 +298,17 @@ def test_counts_need_a_countable_noun_or_thousands_separators(rules, text, surfa
     assert [(r["surface"], r["value"], r["unit"]) for r in found] == [(surface, value, "count")]
 
 
+@pytest.mark.parametrize("text, surface, values, measure", [
+    ("The plant employs 500 to 3,000 labourers at peak.", "500 to 3,000", [500.0, 3000.0], "labourers"),
+    ("It hired between 800 and 1,200 labourers.", "between 800 and 1,200", [800.0, 1200.0], "labourers"),
+    ("It hired 1,200-800 labourers.", "1,200-800", [1200.0, 800.0], "labourers"),
+])
+def test_a_range_of_counts_with_separators_at_either_end_counts_its_noun(rules, text, surface, values, measure):
+    found = rows(text, rules)
+    assert [(r["surface"], r["value"], r["unit"], r["measure"]) for r in found] == [
+        (surface, value, "count", measure) for value in values]
+
+
 @pytest.mark.parametrize("text", [
     "It took 1,000 years and 2,500 of its staff.",
     "Three of the mines closed.",

@@ -116,6 +116,16 @@ def test_no_hits_outside_sentences(matcher):
     assert extract_theme_hits(article, matcher)["theme_id"] == ["export_controls"]
 
 
+def test_a_match_across_two_sentences_neither_wins_over_nor_vetoes_a_hit_inside_one(matcher):
+    # each line is a sentence: "recycled magnets" and "environmental standards" run across the break
+    assert hits("They sell recycled\nmagnets and recycling.", matcher) == [
+        ("recycling", "recycl*", "recycled"), ("recycling", "recycl*", "recycling"),
+    ]
+    assert hits("Rules on the environmental\nstandards tightened.", matcher) == [
+        ("environment", "environment*", "environmental"), ("standards", "standard*", "standards"),
+    ]
+
+
 def test_matcher_records_the_kb_version(small_kb, matcher):
     assert matcher.kb_version == small_kb.version and matcher.theme_ids[0] == "export_controls"
 

@@ -721,7 +721,12 @@ def _is_count(text: str, m: re.Match[str], rules: FigureRules) -> bool:
     num, num2 = m["num"], m["num2"]
     if "." in num or _is_year(num) or (num2 is not None and ("." in num2 or _is_year(num2))):
         return False
-    return _count_noun(text, m.end(), "," in num, rules) is not None
+    return _count_noun(text, m.end(), _separated(m), rules) is not None
+
+
+def _separated(m: re.Match[str]) -> bool:
+    """Return True when a number of the match, either end of a range, is written with thousands separators."""
+    return "," in m["num"] or "," in (m["num2"] or "")
 
 
 def _is_year(written: str) -> bool:
@@ -755,7 +760,7 @@ def _measure(text: str, start: int, end: int, m: re.Match[str], unit: str,
              rules: FigureRules) -> str:
     """Return what the figure measures (see the module docstring for the rules, in order)."""
     if unit == "count" and not m["scale"]:
-        span = _count_noun(text, m.end(), "," in m["num"], rules)
+        span = _count_noun(text, m.end(), _separated(m), rules)
         return text[span[0]:span[1]] if span else ""
     link = rules.of_link.match(text, end)
     if link:

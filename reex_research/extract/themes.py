@@ -90,11 +90,12 @@ def _raw_hits(text: str, matcher: ThemeMatcher) -> tuple[list[tuple], dict[int, 
 
 
 def _kept(hits: list[tuple], vetoes: dict[int, list]) -> list[tuple]:
-    """Return ``(start, end, theme, term)``: per theme leftmost-longest hits that no exclusion overlaps."""
+    """Return ``(start, end, theme, term, sentence)``: per theme leftmost-longest hits that no exclusion
+    overlaps, from hits ``(theme, start, -end, term, sentence)``."""
     kept = []
     current, last_end = -1, -1
     hits.sort()
-    for theme, start, neg_end, term in hits:
+    for theme, start, neg_end, term, sentence in hits:
         end = -neg_end
         if theme != current:
             current, last_end = theme, -1
@@ -102,10 +103,30 @@ def _kept(hits: list[tuple], vetoes: dict[int, list]) -> list[tuple]:
             continue
         if theme in vetoes and any(vs < end and start < ve for vs, ve in vetoes[theme]):
             continue
-        kept.append((start, end, theme, term))
+        kept.append((start, end, theme, term, sentence))
         last_end = end
     kept.sort()
     return kept
+
+
+def _in_sentences(hits: list[tuple], vetoes: dict[int, list], starts: list[int],
+                  ends: list[int]) -> tuple[list[tuple], dict[int, list]]:
+    """Keep the hits and exclusions that lie inside one sentence, each hit with its sentence index.
+
+    This comes before overlaps are resolved, so that a match across a line break (between two
+    highlights, say) can neither win over nor veto a hit inside a sentence.
+    """
+    located = []
+    for theme, start, neg_end, term in hits:
+        index = bisect_right(starts, start) - 1  # inlined SentenceLocator.locate()
+        if index >= 0 and -neg_end <= ends[index]:
+            located.append((theme, start, neg_end, term, index))
+    inside = {}
+    for theme, spans in vetoes.items():
+        kept = [(vs, ve) for vs, ve in spans if (i := bisect_right(starts, vs) - 1) >= 0 and ve <= ends[i]]
+        if kept:
+            inside[theme] = kept
+    return located, inside
 
 
 def extract_theme_hits(article: ParsedArticle, matcher: ThemeMatcher) -> dict[str, list]:
@@ -117,10 +138,8 @@ def extract_theme_hits(article: ParsedArticle, matcher: ThemeMatcher) -> dict[st
     term_col: list[str] = []
     start_col: list[int] = []
     end_col: list[int] = []
-    for start, end, theme, term in _kept(*_raw_hits(article.text, matcher)):
-        index = bisect_right(starts, start) - 1  # inlined SentenceLocator.locate()
-        if index < 0 or end > ends[index]:
-            continue
+    hits, vetoes = _raw_hits(article.text, matcher)
+    for start, end, theme, term, index in _kept(*_in_sentences(hits, vetoes, starts, ends)):
         sentence_col.append(sentences[index].sentence_id)
         theme_col.append(theme_ids[theme])
         term_col.append(term)
