@@ -42,8 +42,9 @@ Speed: a scanner finds "cores" (numbers, capitalised month names, Q1–Q4 / H1�
 About 0.1 ms for a 5,000-character article.
 
 Left out: fiscal years (FY2025, FY25, "2025/26"), weeks, decades ("the 2020s"), numeric day/month
-orders other than ISO ("22/05/2025", "05/22/2025", "22.05.2025"), month ranges ("May–June 2025"
-gives only "June 2025"; "from May to June 2025" gives "May" inferred and "June 2025"), times of
+orders other than ISO ("22/05/2025", "05/22/2025", "22.05.2025"; :func:`parse_day` and
+:func:`find_numeric_days` read them for datelines, where they cannot be mistaken), month ranges
+("May–June 2025" gives only "June 2025"; "from May to June 2025" gives "May" inferred and "June 2025"), times of
 day, non-English month names, relative days and months ("yesterday", "last week", "last May").
 """
 
@@ -273,16 +274,54 @@ def find_dates(text: str, *, reference: dt.date | None = None) -> list[DateMatch
 
 
 def parse_day(s: str) -> dt.date | None:
-    """Return the date when ``s`` is exactly one full calendar day ("Nov 27, 2025"), else None."""
+    """Return the date when ``s`` is exactly one full calendar day ("Nov 27, 2025"), else None.
+
+    All-numeric days are read as :func:`find_numeric_days` documents.
+    """
     s = _WEEKDAY.sub("", s.strip(), count=1).strip()
     grammar = _GRAMMARS.get(s[:1])
     m = grammar.fullmatch(s) if grammar is not None else None
     if m is None or m.lastgroup not in ("ISO", "MDY", "DMY"):
-        return None
+        numeric = find_numeric_days(s)
+        return numeric[0][2] if len(numeric) == 1 and numeric[0][:2] == (0, len(s)) else None
     found = _HANDLERS[m.lastgroup](m, 0, None)
     if not found or len(found) != 1 or found[0].date_start != found[0].date_end:
         return None
     return found[0].date_start
+
+
+_NUMERIC_DAY = re.compile(
+    r"(?<![\w.,/-])(?:(?P<y>(?:19|20)\d\d)(?P<ysep>[./])(?P<ym>\d{1,2})(?P=ysep)(?P<yd>\d{1,2})"
+    r"|(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d\d))(?![\w/-]|[.,]\d)"
+)
+
+
+def find_numeric_days(text: str) -> list[tuple[int, int, dt.date]]:
+    """Return ``(start, end, day)`` of every all-numeric calendar day in ``text``, such as a dateline's.
+
+    "2025/10/09" and "2025.10.09" are year-month-day; "09.10.2025" is day-month-year (the dotted
+    form is European); "10/09/2025" and "10-09-2025" are read only when they cannot be mistaken:
+    a first number above 12 is the day, a second above 12 makes it month/day, and two equal
+    numbers are both. Anything else ("03/04/2025") gives nothing: no day is guessed. Two-digit
+    years are not read. (ISO "2025-10-09" is part of the date grammar.)
+    """
+    out = []
+    for m in _NUMERIC_DAY.finditer(text):
+        if m["y"]:
+            year, month, day = int(m["y"]), int(m["ym"]), int(m["yd"])
+        else:
+            a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
+            if m["sep"] == "." or a > 12 or a == b:
+                day, month = a, b
+            elif b > 12:
+                month, day = a, b
+            else:
+                continue
+        try:
+            out.append((m.start(), m.end(), dt.date(year, month, day)))
+        except ValueError:
+            continue
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

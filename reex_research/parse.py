@@ -21,7 +21,7 @@ import pandas as pd
 from . import paths, schema
 from .boilerplate import BoilerplateRules, load_boilerplate_rules
 from .datafile import compile_pattern, read_yaml
-from .datetext import find_dates, parse_day
+from .datetext import find_dates, find_numeric_days, parse_day
 from .errors import KnowledgeBaseError
 from .ingest import Problem, RawDocument
 from .model import ParsedArticle, Sentence
@@ -30,6 +30,8 @@ from .textfix import repair_text
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TABLE_ROW = re.compile(r"^\|.*\|\s*$")
+# Markdown emphasis markers at the edges of words ("*By Jane Doe*", "**Source:**"), not "a*b" or "snake_case".
+_MD_EMPHASIS = re.compile(r"(?<![\w*])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*])")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # The capital of a lower-upper pair ("SupplyWith"); searching for the capital first is fast.
 _GLUE = re.compile(r"[A-Z](?<=[a-z][A-Z])")
@@ -37,6 +39,7 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _HEADLINE_MAX = 140
 _DATELINE_MAX = 120
 _DATELINE_LOOSE_MAX = 80
+_LEAD_DATELINE_BLOCKS = 8  # a dateline opening a paragraph is looked for in the first blocks only
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?|\b[ap]\.m\.", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 _DATELINE_WORDS = frozenset({"published", "posted", "updated", "on", "at", "last", "modified", "date",
@@ -53,6 +56,8 @@ class ParseRules:
     highlight_labels: frozenset[str]
     bullet: re.Pattern[str]
     dateline_prefix: re.Pattern[str]
+    lead_dateline: re.Pattern[str]
+    wire_agencies: frozenset[str]  # lower case
     byline: re.Pattern[str]
     byline_max_words: int
     source: re.Pattern[str]
@@ -99,6 +104,8 @@ def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
         highlight_labels=frozenset(x.lower() for x in words("highlight_labels")),
         bullet=compile_pattern(get("bullet_pattern", str), path, "bullet_pattern"),
         dateline_prefix=compile_pattern(get("dateline_prefix", str), path, "dateline_prefix"),
+        lead_dateline=compile_pattern(get("lead_dateline_pattern", str), path, "lead_dateline_pattern", flags=0),
+        wire_agencies=frozenset(x.lower() for x in words("wire_agencies")),
         byline=compile_pattern(get("byline_pattern", str), path, "byline_pattern", flags=0),
         byline_max_words=int(get("byline_max_words", int)),
         source=compile_pattern(get("source_pattern", str), path, "source_pattern"),
@@ -144,6 +151,7 @@ class _Meta:
     published: dt.date | None = None
     source: str | None = None
     source_date: dt.date | None = None
+    agency: str | None = None  # named in a dateline opening the text: "(Reuters)"
     publisher: str | None = None
     disclaimers: list[str] = field(default_factory=list)
 
@@ -353,11 +361,16 @@ def _classify(raw: list[tuple[int, list[str], list[str]]], rules: ParseRules, me
         if not is_last and _is_heading(line, rules):
             blocks.append(Block("heading", line, number))
             continue
+        if index <= _LEAD_DATELINE_BLOCKS and meta.agency is None:
+            day, meta.agency = _lead_dateline(line, rules)
+            if meta.published is None:
+                meta.published = day
         blocks.append(Block("paragraph", line, number))
     return blocks
 
 
 def _metadata_kind(line: str, lowered: str, index: int, rules: ParseRules, meta: _Meta) -> str | None:
+    line = _MD_EMPHASIS.sub("", line) if ("*" in line or "_" in line) else line  # "**Source:** …"
     source = rules.source.match(line)
     if source and len(line) <= 300:
         meta.source = meta.source or source.group("source").strip(" ,;")
@@ -396,12 +409,45 @@ def _dateline(text: str, rules: ParseRules) -> dt.date | None:
             return day
     if len(candidate) > _DATELINE_LOOSE_MAX or _SENTENCE_END.search(candidate):
         return None
-    days = [m for m in find_dates(candidate) if m.precision == "day"]
+    days = _days_in(candidate)
     if len(days) != 1:
         return None
-    rest = candidate[: days[0].start] + " " + candidate[days[0].end :]
+    start, end, day = days[0]
+    rest = candidate[:start] + " " + candidate[end:]
     words = [w for w in _WORD.findall(_TIME.sub(" ", rest)) if w.lower() not in _DATELINE_WORDS]
-    return days[0].date_start if len(words) <= 3 else None
+    return day if len(words) <= 3 else None
+
+
+def _days_in(text: str) -> list[tuple[int, int, dt.date]]:
+    """``(start, end, day)`` of every full calendar day written in ``text``, worded or numeric."""
+    days = [(m.start, m.end, m.date_start) for m in find_dates(text) if m.precision == "day"]
+    days += [d for d in find_numeric_days(text) if not any(s < d[1] and d[0] < e for s, e, _ in days)]
+    return sorted(days)
+
+
+def _lead_dateline(line: str, rules: ParseRules) -> tuple[dt.date | None, str | None]:
+    """The day and the agency of a dateline that opens a paragraph, as wire copy and press releases
+    write it: "LONDON, 9 October 2025 (Reuters) -", "PERTH, Australia, 9 October 2025 /PRNewswire/
+    --", "LAS VEGAS--(BUSINESS WIRE)--", "(Bloomberg) --". ``(None, None)`` when the opening is not such a dateline:
+    its head must be capitalised place names (and a day), its agency one of ``wire_agencies``.
+    """
+    m = rules.lead_dateline.match(line)
+    if m is None:
+        return None, None
+    head = m["head"]
+    agency = next((a.strip() for a in (m["agency"], m["wire"], m["agency_after"]) if a), None)
+    if agency is not None and agency.lower() not in rules.wire_agencies:
+        agency = None
+    if not head:  # "(Bloomberg) --"
+        return None, agency
+    days = _days_in(head)
+    if len(days) > 1:
+        return None, None
+    rest = head[:days[0][0]] + " " + head[days[0][1]:] if days else head
+    places = [w for w in _WORD.findall(_TIME.sub(" ", rest)) if w.lower() not in _DATELINE_WORDS]
+    if not places or len(places) > 6 or not all(w[0].isupper() for w in places):
+        return None, None
+    return (days[0][2] if days else None), agency
 
 
 def _is_title(line: str, rules: ParseRules) -> bool:
@@ -607,7 +653,7 @@ def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None
     if not title:
         title_source = "headline_fallback" if headline else "missing"
     published, published_source = _published(doc, meta, problems)
-    source = supplied.get("source") or meta.source
+    source = supplied.get("source") or meta.source or meta.agency
     disclaimer = " ".join(meta.disclaimers) or None
     evidence = " ".join(filter(None, [disclaimer, meta.source]))
     return {

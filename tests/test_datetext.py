@@ -21,6 +21,7 @@ from reex_research.datetext import (
     YEAR_RE,
     DateMatch,
     find_dates,
+    find_numeric_days,
     parse_day,
 )
 
@@ -330,6 +331,12 @@ def test_any_text_gives_ordered_non_overlapping_exact_matches(text):
     ("2025-05-22", D(2025, 5, 22)),
     ("27 November 2025", D(2025, 11, 27)),
     ("Sept. 3, 2025", D(2025, 9, 3)),
+    ("09.10.2025", D(2025, 10, 9)),  # dotted: day first, as European pages write it
+    ("Thursday 9.10.2025", D(2025, 10, 9)),
+    ("2025/10/09", D(2025, 10, 9)),
+    ("13/09/2025", D(2025, 9, 13)),  # 13 cannot be a month
+    ("09/13/2025", D(2025, 9, 13)),
+    ("12-12-2025", D(2025, 12, 12)),
 ])
 def test_parse_day_reads_one_full_date(text, expected):
     assert parse_day(text) == expected
@@ -338,6 +345,8 @@ def test_parse_day_reads_one_full_date(text, expected):
 @pytest.mark.parametrize("text", [
     "", "   ", "May 2025", "2025", "Nov 27", "mid-2025", "Feb 30, 2025", "Nov 27, 2025 update",
     "May 22–23, 2025", "Source: May 23, 2025", "Highlights",
+    "10/09/2025", "03-04-2025",  # October 9 or 10 September: not guessed
+    "31.02.2025", "10/09/25", "1.2.2025.3", "v1.2.2025",
 ])
 def test_parse_day_rejects_anything_else(text):
     assert parse_day(text) is None
@@ -384,3 +393,9 @@ def test_bundled_article_dates(name):
     for row in must_contain:
         assert row in found
     assert not [r for r in found if r[0] in must_not_be]
+
+
+def test_numeric_days_are_found_with_their_offsets_and_never_inside_numbers():
+    text = "Brussels, 09.10.2025 - rev. 2.1.2025.4 - IP/25/2345 - 10/09/2025 - 31/12/2025"
+    assert find_numeric_days(text) == [(10, 20, D(2025, 10, 9)), (67, 77, D(2025, 12, 31))]
+    assert text[67:77] == "31/12/2025"

@@ -98,6 +98,12 @@ def test_no_match_inside_longer_words(matcher):
     assert found("The Laosian BUS from Chinatown left.", matcher) == []
 
 
+def test_a_currency_prefix_is_not_a_mention_of_its_country(matcher):
+    assert found("Shenghe paid US$60.8 million; the US will match it.", matcher) == [
+        ("shenghe_resources", "Shenghe"), ("united_states", "US"),
+    ]
+
+
 def test_usa_is_one_mention_not_us(matcher):
     assert found("Mines in the USA and the U.S. grew.", matcher) == [
         ("united_states", "USA"), ("united_states", "U.S."),

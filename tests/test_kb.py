@@ -163,7 +163,7 @@ def test_entities_frame_matches_schema(kb):
     row = frame.set_index("entity_id").loc["china_northern_rare_earth"]
     assert row["parent_id"] == "baogang_group"
     assert row["aliases"] == "China Northern Rare Earth; CNRE; China Northern Rare Earth (Group) High-Tech; " \
-        "Inner Mongolia Baotou Steel Rare-Earth; Northern Rare Earth"
+        "Inner Mongolia Baotou Steel Rare-Earth; Northern Rare Earth; China Northern"
 
 
 def test_version_is_16_hex_and_follows_content(tmp_path):

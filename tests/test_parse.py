@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+import pytest
+
 import reex_research as rr
 
 WIRE_COPY_WITH_TABLE = """Rare earth output rises at Baotou plants
@@ -34,3 +37,80 @@ def test_a_wrapped_paragraph_right_after_a_table_is_not_glued_onto_its_last_row(
     assert paragraphs.loc["table", "text"].endswith("| 12,000 |")
     assert after in corpus.paragraphs.loc[corpus.paragraphs["kind"] == "paragraph", "text"].tolist()
     assert after in corpus.sentences["text"].tolist()
+
+
+def _load(tmp_path, files: dict[str, str]) -> rr.Corpus:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return rr.load_corpus(tmp_path, workers=1, as_of="2026-11-27")
+
+
+@pytest.mark.parametrize("lead, published, source", [
+    ("LONDON, 9 October 2025 (Reuters) - Rare earth prices rose on Thursday.", "2025-10-09", "Reuters"),
+    ("PERTH, Australia, 9 October 2025 /PRNewswire/ -- Lynas Rare Earths said it produced terbium.",
+     "2025-10-09", "PRNewswire"),
+    ("TORONTO, Oct. 9, 2025 (GLOBE NEWSWIRE) -- Ucore Rare Metals said it shipped its first oxide.",
+     "2025-10-09", "GLOBE NEWSWIRE"),
+    ("LAS VEGAS--(BUSINESS WIRE)--MP Materials Corp. announced a new magnet plant.", None, "BUSINESS WIRE"),
+    ("BEIJING, Oct 9 (Reuters) - China expanded its export controls.", None, "Reuters"),  # no year: no day
+    ("(Bloomberg) -- Myanmar's rare earth exports to China slumped.", None, "Bloomberg"),
+    ("WASHINGTON — The U.S. Department of Energy announced $1 billion.", None, None),
+    ("Lynas Rare Earths (Lynas) - the company - said it produced terbium.", None, None),  # not an agency
+    ("The ministry said on Oct. 9, 2025 - a Thursday - that exports fell.", None, None),  # not a dateline
+])
+def test_a_dateline_opening_the_first_paragraph_gives_the_day_and_the_agency(tmp_path, lead, published, source):
+    corpus = _load(tmp_path, {"story.txt": f"Rare earth story\n\n{lead}\n\nA second paragraph follows here.\n"})
+    row = corpus.articles.iloc[0]
+    assert (None if pd.isna(row["published"]) else row["published"].date().isoformat()) == published
+    assert (None if pd.isna(row["source"]) else row["source"]) == source
+    assert corpus.paragraphs["kind"].tolist() == ["title", "paragraph", "paragraph"]
+    if published:
+        assert row["published_source"] == "text"
+
+
+def test_a_source_line_names_the_source_before_a_wire_agency(tmp_path):
+    corpus = _load(tmp_path, {"release.txt": (
+        "Lynas produces terbium\n\nPERTH, Australia, 9 October 2025 /PRNewswire/ -- Lynas Rare Earths Ltd "
+        "today announced its first terbium oxide.\n\nThe plant is in Kuantan.\n\nSOURCE Lynas Rare Earths Ltd\n")})
+    assert corpus.articles.iloc[0]["source"] == "Lynas Rare Earths Ltd"
+
+
+@pytest.mark.parametrize("line, published", [
+    ("Brussels, 09.10.2025", "2025-10-09"),
+    ("09.10.2025", "2025-10-09"),
+    ("Published 13/10/2025", "2025-10-13"),
+    ("*By Alice Mason, Fastmarkets | October 9, 2025*", "2025-10-09"),
+])
+def test_numeric_and_emphasised_datelines_give_the_publication_day(tmp_path, line, published):
+    corpus = _load(tmp_path, {"page.md": f"# Commission unveils a raw materials plan\n\n{line}\n\n"
+                                         "The European Commission today presented a plan.\n"})
+    row = corpus.articles.iloc[0]
+    assert row["published"].date().isoformat() == published
+    assert corpus.paragraphs["kind"].tolist()[1] in ("dateline", "byline")
+    assert (corpus.paragraphs["section"].isna()).all()  # a dateline is never a heading
+
+
+def test_an_ambiguous_numeric_date_is_not_guessed(tmp_path):
+    corpus = _load(tmp_path, {"page.md": "# Prices hit a record\n\nPublished 10/09/2025\n\nPrices rose.\n"})
+    assert pd.isna(corpus.articles.iloc[0]["published"])
+
+
+def test_markdown_emphasis_does_not_hide_source_or_byline(tmp_path):
+    corpus = _load(tmp_path, {"notice.md": (
+        "# MOFCOM announcement on rare earth export controls\n\n*By Alice Mason | October 9, 2025*\n\n"
+        "Exporters must apply for a licence.\n\n**Source:** Ministry of Commerce of the People's Republic of China\n")})
+    row = corpus.articles.iloc[0]
+    assert row["author"] == "Alice Mason"
+    assert row["source"] == "Ministry of Commerce of the People's Republic of China"
+    assert "source" in corpus.paragraphs["kind"].tolist()
+
+
+@pytest.mark.parametrize("line, publisher", [
+    ("©2025 Bloomberg L.P.", "Bloomberg L.P."),
+    ("© 2025 Reuters.com. All rights reserved.", "Reuters.com"),
+    ("Copyright 2024 Mining Journal. All rights reserved", "Mining Journal"),
+    ("© 2025 Rare Earth Exchanges™ – All rights reserved", "Rare Earth Exchanges"),
+])
+def test_the_publisher_keeps_the_periods_inside_its_name(tmp_path, line, publisher):
+    corpus = _load(tmp_path, {"story.txt": f"Myanmar exports slump\n\nExports fell in October.\n\n{line}\n"})
+    assert corpus.articles.iloc[0]["publisher"] == publisher

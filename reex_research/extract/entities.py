@@ -2,9 +2,9 @@
 
 :class:`EntityMatcher` compiles every name and alias of a knowledge base into one Aho-Corasick
 automaton, built once. :func:`extract_mentions` scans an article's whole text once, keeps matches
-on word boundaries ("Laos" not in "Laosian"; "China's", "Baogang-backed" and "China-ASEAN" still
-match) and inside one sentence, prefers the leftmost-longest match ("China Rare Earth Group" beats
-"China"), and returns columns of the ``mentions`` table with exact offsets into ``article.text``.
+on word boundaries ("Laos" not in "Laosian", "US" not in the currency "US$"; "China's",
+"Baogang-backed" and "China-ASEAN" still match) and inside one sentence, prefers the leftmost-longest
+match ("China Rare Earth Group" beats "China"), and returns columns of the ``mentions`` table with exact offsets into ``article.text``.
 
 :func:`extract_candidates` lists capitalised names and acronyms the knowledge base misses. Its word
 lists (connectors, months, stop words, generic and institution words, common acronyms) are data:
@@ -185,8 +185,8 @@ def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocat
     # A key's last character is a word character exactly when the text's is (lower case and
     # folding keep it), so only a key ending in one needs a look at the character after the hit.
     for end, (length, in_word, checks, index) in matcher.automaton.iter(scan_form(text)):
-        if in_word and end < n and ((after := text[end]).isalnum() or after == "_"):
-            continue
+        if in_word and end < n and ((after := text[end]).isalnum() or after == "_" or after == "$"):
+            continue  # inside a word, or a currency's prefix: "US$" names a currency, not the country
         start = end - length
         i = bisect_right(starts, start) - 1
         if i < 0 or end > ends[i]:
