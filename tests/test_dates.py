@@ -121,3 +121,31 @@ def test_missing_end_falls_back_to_start_and_missing_both_is_not_future():
 
 def test_is_future_accepts_pandas_timestamps():
     assert is_future(pd.Timestamp("2026-09-01"), pd.Timestamp("2026-12-31"), pd.Timestamp("2026-11-23"))
+
+
+@pytest.mark.parametrize("sentence, start, end", [
+    ("Full-year guidance will be released in February.", D(2025, 2, 1), D(2025, 2, 28)),
+    ("The ban is expected to last until May.", D(2025, 5, 1), D(2025, 5, 31)),
+    ("The company said it would restart the line on December 1.", D(2025, 12, 1), D(2025, 12, 1)),
+    ("Shipments are due in the third quarter.", D(2025, 7, 1), D(2025, 9, 30)),
+])
+def test_a_sentence_about_the_future_moves_a_past_inferred_date_on_a_year(sentence, start, end):
+    events = extract_events(make_article(sentence, published=D(2024, 12, 18)))
+    assert (events["date_start"], events["date_end"], events["date_source"]) == ([start], [end], ["inferred_year"])
+
+
+@pytest.mark.parametrize("sentence, start", [
+    ("Exports fell in February.", D(2024, 2, 1)),  # the past stays in the publication year
+    ("Output will rise in late December.", D(2024, 12, 21)),  # not over yet on December 18
+    ("Prices will stay high in 2024.", D(2024, 1, 1)),  # a stated year is never moved
+    ("The ban, imposed in April, will be lifted.", D(2024, 4, 1)),  # the cue comes after the date
+    ("It will review the curbs, which started in April.", D(2024, 4, 1)),  # another clause
+])
+def test_other_dates_keep_their_year(sentence, start):
+    events = extract_events(make_article(sentence, published=D(2024, 12, 18)))
+    assert events["date_start"] == [start]
+
+
+def test_a_month_end_stays_a_month_end_when_moved_into_a_leap_year():
+    events = extract_events(make_article("Talks will resume in February.", published=D(2023, 11, 20)))
+    assert (events["date_start"], events["date_end"]) == ([D(2024, 2, 1)], [D(2024, 2, 29)])

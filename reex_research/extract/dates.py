@@ -5,11 +5,20 @@
 :func:`is_future`, ``actors`` from the mentions in the same sentence). The grammar lives in
 :mod:`reex_research.datetext`; the year of "November 17" or "in May" comes from the article's
 publication date and is marked ``inferred_year``; without one such dates are not recorded.
+
+The grammar takes the publication year (or the year before, for a date far ahead of it): news
+mostly reports the recent past. A date the sentence puts in the future ("will start in February",
+"is expected to resume in May": a :data:`FUTURE_CUE` at most :data:`FUTURE_REACH` characters
+before the date, in the same clause) cannot be a day already past when the article appeared, so
+such an inferred date that ended before the publication day moves on a year. "The ban, imposed in
+April, will end" keeps its April: the cue comes after it.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from bisect import bisect_right
 
 from .. import schema
@@ -20,6 +29,15 @@ from ..model import ParsedArticle
 ADDED_LATER: tuple[str, ...] = ("is_future", "actors")
 COLUMNS: tuple[str, ...] = tuple(c for c in schema.columns("events") if c not in ADDED_LATER)
 
+
+FUTURE_CUE = re.compile(
+    r"\b(?:will|won[’']t|would|shall|going to|(?:expected|expects|set|scheduled|slated|poised|planned|plans?"
+    r"|intends?|aims?|due|likely|forecast) to|due (?:in|on|by)|upcoming|forthcoming)\b",
+    re.IGNORECASE,
+)
+"""Words that put what follows them in the future, for dates whose year is inferred."""
+FUTURE_REACH = 80
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
 
 # the fields of one events row as extract_events gathers them
 _ROW_FIELDS: tuple[str, ...] = (
@@ -36,12 +54,18 @@ def extract_events(article: ParsedArticle) -> dict[str, list]:
         sentences = sorted(sentences, key=lambda s: s.start)
         starts = [s.start for s in sentences]
     rows: list[tuple] = []
-    for date in find_dates(article.text, reference=_as_date(article.published)):
+    reference = _as_date(article.published)
+    text = article.text
+    for date in find_dates(text, reference=reference):
         i = bisect_right(starts, date.start) - 1
         if i < 0 or date.end > sentences[i].end:  # outside every sentence, or across two
             continue
+        date_start, date_end = date.date_start, date.date_end
+        if date.date_source == "inferred_year" and date_end < reference \
+                and _said_of_the_future(text, max(sentences[i].start, date.start - FUTURE_REACH), date.start):
+            date_start, date_end = _next_year(date_start), _next_year(date_end)
         rows.append((article.article_id, sentences[i].sentence_id, date.surface, date.start, date.end,
-                     date.date_start, date.date_end, date.precision, date.date_source))
+                     date_start, date_end, date.precision, date.date_source))
     values = [list(column) for column in zip(*rows)] if rows else [[] for _ in _ROW_FIELDS]
     by_field = dict(zip(_ROW_FIELDS, values))
     return {name: by_field[name] for name in COLUMNS}
@@ -56,6 +80,20 @@ def is_future(date_start: dt.date | None, date_end: dt.date | None, as_of: dt.da
     end = _as_date(date_end) or _as_date(date_start)
     as_of_day = _as_date(as_of)
     return end is not None and as_of_day is not None and end > as_of_day
+
+
+def _said_of_the_future(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]``, what precedes a date, holds a future cue in the date's clause."""
+    cues = list(FUTURE_CUE.finditer(text, start, end))
+    return bool(cues) and _CLAUSE_BREAK.search(text, cues[-1].end(), end) is None
+
+
+def _next_year(day: dt.date) -> dt.date:
+    """The same day a year later; a month's last day stays its last day (29 February → 28 February)."""
+    last = calendar.monthrange(day.year, day.month)[1]
+    if day.day == last:
+        return dt.date(day.year + 1, day.month, calendar.monthrange(day.year + 1, day.month)[1])
+    return dt.date(day.year + 1, day.month, day.day)
 
 
 def _as_date(value: object) -> dt.date | None:
