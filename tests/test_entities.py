@@ -206,6 +206,16 @@ def test_unknown_acronyms_are_candidates_but_common_ones_are_not(matcher):
     assert names("The CMRA signed an MOU, its CEO said, as GDP grew.", matcher) == ["CMRA"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("PERTH, Australia, 9 October 2025 /PRNewswire/ -- Velion Magnetics Ltd (ASX: VLN; OTC:VLNMY) said.",
+     ["Velion Magnetics Ltd"]),
+    ("LAS VEGAS--(BUSINESS WIRE)--Velion Magnetics (NYSE: VMAG) opened a plant.", ["Velion Magnetics"]),
+    ("NATO said the CMRA plan was agreed.", ["NATO", "CMRA"]),
+])
+def test_tickers_exchanges_dateline_places_and_wire_names_are_not_candidates(matcher, text, expected):
+    assert names(text, matcher) == expected
+
+
 def test_title_case_headings_are_ignored(matcher):
     assert names("Why This Matters For Global Supply Chains", matcher) == []
     assert names("Straight Into Your Inbox", matcher) == []

@@ -339,10 +339,21 @@ def test_offsets_point_into_the_article_text_across_lines(rules):
     ("Output rose 15%, according to a year-end summary released by the China Rare Earth Industry "
      "Association via state-affiliated media.", "China Rare Earth Industry Association"),
     ("Rare Earth Exchanges estimates that China refines 85% of supply.", "Rare Earth Exchanges"),
+    ("China processes roughly 90% of rare earths, according to the U.S. Geological Survey.",
+     "U.S. Geological Survey"),
 ])
 def test_attribution_in_the_sentence(rules, text, claimed_by):
     row = one(text, rules, source="Asian Metal")
     assert (row["claimed_by"], row["claim_source"]) == (claimed_by, "sentence")
+
+
+@pytest.mark.parametrize("text", [
+    "The Company reported revenue of A$556.5 million.",
+    "Prices rose 4%, people familiar with the matter said.",
+])
+def test_a_claimant_that_names_nobody_gives_way_to_the_article_source(rules, text):
+    row = one(text, rules, source="Lynas Rare Earths Ltd")
+    assert (row["claimed_by"], row["claim_source"]) == ("Lynas Rare Earths Ltd", "article")
 
 
 def test_attribution_falls_back_to_the_article_source_then_to_nothing(rules):

@@ -100,4 +100,4 @@ def test_site_chrome_of_news_sites_and_press_releases(tmp_path):
     for chrome in ("Share", "Tweet", "Read more", "Related:", "Image:", "IMMEDIATE", "Contact:", "###"):
         assert chrome not in body
     figures = corpus.figures.set_index("surface")
-    assert figures.loc["$17 million", "claimed_by"] == "Department of Energy (DOE)"
+    assert figures.loc["$17 million", "claimed_by"] == "U.S. Department of Energy (DOE)"

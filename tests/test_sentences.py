@@ -27,6 +27,8 @@ def _split(text: str) -> list[str]:
         ("Prices: $1.2 billion. Volumes: 2,000 t.", ["Prices: $1.2 billion.", "Volumes: 2,000 t."]),
         ("  • first point. Second point.  ", ["• first point.", "Second point."]),
         ("no capital after. so no split", ["no capital after. so no split"]),
+        ("Lynas Malaysia Sdn. Bhd. runs Kuantan. Arafura Rare Earths Pty. Ltd. agreed.",
+         ["Lynas Malaysia Sdn. Bhd. runs Kuantan.", "Arafura Rare Earths Pty. Ltd. agreed."]),
     ],
 )
 def test_sentences(text, expected):

@@ -235,6 +235,7 @@ _WORDS = re.compile(r"[^\W\d_][\w'’\-]*")
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,6}s?$")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _POSSESSIVE = re.compile(r"(?:['’]s?|[\-'’]+)$")
+_TICKER_BEFORE = re.compile(r"\b[A-Z]{2,8}\s?:\s?$")  # "ASX: ", "OTC:"
 
 
 @lru_cache(maxsize=16)
@@ -269,12 +270,17 @@ def extract_candidates(
         words = run.group().split()
         if len(words) == 1 and not acronym(words[0]):
             continue  # one capitalised word is not a candidate
+        if len(words) > 1 and all(word.isupper() for word in words):
+            continue  # capitals throughout: a dateline or a wire's name ("LAS VEGAS", "BUSINESS WIRE")
         start, end = run.span()
-        if start > 0 and glued(text, start - 1):
-            continue  # a capital inside a word: "eBay"
+        if start > 0 and glued(text, start - 1) and not text.endswith("--", 0, start):
+            continue  # a capital inside a word: "eBay" (a double hyphen is a dash: "WIRE)--Lynas")
         index = bisect_right(starts, start) - 1
         if index < 0 or end > ends[index]:
             continue  # not inside one sentence
+        if len(words) == 1 and (_TICKER_BEFORE.search(article.text, max(0, start - 12), start)
+                                or start == starts[index] and text.startswith(",", end)):
+            continue  # a ticker ("ASX: LYC") or the place of a dateline ("PERTH, Australia")
         is_noisy = noisy.get(index)
         if is_noisy is None:
             is_noisy = noisy[index] = _is_noisy(sentences[index], rules)

@@ -92,7 +92,8 @@ _NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+(?!,[0-9]))(?:\.[0-9]+)?(
 # as runs of letters and runs of punctuation, each taken whole (atomic), so ``re`` steps back over
 # runs, never over single characters, to the longest such word not followed by a word character.
 _TOKEN = (r"(?P<paren>\([^()\n]{1,40}\))"                              # "(NdFeB)"
-          r"|(?P<word>[^\W\d_](?>[^\W\d]*)(?:(?>[’'&.\-]+)(?>[^\W\d]+))*(?<=[^\W\d_]))(?!\w)"
+          r"|(?P<word>[^\W\d_](?>[^\W\d]*)(?:(?>[’'&.\-]+)(?>[^\W\d]+))*(?<=[^\W\d_])"
+          r"(?:(?<=\.[^\W\d_])\.)?)(?!\w)"                             # "U.S." keeps its last period
           r"|\S")                                                        # anything else
 _WORD = r"[^\W\d_](?:[^\W\d]|[’'\-])*"
 _PLURAL = r"[a-z](?:[^\W\d]|[’'\-])+[a-hj-rtv-z]s"  # lower case, ≥4 letters, not -ss/-us/-is
@@ -140,6 +141,7 @@ class FigureRules:
     max_words: int
     claim_max_words: int
     claim_time_tail: re.Pattern[str]
+    not_claimants: frozenset[str]  # folded: "the company", "matter"
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle for worker processes: read-only mappings travel as plain dicts."""
@@ -346,6 +348,7 @@ def _claim_rules(doc: _Doc) -> dict[str, Any]:
         "according_gate": _substring_gate(_fold(form) for form in according),
         "speech_gate": _substring_gate(_fold(form) for form in verbs),
         "claim_max_words": _positive(doc, "attribution", "max_words"),
+        "not_claimants": _folded_set(doc.strings("attribution", "not_claimants", default=[])),
         "claim_time_tail": re.compile(
             r"(?:\s+(?:on\s+)?" + _alternation(folded=doc.strings("attribution", "time_words", default=["today"]))
             + r")+$", re.IGNORECASE),
@@ -912,6 +915,8 @@ def _claim(text: str, source: str | None, rules: FigureRules) -> tuple[str, str]
     if not who and rules.speech_gate.search(low):
         who = _speaker(text, rules)
     who = rules.claim_time_tail.sub("", who).strip() if who else who
+    if who and _fold(who) in rules.not_claimants:
+        who = ""  # "The Company reported": the article's source says who that is
     if who:
         return who, "sentence"
     if source:
