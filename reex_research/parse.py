@@ -30,9 +30,9 @@ from .textfix import repair_text
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TABLE_ROW = re.compile(r"^\|.*\|\s*$")
-# Markdown emphasis markers at the edges of words ("*By Jane Doe*", "**Source:**"), not "a*b" or "snake_case".
-_MD_EMPHASIS = re.compile(r"(?<![\w*])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*])")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Markdown emphasis at the edges of words ("*By Jane Doe*", "**Source:**"), not in "a*b" or "snake_case".
+_MD_EMPHASIS = re.compile(r"(?<![\w*])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*])")
 # The capital of a lower-upper pair ("SupplyWith"); searching for the capital first is fast.
 _GLUE = re.compile(r"[A-Z](?<=[a-z][A-Z])")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
@@ -428,8 +428,10 @@ def _days_in(text: str) -> list[tuple[int, int, dt.date]]:
 def _lead_dateline(line: str, rules: ParseRules) -> tuple[dt.date | None, str | None]:
     """The day and the agency of a dateline that opens a paragraph, as wire copy and press releases
     write it: "LONDON, 9 October 2025 (Reuters) -", "PERTH, Australia, 9 October 2025 /PRNewswire/
-    --", "LAS VEGAS--(BUSINESS WIRE)--", "(Bloomberg) --". ``(None, None)`` when the opening is not such a dateline:
-    its head must be capitalised place names (and a day), its agency one of ``wire_agencies``.
+    --", "LAS VEGAS--(BUSINESS WIRE)--", "(Bloomberg) --", "Oct. 9, 2025 — ".
+
+    ``(None, None)`` when the opening is not such a dateline: its head must be capitalised place
+    names and at most one day, its agency one of ``wire_agencies``.
     """
     m = rules.lead_dateline.match(line)
     if m is None:
@@ -445,7 +447,7 @@ def _lead_dateline(line: str, rules: ParseRules) -> tuple[dt.date | None, str | 
         return None, None
     rest = head[:days[0][0]] + " " + head[days[0][1]:] if days else head
     places = [w for w in _WORD.findall(_TIME.sub(" ", rest)) if w.lower() not in _DATELINE_WORDS]
-    if not places or len(places) > 6 or not all(w[0].isupper() for w in places):
+    if not (places or days) or len(places) > 6 or not all(w[0].isupper() for w in places):
         return None, None
     return (days[0][2] if days else None), agency
 

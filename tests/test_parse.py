@@ -52,6 +52,7 @@ def _load(tmp_path, files: dict[str, str]) -> rr.Corpus:
     ("TORONTO, Oct. 9, 2025 (GLOBE NEWSWIRE) -- Ucore Rare Metals said it shipped its first oxide.",
      "2025-10-09", "GLOBE NEWSWIRE"),
     ("LAS VEGAS--(BUSINESS WIRE)--MP Materials Corp. announced a new magnet plant.", None, "BUSINESS WIRE"),
+    ("Oct. 9, 2025 — The ministry added five elements to its export control list.", "2025-10-09", None),
     ("BEIJING, Oct 9 (Reuters) - China expanded its export controls.", None, "Reuters"),  # no year: no day
     ("(Bloomberg) -- Myanmar's rare earth exports to China slumped.", None, "Bloomberg"),
     ("WASHINGTON — The U.S. Department of Energy announced $1 billion.", None, None),
