@@ -26,8 +26,14 @@ Conventions (the numbers live in the constants below):
   year is used unless the date would then start more than :data:`INFER_MAX_AHEAD_DAYS` after the
   reference, in which case the previous year is used (news mostly reports the recent past).
   "this year" / "next year" / "last year" (also "late this year", "end of the year", "second half
-  of next year") count from the reference year; "the last year" and "the next year" are periods,
-  not dates. Without a reference all of these are skipped: we never invent a year.
+  of next year") count from the reference year, and "this month" / "next month" / "last month"
+  ("end of the month") from its month; "the last year" and "the next year" are periods, not
+  dates. A weekday after "on", "since", "by"… is the last such day up to the reference ("on
+  Thursday" in a Thursday's article is that day), "last Thursday" the one before, "next Monday"
+  the one after; a weekday that opens a full date ("Thursday, Oct. 9, 2025") is not read apart.
+  A date named without its year or week says so in ``recurs`` ("year", "week"): the events
+  extractor moves it to its next occurrence when the sentence puts it in the future. Without a
+  reference all of these are skipped: we never invent a year.
 - A bare month name counts only after a preposition (:data:`MONTH_PREPOSITIONS`) or a fuzzy part
   ("in May", "early May"), and month names must be capitalised ("May"/"MAY", never "may").
   "H1", "first half" and "quarter" alone are not dates; "Q3" and "third quarter" alone are.
@@ -45,7 +51,8 @@ Left out: fiscal years (FY2025, FY25, "2025/26"), weeks, decades ("the 2020s"), 
 orders other than ISO ("22/05/2025", "05/22/2025", "22.05.2025"; :func:`parse_day` and
 :func:`find_numeric_days` read them for datelines, where they cannot be mistaken), month ranges
 ("May–June 2025" gives only "June 2025"; "from May to June 2025" gives "May" inferred and "June 2025"), times of
-day, non-English month names, relative days and months ("yesterday", "last week", "last May").
+day, non-English month names, other relative days and weeks ("yesterday", "last week",
+"last May").
 """
 
 from __future__ import annotations
@@ -86,7 +93,12 @@ PART_WORDS: dict[str, str] = {
     "mid": "mid", "middle of": "mid",
     "late": "late", "end of": "late", "end": "late", "year-end": "late",
 }
-RELATIVE_YEARS: dict[str, int] = {"this": 0, "the": 0, "next": 1, "last": -1}
+RELATIVE_YEARS: dict[str, int] = {"this": 0, "the": 0, "next": 1, "last": -1}  # also months
+WEEKDAYS: dict[str, int] = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}
+# words before a weekday that make it a date: "on Thursday", "last Friday", "next Monday"
+WEEKDAY_WORDS: tuple[str, ...] = ("on", "last", "next", "this", "since", "by", "until", "before", "after")
 MONTH_PREPOSITIONS: tuple[str, ...] = (
     "in", "since", "by", "until", "till", "from", "through", "during", "before", "after",
 )
@@ -113,6 +125,7 @@ class DateMatch:
     date_end: dt.date
     precision: str
     date_source: str
+    recurs: str | None = None  # "year" ("in May"), "week" ("on Thursday"): see find_dates
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,6 +171,7 @@ def _year_spec(p: str) -> str:
 _DIGITS = list("0123456789")
 _QUARTER_WORDS = ["quarter", "Quarter", "QUARTER"]
 _HALF_WORDS = ["half", "Half", "HALF"]
+_WEEKDAY_FORMS = [f for d in WEEKDAYS for f in (d.capitalize(), d.upper())]
 
 # (kind, words a core can start with, body). At one position the first body that matches wins,
 # so longer forms come before their prefixes.
@@ -198,6 +212,9 @@ _ALTERNATIVES: tuple[tuple[str, list[str], str], ...] = (
      rf"(?<![\w.,])(?P<dm_d>{DAY})(?:\s*[-–]\s*(?P<dm_d2>{DAY}))?\s+(?:of\s+)?(?P<dm_m>{MON})"),
     ("BM", _MONTH_FORMS + _ABBR_FORMS, rf"(?P<bm_m>{MON})(?!\s*\d|\.\s*\d)"),
     ("REL", ["year", "Year", "YEAR"], r"(?i:year)\b(?!-)"),
+    ("RELM", ["month", "Month", "MONTH"], r"(?i:month)\b(?!-)"),
+    # a weekday that is not the start of a full date ("Thursday, Oct. 9, 2025")
+    ("WD", _WEEKDAY_FORMS, rf"(?P<wd_d>{_alt(_WEEKDAY_FORMS)})\b(?!,?\s*(?:\d|{MON}))"),
 )
 SCAN_PREFIX = 3  # the scanner checks this many leading characters of a core
 
@@ -241,6 +258,7 @@ _LEFT_RELATIVE = re.compile(
     rf"(?:\b(?P<p>{PART}){PART_SEP})?(?<![Tt]he )\b(?P<rel>(?i:this|next|last|the))\s+$"
 )
 _LEFT_BETWEEN = re.compile(r"\b(?i:between)\s+$")
+_LEFT_WEEKDAY = re.compile(rf"\b(?P<w>(?i:{_alt(WEEKDAY_WORDS)}))\s+$")
 _LEFT_PREPOSITION = re.compile(rf"\b(?i:{_alt(MONTH_PREPOSITIONS)})\s+$")
 _WEEKDAY = re.compile(
     r"^(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)", re.IGNORECASE
@@ -346,9 +364,9 @@ def _left(pattern: re.Pattern[str], m: re.Match[str], floor: int) -> re.Match[st
 
 
 def _date(text: str, start: int, end: int, interval: Interval, precision: str,
-          source: str) -> list[DateMatch]:
+          source: str, recurs: str | None = None) -> list[DateMatch]:
     """Return a one-element list with the DateMatch for ``text[start:end]``."""
-    return [DateMatch(start, end, text[start:end], interval[0], interval[1], precision, source)]
+    return [DateMatch(start, end, text[start:end], interval[0], interval[1], precision, source, recurs)]
 
 
 def _month_of(word: str) -> int:
@@ -433,8 +451,9 @@ def _day_handler(p: str) -> Handler:
         interval = _days(year, month, day, _day_of(day2) if day2 else None) if year else None
         if interval is None:
             return []
-        source = SOURCE_TEXT if stated else SOURCE_INFERRED
-        return _date(m.string, m.start(), m.end(), interval, "day", source)
+        if stated:
+            return _date(m.string, m.start(), m.end(), interval, "day", SOURCE_TEXT)
+        return _date(m.string, m.start(), m.end(), interval, "day", SOURCE_INFERRED, "year")
 
     return handle
 
@@ -466,17 +485,19 @@ def _bare_month(m: re.Match[str], floor: int, reference: dt.date | None) -> Foun
         return []
     start = left.start() if left else m.start()
     return _date(m.string, start, m.end(), _month_interval(year, month, part), "month",
-                 SOURCE_INFERRED)
+                 SOURCE_INFERRED, "year")
 
 
 def _year_or_inferred(m: re.Match[str], p: str, month: int,
-                      reference: dt.date | None) -> tuple[int, str] | None:
-    """Return (year, source): stated, relative, or inferred from the reference for ``month``."""
+                      reference: dt.date | None) -> tuple[int, str, str | None] | None:
+    """Return (year, source, recurs): stated, relative, or inferred from the reference for ``month``."""
     found = _stated_year(m, p, reference)
-    if found is None and _opt(m, f"{p}_rel") is None:
+    if found is not None:
+        return (*found, None)
+    if _opt(m, f"{p}_rel") is None:
         year = _infer_year(month, 1, reference)
-        found = (year, SOURCE_INFERRED) if year is not None else None
-    return found
+        return (year, SOURCE_INFERRED, "year") if year is not None else None
+    return None
 
 
 def _notation(p: str, table: dict[int, tuple[int, int]], precision: str) -> Handler:
@@ -488,7 +509,7 @@ def _notation(p: str, table: dict[int, tuple[int, int]], precision: str) -> Hand
         if found is None:
             return []
         return _date(m.string, m.start(), m.end(), _months(found[0], first, last), precision,
-                     found[1])
+                     *found[1:])
 
     return handle
 
@@ -506,7 +527,7 @@ def _worded(p: str, table: dict[int, tuple[int, int]], precision: str) -> Handle
         if found is None:
             return []
         return _date(m.string, left.start(), m.end(), _months(found[0], first, last), precision,
-                     found[1])
+                     *found[1:])
 
     return handle
 
@@ -554,6 +575,36 @@ def _relative_year(m: re.Match[str], floor: int, reference: dt.date | None) -> F
                  SOURCE_INFERRED)
 
 
+def _relative_month(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
+    """Handle "this month", "next month", "last month", "end of the month"."""
+    left = _left(_LEFT_RELATIVE, m, floor)
+    if left is None or (left.group("p") is None and left.group("rel").lower() == "the"):
+        return None
+    if reference is None:
+        return []
+    months = reference.year * 12 + reference.month - 1 + RELATIVE_YEARS[left.group("rel").lower()]
+    interval = _month_interval(months // 12, months % 12 + 1, left.group("p"))
+    return _date(m.string, left.start(), m.end(), interval, "month", SOURCE_INFERRED)
+
+
+def _weekday(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
+    """Handle "on Thursday" (the last Thursday up to the reference), "last Friday", "next Monday"."""
+    left = _left(_LEFT_WEEKDAY, m, floor)
+    if left is None:
+        return None  # "Thursday's meeting", "Black Friday": not dated here
+    if reference is None:
+        return []
+    word = left.group("w").lower()
+    since = (reference.weekday() - WEEKDAYS[m.group("wd_d").lower()]) % 7  # 0: the reference's own
+    if word == "next":
+        day = reference + dt.timedelta(days=(7 - since) or 7)
+    else:
+        day = reference - dt.timedelta(days=since or (7 if word == "last" else 0))
+    start = left.start() if word in ("last", "next", "this") else m.start()
+    recurs = None if word in ("last", "next") else "week"
+    return _date(m.string, start, m.end(), (day, day), "day", SOURCE_INFERRED, recurs)
+
+
 _HANDLERS: dict[str, Handler] = {
     "ISO": _iso,
     "MDY": _day_handler("mdy"),
@@ -571,4 +622,6 @@ _HANDLERS: dict[str, Handler] = {
     "DM": _day_handler("dm"),
     "BM": _bare_month,
     "REL": _relative_year,
+    "RELM": _relative_month,
+    "WD": _weekday,
 }

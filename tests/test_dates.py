@@ -146,6 +146,18 @@ def test_other_dates_keep_their_year(sentence, start):
     assert events["date_start"] == [start]
 
 
+def test_a_weekday_the_sentence_puts_in_the_future_is_the_next_one():
+    # published Tuesday 2025-10-07: "on Thursday" is the coming Thursday when the sentence looks ahead
+    events = extract_events(make_article("Trump and Xi will meet on Thursday.\nThey spoke on Thursday.",
+                                         published=D(2025, 10, 7)))
+    assert events["date_start"] == [D(2025, 10, 9), D(2025, 10, 2)]
+
+
+def test_explicitly_relative_dates_never_move():
+    events = extract_events(make_article("Output will beat last year and last month.", published=D(2025, 10, 7)))
+    assert events["date_start"] == [D(2024, 1, 1), D(2025, 9, 1)]
+
+
 def test_a_month_end_stays_a_month_end_when_moved_into_a_leap_year():
     events = extract_events(make_article("Talks will resume in February.", published=D(2023, 11, 20)))
     assert (events["date_start"], events["date_end"]) == ([D(2024, 2, 1)], [D(2024, 2, 29)])

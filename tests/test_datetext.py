@@ -399,3 +399,48 @@ def test_numeric_days_are_found_with_their_offsets_and_never_inside_numbers():
     text = "Brussels, 09.10.2025 - rev. 2.1.2025.4 - IP/25/2345 - 10/09/2025 - 31/12/2025"
     assert find_numeric_days(text) == [(10, 20, D(2025, 10, 9)), (67, 77, D(2025, 12, 31))]
     assert text[67:77] == "31/12/2025"
+
+
+# --- relative months and weekdays (REF is Thursday 2025-11-27) ------------------------------------
+
+@pytest.mark.parametrize("text, surface, start, end", [
+    ("Exports fell last month.", "last month", D(2025, 10, 1), D(2025, 10, 31)),
+    ("Talks resume later this month.", "this month", D(2025, 11, 1), D(2025, 11, 30)),
+    ("Prices rise next month.", "next month", D(2025, 12, 1), D(2025, 12, 31)),
+    ("Quotas are due by the end of the month.", "end of the month", D(2025, 11, 21), D(2025, 11, 30)),
+    ("China on Thursday expanded its controls.", "Thursday", D(2025, 11, 27), D(2025, 11, 27)),
+    ("Customs data showed on Monday that exports fell.", "Monday", D(2025, 11, 24), D(2025, 11, 24)),
+    ("The ministry said on Friday it would act.", "Friday", D(2025, 11, 21), D(2025, 11, 21)),
+    ("They met last Thursday.", "last Thursday", D(2025, 11, 20), D(2025, 11, 20)),
+    ("They meet next Thursday.", "next Thursday", D(2025, 12, 4), D(2025, 12, 4)),
+])
+def test_relative_months_and_weekdays_count_from_the_reference(text, surface, start, end):
+    found = find_dates(text, reference=REF)
+    assert [(d.surface, d.date_start, d.date_end, d.date_source) for d in found] == [
+        (surface, start, end, "inferred_year")]
+    assert text[found[0].start:found[0].end] == surface
+
+
+@pytest.mark.parametrize("text", [
+    "Thursday's meeting was cancelled.", "Black Friday sales rose.", "Output rose in the last month.",
+    "The month of May was dry.", "Over the past month prices fell.",
+])
+def test_weekdays_and_months_without_their_cue_are_not_dates(text):
+    assert find_dates(text, reference=REF) == []
+
+
+def test_a_weekday_opening_a_full_date_is_not_read_apart():
+    assert [d.surface for d in find_dates("On Thursday, Oct. 9, 2025 the rule took effect.", reference=REF)] \
+        == ["Oct. 9, 2025"]
+
+
+def test_relative_months_and_weekdays_need_a_reference():
+    assert find_dates("China on Thursday said exports fell last month.") == []
+
+
+def test_what_a_date_without_its_year_or_week_recurs_by():
+    found = find_dates("In May, on Monday, in Q3, on May 4, last month and next Friday.", reference=REF)
+    assert [(d.surface, d.recurs) for d in found] == [
+        ("May", "year"), ("Monday", "week"), ("Q3", "year"), ("May 4", "year"), ("last month", None),
+        ("next Friday", None),
+    ]

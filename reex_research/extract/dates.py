@@ -7,11 +7,13 @@
 publication date and is marked ``inferred_year``; without one such dates are not recorded.
 
 The grammar takes the publication year (or the year before, for a date far ahead of it): news
-mostly reports the recent past. A date the sentence puts in the future ("will start in February",
-"is expected to resume in May": a :data:`FUTURE_CUE` at most :data:`FUTURE_REACH` characters
+mostly reports the recent past; "on Thursday" is likewise the last Thursday up to the publication
+day. A date the sentence puts in the future ("will start in February", "is expected to resume in
+May", "will meet on Thursday": a :data:`FUTURE_CUE` at most :data:`FUTURE_REACH` characters
 before the date, in the same clause) cannot be a day already past when the article appeared, so
-such an inferred date that ended before the publication day moves on a year. "The ban, imposed in
-April, will end" keeps its April: the cue comes after it.
+such a date that ended before the publication day moves on to its next occurrence, a year or a
+week later. "The ban, imposed in April, will end" keeps its April: the cue comes after it.
+Explicitly relative dates ("last year", "next month") never move.
 """
 
 from __future__ import annotations
@@ -61,9 +63,10 @@ def extract_events(article: ParsedArticle) -> dict[str, list]:
         if i < 0 or date.end > sentences[i].end:  # outside every sentence, or across two
             continue
         date_start, date_end = date.date_start, date.date_end
-        if date.date_source == "inferred_year" and date_end < reference \
+        if date.recurs and date_end < reference \
                 and _said_of_the_future(text, max(sentences[i].start, date.start - FUTURE_REACH), date.start):
-            date_start, date_end = _next_year(date_start), _next_year(date_end)
+            date_start = _next_occurrence(date_start, date.recurs)
+            date_end = _next_occurrence(date_end, date.recurs)
         rows.append((article.article_id, sentences[i].sentence_id, date.surface, date.start, date.end,
                      date_start, date_end, date.precision, date.date_source))
     values = [list(column) for column in zip(*rows)] if rows else [[] for _ in _ROW_FIELDS]
@@ -88,8 +91,10 @@ def _said_of_the_future(text: str, start: int, end: int) -> bool:
     return bool(cues) and _CLAUSE_BREAK.search(text, cues[-1].end(), end) is None
 
 
-def _next_year(day: dt.date) -> dt.date:
-    """The same day a year later; a month's last day stays its last day (29 February → 28 February)."""
+def _next_occurrence(day: dt.date, recurs: str) -> dt.date:
+    """The same day a week later, or a year later (a month's last day stays its last day)."""
+    if recurs == "week":
+        return day + dt.timedelta(days=7)
     last = calendar.monthrange(day.year, day.month)[1]
     if day.day == last:
         return dt.date(day.year + 1, day.month, calendar.monthrange(day.year + 1, day.month)[1])
