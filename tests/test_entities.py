@@ -210,6 +210,7 @@ def test_unknown_acronyms_are_candidates_but_common_ones_are_not(matcher):
     ("PERTH, Australia, 9 October 2025 /PRNewswire/ -- Velion Magnetics Ltd (ASX: VLN; OTC:VLNMY) said.",
      ["Velion Magnetics Ltd"]),
     ("LAS VEGAS--(BUSINESS WIRE)--Velion Magnetics (NYSE: VMAG) opened a plant.", ["Velion Magnetics"]),
+    ("PERTH (Mining Journal) — Velion Magnetics has confirmed a refinery.", ["Mining Journal", "Velion Magnetics"]),
     ("NATO said the CMRA plan was agreed.", ["NATO", "CMRA"]),
 ])
 def test_tickers_exchanges_dateline_places_and_wire_names_are_not_candidates(matcher, text, expected):

@@ -236,6 +236,7 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,6}s?$")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _POSSESSIVE = re.compile(r"(?:['’]s?|[\-'’]+)$")
 _TICKER_BEFORE = re.compile(r"\b[A-Z]{2,8}\s?:\s?$")  # "ASX: ", "OTC:"
+_DATELINE_AFTER = re.compile(r",|\s*\(|\s*--|\s+[-–—]\s")  # what follows a dateline's place
 
 
 @lru_cache(maxsize=16)
@@ -279,8 +280,8 @@ def extract_candidates(
         if index < 0 or end > ends[index]:
             continue  # not inside one sentence
         if len(words) == 1 and (_TICKER_BEFORE.search(article.text, max(0, start - 12), start)
-                                or start == starts[index] and text.startswith(",", end)):
-            continue  # a ticker ("ASX: LYC") or the place of a dateline ("PERTH, Australia")
+                                or start == starts[index] and _DATELINE_AFTER.match(article.text, end)):
+            continue  # a ticker ("ASX: LYC") or the place of a dateline ("PERTH, Australia", "PERTH (AP) —")
         is_noisy = noisy.get(index)
         if is_noisy is None:
             is_noisy = noisy[index] = _is_noisy(sentences[index], rules)
