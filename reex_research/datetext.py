@@ -559,10 +559,19 @@ def _year(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
     return _date(m.string, left.start(), m.end(), _months(year, first, last), "half", SOURCE_TEXT)
 
 
-def _relative_year(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
-    """Handle "this year", "next year", "late this year", "end of the year"."""
+def _left_relative(m: re.Match[str], floor: int) -> re.Match[str] | None:
+    """The "this" / "next" / "last" (and a fuzzy part) before a "year" or "month" core, if any;
+    "the year" alone is a period, not a date, and gives None too."""
     left = _left(_LEFT_RELATIVE, m, floor)
     if left is None or (left.group("p") is None and left.group("rel").lower() == "the"):
+        return None
+    return left
+
+
+def _relative_year(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
+    """Handle "this year", "next year", "late this year", "end of the year"."""
+    left = _left_relative(m, floor)
+    if left is None:
         return None
     if reference is None:
         return []
@@ -577,8 +586,8 @@ def _relative_year(m: re.Match[str], floor: int, reference: dt.date | None) -> F
 
 def _relative_month(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
     """Handle "this month", "next month", "last month", "end of the month"."""
-    left = _left(_LEFT_RELATIVE, m, floor)
-    if left is None or (left.group("p") is None and left.group("rel").lower() == "the"):
+    left = _left_relative(m, floor)
+    if left is None:
         return None
     if reference is None:
         return []
