@@ -183,7 +183,7 @@ _ALTERNATIVES: tuple[tuple[str, list[str], str], ...] = (
      rf"(?P<mdy_m>{MON})\s+(?P<mdy_d>{DAY})(?:\s*[-–]\s*(?P<mdy_d2>{DAY}))?"
      rf"(?:\s*,\s*|\s+)(?P<mdy_y>{YEAR_RE}){YEAR_TAIL}"),
     ("DMY", _DIGITS,
-     rf"(?<![\w.,])(?P<dmy_d>{DAY})(?:\s*[-–]\s*(?P<dmy_d2>{DAY}))?\s+(?:of\s+)?"
+     rf"(?<![\w.,])(?<!No\. )(?<!No )(?P<dmy_d>{DAY})(?:\s*[-–]\s*(?P<dmy_d2>{DAY}))?\s+(?:of\s+)?"
      rf"(?P<dmy_m>{MON}),?\s+(?P<dmy_y>{YEAR_RE}){YEAR_TAIL}"),
     ("MY", _MONTH_FORMS + _ABBR_FORMS,
      rf"(?P<my_m>{MON}),?\s+(?:of\s+)?(?P<my_y>{YEAR_RE}){YEAR_TAIL}"),
@@ -209,7 +209,7 @@ _ALTERNATIVES: tuple[tuple[str, list[str], str], ...] = (
      rf"(?P<md_m>{MON})\s+(?P<md_d>{DAY})(?:\s*[-–]\s*(?P<md_d2>{DAY}))?"
      rf"(?!\s*%|[.,:]\d|[\s-]*{_UNITS}\b)"),
     ("DM", _DIGITS,
-     rf"(?<![\w.,])(?P<dm_d>{DAY})(?:\s*[-–]\s*(?P<dm_d2>{DAY}))?\s+(?:of\s+)?(?P<dm_m>{MON})"),
+     rf"(?<![\w.,])(?<!No\. )(?<!No )(?P<dm_d>{DAY})(?:\s*[-–]\s*(?P<dm_d2>{DAY}))?\s+(?:of\s+)?(?P<dm_m>{MON})"),
     ("BM", _MONTH_FORMS + _ABBR_FORMS, rf"(?P<bm_m>{MON})(?!\s*\d|\.\s*\d)"),
     ("REL", ["year", "Year", "YEAR"], r"(?i:year)\b(?!-)"),
     ("RELM", ["month", "Month", "MONTH"], r"(?i:month)\b(?!-)"),

@@ -297,7 +297,7 @@ def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> Fi
             return _fail(name, "empty", _NO_MAIN_TEXT)
         text = trafilatura.extract(tree, options=_html_options())
         found = extract_metadata(tree, extensive=False)
-        date = _markup_date(tree, getattr(found, "url", None))
+        date = _markup_date(tree, getattr(found, "url", None)) or _labelled_date(tree)
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         return _fail(name, "bad_html", f"the page could not be parsed ({type(exc).__name__}: {exc})")
     if not text or not text.strip():
@@ -307,6 +307,8 @@ def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> Fi
     if found is not None:
         for key, attr in (("title", "title"), ("url", "url"), ("author", "author"), ("source", "sitename")):
             value = getattr(found, attr, None)
+            if key == "author" and value:  # "By Global Times Published: Nov 03, 2026": the byline's label
+                value = _AUTHOR_TAIL.sub("", str(value))
             if value:
                 meta[key] = str(value).strip()
     if date:
@@ -335,6 +337,37 @@ def _markup_date(tree, url: str | None) -> str | None:
         element.tail = None
     return find_date(bare, original_date=True, extensive_search=False, url=url,
                      max_date=dt.date.today().isoformat())
+
+
+_AUTHOR_TAIL = re.compile(r"\s+(?:published|posted|updated|last updated)\b.*$", re.IGNORECASE)
+_DATE_LABEL = re.compile(r"^(?P<label>published|posted|first published|date|updated|last updated)(?: on)?\s*:?\s+"
+                         r"(?P<date>.{6,40}?)(?:\s*[|,]?\s+\d{1,2}:\d{2}\b.*)?$", re.IGNORECASE)
+_LABELLED_TAGS = frozenset({"span", "div", "p", "time", "small", "li", "em", "strong", "dd"})
+_LABEL_MAX = 80
+
+
+def _labelled_date(tree) -> str | None:
+    """The day a short element of the page labels as its publication ("Published: Nov 03, 2026
+    10:48 PM"), as ISO text, or None: what a page header says in plain text rather than markup.
+
+    Only elements whose whole text is such a label count, so no date of the story is taken; a
+    "Published" label wins over an "Updated" one.
+    """
+    from .datetext import parse_day
+
+    updated = None
+    for element in tree.iter(*_LABELLED_TAGS):
+        text = " ".join(element.text_content().split())
+        if not text or len(text) > _LABEL_MAX:
+            continue
+        match = _DATE_LABEL.match(text)
+        day = parse_day(match["date"]) if match else None
+        if day is None:
+            continue
+        if "updated" not in match["label"].lower():
+            return day.isoformat()
+        updated = updated or day.isoformat()
+    return updated
 
 
 def _fail(name: str, kind: str, message: str, line: int | None = None) -> FileResult:

@@ -32,6 +32,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TABLE_ROW = re.compile(r"^\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # Markdown emphasis at the edges of words ("*By Jane Doe*", "**Source:**"), not in "a*b" or "snake_case".
+_MD_HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*])")
 # The capital of a lower-upper pair ("SupplyWith"); searching for the capital first is fast.
 _GLUE = re.compile(r"[A-Z](?<=[a-z][A-Z])")
@@ -212,7 +213,8 @@ def _sort_lines(text: str, rules: ParseRules, meta: _Meta,
             publisher = rules.publisher.match(line)
             if publisher:
                 meta.publisher = publisher.group("publisher").strip() or None
-        marker = bp.match_trailer(lowered) if share >= bp.trailer_min_share else None
+        plain = _rule_form(lowered)
+        marker = bp.match_trailer(plain) if share >= bp.trailer_min_share else None
         if marker:
             trailer_kind = marker.kind
         if trailer_kind is not None:
@@ -223,16 +225,26 @@ def _sort_lines(text: str, rules: ParseRules, meta: _Meta,
             if byline:
                 meta.author = meta.author or byline
                 trailer_kind = "author_bio"
-            rule = bp.match_line(lowered)
+            rule = bp.match_line(plain)
             name, kind = (rule.rule, rule.kind) if rule else ((marker.rule if marker else "trailer"), trailer_kind)
             removed.append((number, name, kind, line))
             continue
-        rule = bp.match_line(lowered)
+        rule = bp.match_line(plain)
         if rule:
             removed.append((number, rule.rule, rule.kind, line))
             continue
         content.append((number, line, lowered))
     return content
+
+
+def _rule_form(lowered: str) -> str:
+    """A lower-cased line as the boilerplate rules read it: without Markdown heading marks or emphasis
+    ("## About Neo", "**For further information:**")."""
+    if lowered.startswith("#"):
+        lowered = _MD_HEADING_MARK.sub("", lowered, count=1)
+    if "*" in lowered or "_" in lowered:
+        lowered = _MD_EMPHASIS.sub("", lowered)
+    return lowered
 
 
 def _lowered_lines(text: str) -> list[str] | None:

@@ -444,3 +444,8 @@ def test_what_a_date_without_its_year_or_week_recurs_by():
         ("May", "year"), ("Monday", "week"), ("Q3", "year"), ("May 4", "year"), ("last month", None),
         ("next Friday", None),
     ]
+
+
+def test_a_numbered_notice_is_not_a_day():
+    found = find_dates("MOFCOM Announcement No. 18 of April 2025 took effect on 18 April 2025.", reference=REF)
+    assert [(d.surface, d.precision) for d in found] == [("April 2025", "month"), ("18 April 2025", "day")]

@@ -347,6 +347,18 @@ def test_attribution_in_the_sentence(rules, text, claimed_by):
     assert (row["claimed_by"], row["claim_source"]) == (claimed_by, "sentence")
 
 
+@pytest.mark.parametrize("text, surface, value, unit, currency", [
+    ("It will build a 10,000-metric-ton magnet plant.", "10,000-metric-ton", 10000.0, "tonnes", ""),
+    ("A 20,000-ton-per-year separation line.", "20,000-ton-per-year", 20000.0, "tonnes/year", ""),
+    ("Each motor holds 300 lb of magnets.", "300 lb", 136.077711, "kilograms", ""),
+    ("Seoul pledged 1.1 trillion won for stockpiles.", "1.1 trillion won", 1.1e12, "currency", "KRW"),
+])
+def test_hyphenated_units_pounds_and_won(rules, text, surface, value, unit, currency):
+    row = one(text, rules)
+    assert (row["surface"], row["unit"], row["currency"]) == (surface, unit, currency)
+    assert row["value"] == pytest.approx(value)
+
+
 @pytest.mark.parametrize("text", [
     "The Company reported revenue of A$556.5 million.",
     "Prices rose 4%, people familiar with the matter said.",
@@ -354,6 +366,11 @@ def test_attribution_in_the_sentence(rules, text, claimed_by):
 def test_a_claimant_that_names_nobody_gives_way_to_the_article_source(rules, text):
     row = one(text, rules, source="Lynas Rare Earths Ltd")
     assert (row["claimed_by"], row["claim_source"]) == ("Lynas Rare Earths Ltd", "article")
+
+
+def test_a_word_of_time_is_never_the_claimant(rules):
+    row = one("VAC today announced a €120 million investment.", rules, source="Business Wire")
+    assert (row["claimed_by"], row["claim_source"]) == ("VAC", "sentence")
 
 
 def test_attribution_falls_back_to_the_article_source_then_to_nothing(rules):

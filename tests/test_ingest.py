@@ -126,6 +126,29 @@ def test_html_publication_date_from_time_elements_and_json_ld(tmp_path, markup):
     assert row["published_source"] == "metadata"
 
 
+@pytest.mark.parametrize("header, published", [
+    ("<div class='byline'>By Global Times <span class='pub_time'>Published: Nov 03, 2026 10:48 PM</span></div>",
+     "2026-11-03"),
+    ("<p class='meta'>Updated: 4 November 2026</p><p class='meta'>Published: 3 November 2026</p>", "2026-11-03"),
+    ("<small>Posted on 2026-11-03</small>", "2026-11-03"),
+    ("<div>Last updated 04.11.2026</div>", "2026-11-04"),
+])
+def test_html_publication_date_from_a_labelled_header_line(tmp_path, header, published):
+    html = (
+        "<html><head><meta charset='utf-8'><title>Ganzhou cluster output tops 100 billion yuan</title></head>"
+        f"<body><header>{header}</header><article><h1>Ganzhou cluster output tops 100 billion yuan</h1>"
+        "<p>Output of the Ganzhou rare earth cluster topped 100 billion yuan, officials said, after a review "
+        "published on 2026-10-20 found new capacity.</p>"
+        "<p>The city hosts separation plants of China Rare Earth Group and dozens of magnet makers.</p>"
+        "</article></body></html>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    row = _load(tmp_path).articles.iloc[0]
+    assert row["published"].date().isoformat() == published
+    assert row["published_source"] == "metadata"
+    assert pd.isna(row["author"]) or "Published" not in row["author"]
+
+
 def test_jsonl_lines_and_broken_lines(tmp_path):
     lines = [
         json.dumps({"text": "Shenghe Resources bought a stake in Ngualla.", "title": "Shenghe deal",

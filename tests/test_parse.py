@@ -111,7 +111,31 @@ def test_markdown_emphasis_does_not_hide_source_or_byline(tmp_path):
     ("© 2025 Reuters.com. All rights reserved.", "Reuters.com"),
     ("Copyright 2024 Mining Journal. All rights reserved", "Mining Journal"),
     ("© 2025 Rare Earth Exchanges™ – All rights reserved", "Rare Earth Exchanges"),
+    ("© 2026 by the Center for Strategic and International Studies. All rights reserved.",
+     "Center for Strategic and International Studies"),
 ])
 def test_the_publisher_keeps_the_periods_inside_its_name(tmp_path, line, publisher):
     corpus = _load(tmp_path, {"story.txt": f"Myanmar exports slump\n\nExports fell in October.\n\n{line}\n"})
     assert corpus.articles.iloc[0]["publisher"] == publisher
+
+
+def test_markdown_marks_do_not_hide_press_release_trailers_and_footnote_markers_go(tmp_path):
+    corpus = _load(tmp_path, {"release.md": (
+        "# Neo opens magnet plant in Estonia\n\n"
+        "Neo Performance Materials opened its magnet plant in Narva on Monday.<sup>1</sup> The plant "
+        "will make 2,000 tonnes of magnets a year.<sup>[2]</sup>\n\n"
+        "The plant employs 150 people.\n\nThe company thanked its partners.\n\n"
+        "## About Neo Performance Materials\n\nNeo is a producer of rare earth magnets.\n\n"
+        "## Forward-Looking Information\n\nThis release contains forward-looking information.\n\n"
+        "**For further information:** Ali Mahdavi, +1 416 962 3300\n\n"
+        "AP writer Tom Krisher in Detroit contributed to this report.\n\n(Kyodo)\n")})
+    body = "\n".join(corpus.paragraphs["text"])
+    for gone in ("About Neo", "producer of rare earth magnets", "Forward-Looking", "Ali Mahdavi",
+                 "contributed to this report", "(Kyodo)", "<sup>"):
+        assert gone not in body
+    assert "Narva on Monday. The plant will make 2,000 tonnes of magnets a year." in body
+    assert corpus.sentences["text"].tolist()[1:3] == [
+        "Neo Performance Materials opened its magnet plant in Narva on Monday.",
+        "The plant will make 2,000 tonnes of magnets a year."]
+    rules = set(corpus.boilerplate["rule"])
+    assert {"footnote_marker", "company_profile_trailer", "wire_contribution", "wire_signature"} <= rules

@@ -350,7 +350,7 @@ def _claim_rules(doc: _Doc) -> dict[str, Any]:
         "claim_max_words": _positive(doc, "attribution", "max_words"),
         "not_claimants": _folded_set(doc.strings("attribution", "not_claimants", default=[])),
         "claim_time_tail": re.compile(
-            r"(?:\s+(?:on\s+)?" + _alternation(folded=doc.strings("attribution", "time_words", default=["today"]))
+            r"(?:(?:^|\s+)(?:on\s+)?" + _alternation(folded=doc.strings("attribution", "time_words", default=["today"]))
             + r")+$", re.IGNORECASE),
     }
 
@@ -479,6 +479,18 @@ def _folded_set(items: Iterable[str]) -> frozenset[str]:
     return frozenset(_fold(item) for item in items)
 
 
+_WORD_JOIN = r"(?:\s+|\s*-\s*)"
+
+
+def _written(table: Mapping[str, Any], written: str) -> Any:
+    """The entry of ``table`` (keyed by forms as written and folded) for a form read in the text,
+    whose words may be joined by hyphens instead of spaces ("ton-per-year")."""
+    found = table.get(written)
+    if found is None:
+        found = table.get(_fold(written))
+    return found if found is not None else table[_fold(written.replace("-", " "))]
+
+
 def _alternation(*, exact: Iterable[str] = (), folded: Iterable[str] = ()) -> str:
     """Return an alternation of the forms grouped by first character, longest first.
 
@@ -490,7 +502,7 @@ def _alternation(*, exact: Iterable[str] = (), folded: Iterable[str] = ()) -> st
         words = form.split()
         if not words:
             continue
-        body = r"\s+".join(re.escape(word) for word in words)
+        body = _WORD_JOIN.join(re.escape(word) for word in words)  # "metric tons" also "metric-tons"
         head, rest = re.escape(form[0]), body[len(re.escape(form[0])):]
         rest = f"(?i:{rest})" if fold and rest else rest
         heads = {form[0].lower(), form[0].upper()} if fold else {form[0]}
@@ -689,10 +701,10 @@ def _accept(text: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:
 def _unit(m: re.Match[str], currency: str, rules: FigureRules) -> tuple[str, Decimal]:
     """Return (canonical unit, factor into it); "count" when nothing else names the unit."""
     if currency:
-        per = f"/{rules.per_units[_fold(m['perunit'])]}" if m["per"] else ""
+        per = f"/{_written(rules.per_units, m['perunit'])}" if m["per"] else ""
         return f"currency{per}", _ONE
     if m["unit"]:
-        return rules.units.get(m["unit"]) or rules.units[_fold(m["unit"])]
+        return _written(rules.units, m["unit"])
     return "count", _ONE
 
 
@@ -700,7 +712,7 @@ def _scale(written: str | None, rules: FigureRules) -> tuple[str, Decimal]:
     """Return (scale name, factor) for a written scale word, or ("", 1)."""
     if not written:
         return "", _ONE
-    return rules.scales.get(written) or rules.scales[_fold(written)]
+    return _written(rules.scales, written)
 
 
 def _currency(m: re.Match[str], rules: FigureRules) -> str:
