@@ -18,7 +18,9 @@ Conventions (the numbers live in the constants below):
   match, precision ``year``, Jan 1 of the first year to Dec 31 of the last; the surface starts
   at the first year ("2021 to 2025"). "2021 and 2025" without "between", and backwards ranges
   ("2024-2022"), stay two year matches. Day ranges within a month ("May 22–23, 2025") are one
-  ``day`` match spanning both days.
+  ``day`` match spanning both days; month ranges within a year ("January–October 2026", "Jan. to
+  Oct. 2026") one ``month`` match. The first periods of a year ("first three quarters of 2026",
+  "first 10 months of 2026") run from January 1 to the end of the last period named.
 - Prepositions are not part of the surface: "in October 2024" -> "October 2024",
   "by 2030" -> "2030", "the end of 2026" -> "end of 2026". Fuzzy parts, ordinals and "of" are.
 - A year missing from the text ("November 17", "in May", "Q3", "third quarter") comes from
@@ -50,8 +52,8 @@ About 0.1 ms for a 5,000-character article.
 Left out: fiscal years (FY2025, FY25, "2025/26"), weeks, decades ("the 2020s"), numeric day/month
 orders other than ISO ("22/05/2025", "05/22/2025", "22.05.2025"; :func:`parse_day` and
 :func:`find_numeric_days` read them for datelines, where they cannot be mistaken), month ranges
-("May–June 2025" gives only "June 2025"; "from May to June 2025" gives "May" inferred and "June 2025"), times of
-day, non-English month names, other relative days and weeks ("yesterday", "last week",
+across a year ("December–January 2026" gives only "January 2026") or with the year only after
+"from May to June 2025" (gives "May" inferred and "June 2025"), times of day, non-English month names, other relative days and weeks ("yesterday", "last week",
 "last May").
 """
 
@@ -92,6 +94,10 @@ PART_WORDS: dict[str, str] = {
     "early": "early", "beginning of": "early", "start of": "early",
     "mid": "mid", "middle of": "mid",
     "late": "late", "end of": "late", "end": "late", "year-end": "late",
+}
+COUNT_WORDS: dict[str, int] = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11,
 }
 RELATIVE_YEARS: dict[str, int] = {"this": 0, "the": 0, "next": 1, "last": -1}  # also months
 WEEKDAYS: dict[str, int] = {
@@ -176,6 +182,9 @@ _WEEKDAY_FORMS = [f for d in WEEKDAYS for f in (d.capitalize(), d.upper())]
 # (kind, words a core can start with, body). At one position the first body that matches wins,
 # so longer forms come before their prefixes.
 _ALTERNATIVES: tuple[tuple[str, list[str], str], ...] = (
+    ("MR", _MONTH_FORMS + _ABBR_FORMS,  # "January-October 2026", "Jan. to Oct. 2026"
+     rf"(?P<mr_m1>{MON})\.?\s*(?:[-–—]|\s(?i:to|through|until)\s)\s*(?P<mr_m2>{MON})\.?,?\s+"
+     rf"(?P<mr_y>{YEAR_RE}){YEAR_TAIL}"),
     ("ISO", ["1", "2"],
      rf"(?<![\w.,/-])(?P<iso_y>{YEAR_RE})-(?P<iso_m>0[1-9]|1[0-2])-"
      r"(?P<iso_d>0[1-9]|[12]\d|3[01])(?!\d|[.,-]\d)"),
@@ -254,6 +263,9 @@ _GRAMMARS = _grammars()
 # words before a core; each is searched in the LEFT_WINDOW characters before it and must end there
 _LEFT_PART = re.compile(rf"\b(?P<p>{PART}){PART_SEP}$")
 _LEFT_ORDINAL = re.compile(rf"\b(?P<n>{ORDINAL})[\s-]+$")
+# "the first three quarters of 2026", "first 10 months of 2026": January to the end of the last one
+_LEFT_FIRST_PERIODS = re.compile(
+    rf"\b(?i:first)\s+(?P<n>\d{{1,2}}|(?i:{_alt(list(COUNT_WORDS))}))\s+(?P<unit>(?i:quarters|months))\s+(?i:of)\s+$")
 _LEFT_RELATIVE = re.compile(
     rf"(?:\b(?P<p>{PART}){PART_SEP})?(?<![Tt]he )\b(?P<rel>(?i:this|next|last|the))\s+$"
 )
@@ -549,9 +561,27 @@ def _range(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
     return found
 
 
+def _month_range(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
+    """Handle "January-October 2026": from the first month's first day to the last one's last."""
+    year, first, last = int(m.group("mr_y")), _month_of(m.group("mr_m1")), _month_of(m.group("mr_m2"))
+    if last <= first:
+        return None  # "December-January 2026" crosses a year: read its parts alone
+    return _date(m.string, m.start(), m.end(), _months(year, first, last), "month", SOURCE_TEXT)
+
+
 def _year(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
-    """Handle a free-standing year "2021", or a part of one: "mid-2025", "end of 2026"."""
+    """Handle a free-standing year "2021", a part of one ("mid-2025", "end of 2026") or its first
+    periods ("first three quarters of 2026", "first 10 months of 2026")."""
     year = int(m.group("yr_y"))
+    periods = _left(_LEFT_FIRST_PERIODS, m, floor)
+    if periods is not None:
+        n = periods.group("n").lower()
+        count = int(n) if n.isdigit() else COUNT_WORDS[n]
+        quarters = periods.group("unit").lower() == "quarters"
+        if 1 <= count <= (4 if quarters else 12):
+            last = count * 3 if quarters else count
+            return _date(m.string, periods.start(), m.end(), _months(year, 1, last),
+                         "quarter" if quarters else "month", SOURCE_TEXT)
     left = _left(_LEFT_PART, m, floor)
     if left is None:
         return _date(m.string, m.start(), m.end(), _year_interval(year, year), "year", SOURCE_TEXT)
@@ -615,6 +645,7 @@ def _weekday(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
 
 
 _HANDLERS: dict[str, Handler] = {
+    "MR": _month_range,
     "ISO": _iso,
     "MDY": _day_handler("mdy"),
     "DMY": _day_handler("dmy"),

@@ -449,3 +449,22 @@ def test_what_a_date_without_its_year_or_week_recurs_by():
 def test_a_numbered_notice_is_not_a_day():
     found = find_dates("MOFCOM Announcement No. 18 of April 2025 took effect on 18 April 2025.", reference=REF)
     assert [(d.surface, d.precision) for d in found] == [("April 2025", "month"), ("18 April 2025", "day")]
+
+
+@pytest.mark.parametrize("text, surface, start, end, precision", [
+    ("Imports in January-October 2026 rose.", "January-October 2026", D(2026, 1, 1), D(2026, 10, 31), "month"),
+    ("Output from Jan. to Oct. 2026 fell.", "Jan. to Oct. 2026", D(2026, 1, 1), D(2026, 10, 31), "month"),
+    ("Exports in the first three quarters of 2026 rose.", "first three quarters of 2026", D(2026, 1, 1),
+     D(2026, 9, 30), "quarter"),
+    ("Output in the first 10 months of 2026 grew.", "first 10 months of 2026", D(2026, 1, 1), D(2026, 10, 31),
+     "month"),
+])
+def test_month_ranges_and_the_first_periods_of_a_year_are_one_interval(text, surface, start, end, precision):
+    found = find_dates(text, reference=REF)
+    assert [(d.surface, d.date_start, d.date_end, d.precision, d.date_source) for d in found] == [
+        (surface, start, end, precision, "text")]
+
+
+def test_a_month_range_across_a_year_end_is_not_one_interval():
+    assert [d.surface for d in find_dates("Quotas for December-January 2026 were cut.", reference=REF)] \
+        == ["January 2026"]
