@@ -270,6 +270,7 @@ _LEFT_RELATIVE = re.compile(
     rf"(?:\b(?P<p>{PART}){PART_SEP})?(?<![Tt]he )\b(?P<rel>(?i:this|next|last|the))\s+$"
 )
 _LEFT_BETWEEN = re.compile(r"\b(?i:between)\s+$")
+_LABEL_COLON = re.compile(r"\s*:")
 _LEFT_WEEKDAY = re.compile(rf"\b(?P<w>(?i:{_alt(WEEKDAY_WORDS)}))\s+$")
 _LEFT_PREPOSITION = re.compile(rf"\b(?i:{_alt(MONTH_PREPOSITIONS)})\s+$")
 _WEEKDAY = re.compile(
@@ -517,6 +518,9 @@ def _notation(p: str, table: dict[int, tuple[int, int]], precision: str) -> Hand
 
     def handle(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
         first, last = table[int(m.group(f"{p}_n"))]
+        if _LABEL_COLON.match(m.string, m.end()) and not any(
+                _opt(m, f"{p}_{g}") for g in ("y", "yy", "rel")):
+            return None  # "Q1: What did China announce?" labels a question, it is not a quarter
         found = _year_or_inferred(m, p, first, reference)
         if found is None:
             return []

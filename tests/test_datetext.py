@@ -468,3 +468,8 @@ def test_month_ranges_and_the_first_periods_of_a_year_are_one_interval(text, sur
 def test_a_month_range_across_a_year_end_is_not_one_interval():
     assert [d.surface for d in find_dates("Quotas for December-January 2026 were cut.", reference=REF)] \
         == ["January 2026"]
+
+
+def test_a_quarter_label_before_a_colon_is_not_a_date():
+    found = find_dates("Q1: What did China announce? Sales rose in Q3. Q4 2025: record output.", reference=REF)
+    assert [d.surface for d in found] == ["Q3", "Q4 2025"]
