@@ -53,8 +53,8 @@ Left out: fiscal years (FY2025, FY25, "2025/26"), weeks, decades ("the 2020s"), 
 orders other than ISO ("22/05/2025", "05/22/2025", "22.05.2025"; :func:`parse_day` and
 :func:`find_numeric_days` read them for datelines, where they cannot be mistaken), month ranges
 across a year ("December–January 2026" gives only "January 2026") or with the year only after
-"from May to June 2025" (gives "May" inferred and "June 2025"), times of day, non-English month names, other relative days and weeks ("yesterday", "last week",
-"last May").
+the second month ("from May to June 2025" gives "May" inferred and "June 2025"), times of day,
+non-English month names, other relative days and weeks ("yesterday", "last week", "last May").
 """
 
 from __future__ import annotations
@@ -218,7 +218,8 @@ _ALTERNATIVES: tuple[tuple[str, list[str], str], ...] = (
      rf"(?P<md_m>{MON})\s+(?P<md_d>{DAY})(?:\s*[-–]\s*(?P<md_d2>{DAY}))?"
      rf"(?!\s*%|[.,:]\d|[\s-]*{_UNITS}\b)"),
     ("DM", _DIGITS,
-     rf"(?<![\w.,])(?<!No\. )(?<!No )(?P<dm_d>{DAY})(?:\s*[-–]\s*(?P<dm_d2>{DAY}))?\s+(?:of\s+)?(?P<dm_m>{MON})"),
+     rf"(?<![\w.,])(?<!No\. )(?<!No )(?P<dm_d>{DAY})(?:\s*[-–]\s*(?P<dm_d2>{DAY}))?\s+(?:of\s+)?"
+     rf"(?P<dm_m>{MON})"),
     ("BM", _MONTH_FORMS + _ABBR_FORMS, rf"(?P<bm_m>{MON})(?!\s*\d|\.\s*\d)"),
     ("REL", ["year", "Year", "YEAR"], r"(?i:year)\b(?!-)"),
     ("RELM", ["month", "Month", "MONTH"], r"(?i:month)\b(?!-)"),
@@ -265,7 +266,8 @@ _LEFT_PART = re.compile(rf"\b(?P<p>{PART}){PART_SEP}$")
 _LEFT_ORDINAL = re.compile(rf"\b(?P<n>{ORDINAL})[\s-]+$")
 # "the first three quarters of 2026", "first 10 months of 2026": January to the end of the last one
 _LEFT_FIRST_PERIODS = re.compile(
-    rf"\b(?i:first)\s+(?P<n>\d{{1,2}}|(?i:{_alt(list(COUNT_WORDS))}))\s+(?P<unit>(?i:quarters|months))\s+(?i:of)\s+$")
+    rf"\b(?i:first)\s+(?P<n>\d{{1,2}}|(?i:{_alt(list(COUNT_WORDS))}))\s+"
+    r"(?P<unit>(?i:quarters|months))\s+(?i:of)\s+$")
 _LEFT_RELATIVE = re.compile(
     rf"(?:\b(?P<p>{PART}){PART_SEP})?(?<![Tt]he )\b(?P<rel>(?i:this|next|last|the))\s+$"
 )

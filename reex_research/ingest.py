@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .datetext import parse_day
 from .errors import CorpusNotFoundError, DecodeError
 
 if TYPE_CHECKING:
@@ -340,10 +341,12 @@ def _markup_date(tree, url: str | None) -> str | None:
 
 
 _AUTHOR_TAIL = re.compile(r"\s+(?:published|posted|updated|last updated)\b.*$", re.IGNORECASE)
-_DATE_LABEL = re.compile(r"^(?P<label>published|posted|first published|date|updated|last updated)(?: on)?\s*:?\s+"
-                         r"(?P<date>.{6,40}?)(?:\s*[|,]?\s+\d{1,2}:\d{2}\b.*)?$", re.IGNORECASE)
+_DATE_LABEL = re.compile(
+    r"^(?P<label>published|posted|first published|date|updated|last updated)(?: on)?\s*:?\s+"
+    r"(?P<date>.{6,40}?)(?:\s*[|,]?\s+\d{1,2}:\d{2}\b.*)?$", re.IGNORECASE)
 _LABELLED_TAGS = frozenset({"span", "div", "p", "time", "small", "li", "em", "strong", "dd"})
 _LABEL_MAX = 80
+_LABEL_MAX_CHILDREN = 3  # a container of more elements holds more than a label: its text is not read
 
 
 def _labelled_date(tree) -> str | None:
@@ -353,10 +356,10 @@ def _labelled_date(tree) -> str | None:
     Only elements whose whole text is such a label count, so no date of the story is taken; a
     "Published" label wins over an "Updated" one.
     """
-    from .datetext import parse_day
-
     updated = None
     for element in tree.iter(*_LABELLED_TAGS):
+        if len(element) > _LABEL_MAX_CHILDREN:
+            continue  # the text of every large container would read the page once per container
         text = " ".join(element.text_content().split())
         if not text or len(text) > _LABEL_MAX:
             continue

@@ -63,8 +63,8 @@ def extract_events(article: ParsedArticle) -> dict[str, list]:
         if i < 0 or date.end > sentences[i].end:  # outside every sentence, or across two
             continue
         date_start, date_end = date.date_start, date.date_end
-        if date.recurs and date_end < reference \
-                and _said_of_the_future(text, max(sentences[i].start, date.start - FUTURE_REACH), date.start):
+        reach = max(sentences[i].start, date.start - FUTURE_REACH)
+        if date.recurs and date_end < reference and _said_of_the_future(text, reach, date.start):
             date_start = _next_occurrence(date_start, date.recurs)
             date_end = _next_occurrence(date_end, date.recurs)
         rows.append((article.article_id, sentences[i].sentence_id, date.surface, date.start, date.end,

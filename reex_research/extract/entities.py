@@ -3,8 +3,9 @@
 :class:`EntityMatcher` compiles every name and alias of a knowledge base into one Aho-Corasick
 automaton, built once. :func:`extract_mentions` scans an article's whole text once, keeps matches
 on word boundaries ("Laos" not in "Laosian", "US" not in the currency "US$"; "China's",
-"Baogang-backed" and "China-ASEAN" still match) and inside one sentence, prefers the leftmost-longest
-match ("China Rare Earth Group" beats "China"), and returns columns of the ``mentions`` table with exact offsets into ``article.text``.
+"Baogang-backed" and "China-ASEAN" still match) and inside one sentence, prefers the
+leftmost-longest match ("China Rare Earth Group" beats "China"), and returns columns of the
+``mentions`` table with exact offsets into ``article.text``.
 
 :func:`extract_candidates` lists capitalised names and acronyms the knowledge base misses. Its word
 lists (connectors, months, stop words, generic and institution words, common acronyms) are data:

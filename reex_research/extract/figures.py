@@ -349,9 +349,10 @@ def _claim_rules(doc: _Doc) -> dict[str, Any]:
         "speech_gate": _substring_gate(_fold(form) for form in verbs),
         "claim_max_words": _positive(doc, "attribution", "max_words"),
         "not_claimants": _folded_set(doc.strings("attribution", "not_claimants", default=[])),
-        "claim_time_tail": re.compile(
-            r"(?:(?:^|\s+)(?:on\s+)?" + _alternation(folded=doc.strings("attribution", "time_words", default=["today"]))
-            + r")+$", re.IGNORECASE),
+        "claim_time_tail": re.compile(  # also a claimant that is only a word of time: "today"
+            r"(?:(?:^|\s+)(?:on\s+)?"
+            + _alternation(folded=doc.strings("attribution", "time_words", default=["today"])) + r")+$",
+            re.IGNORECASE),
     }
 
 
@@ -740,7 +741,7 @@ def _is_count(text: str, m: re.Match[str], rules: FigureRules) -> bool:
 
 
 def _separated(m: re.Match[str]) -> bool:
-    """Return True when a number of the match, either end of a range, is written with thousands separators."""
+    """Return True when either number of the match (a range has two) has thousands separators."""
     return "," in m["num"] or "," in (m["num2"] or "")
 
 

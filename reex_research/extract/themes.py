@@ -123,9 +123,9 @@ def _in_sentences(hits: list[tuple], vetoes: dict[int, list], starts: list[int],
             located.append((theme, start, neg_end, term, index))
     inside = {}
     for theme, spans in vetoes.items():
-        kept = [(vs, ve) for vs, ve in spans if (i := bisect_right(starts, vs) - 1) >= 0 and ve <= ends[i]]
-        if kept:
-            inside[theme] = kept
+        within = [(vs, ve) for vs, ve in spans if (i := bisect_right(starts, vs) - 1) >= 0 and ve <= ends[i]]
+        if within:
+            inside[theme] = within
     return located, inside
 
 
