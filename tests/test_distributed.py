@@ -123,7 +123,7 @@ def test_dataset_is_readable_by_pandas_and_pyarrow_in_file_order(loaded):
 def test_dataset_is_readable_by_duckdb(loaded):
     duckdb = pytest.importorskip("duckdb")
     local, _, dataset = loaded
-    count = duckdb.sql(f"SELECT count(*) FROM '{dataset / 'articles'}/*.parquet'").fetchone()[0]
+    count = duckdb.sql(f"SELECT count(*) FROM '{dataset / 'articles'}/*.parquet'").fetchall()[0][0]
     assert count == len(local.articles) + 1  # plus the duplicate, dropped by the driver
 
 
