@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reex_research import paths
-from reex_research.ingest import decode_bytes
+from reex_research.read.ingest import decode_bytes
 from reex_research.kb import load_kb
-from reex_research.textfix import repair_text
+from reex_research.read.textfix import repair_text
 
 FILES_PER_FOLDER = 1000
 JSONL_PER_FILE = 8

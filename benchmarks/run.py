@@ -4,7 +4,7 @@ For each size N (default 500, 5,000 and 50,000 articles) this script generates a
 :mod:`benchmarks.generate` and measures, each in a fresh Python process so peak memory does not mix:
 
 * ``floor``        the read floor: list the files, read them and decode them with
-                   :func:`reex_research.ingest.decode_bytes` (nothing else: the "do nothing" baseline);
+                   :func:`reex_research.read.ingest.decode_bytes` (nothing else: the "do nothing" baseline);
 * ``fresh``        ``load_corpus(root)``: no cache, default workers, every extractor on;
 * ``cache_build``  ``load_corpus(root, cache=folder)`` into an empty cache folder (fresh + writing);
 * ``cached``       the same call again: every file comes from the cache;
@@ -62,7 +62,7 @@ def child(spec: dict) -> dict:
     started = time.perf_counter()
     task = spec["task"]
     if task == "floor":
-        from reex_research.ingest import decode_bytes, list_corpus_files
+        from reex_research.read.ingest import decode_bytes, list_corpus_files
 
         import_s = time.perf_counter() - started
         rss_before = _maxrss_mb()
@@ -78,19 +78,19 @@ def child(spec: dict) -> dict:
         out = {"files": len(files), "bytes": size, "chars": chars}
     elif task in ("load", "profile"):
         import reex_research as rr
-        from reex_research import corpus as corpus_module
+        from reex_research.engine import local as local_engine
 
         import_s = time.perf_counter() - started
         rss_before = _maxrss_mb()
         kwargs = {"cache": spec.get("cache"), "workers": spec.get("workers")}
         processed: list[int] = []
-        original = getattr(corpus_module, "run_files", None)
-        if original is not None:  # count the files really processed (not taken from the cache)
-            def run_files(tasks, *args, **kw):
-                processed.append(len(tasks))
-                return original(tasks, *args, **kw)
+        original = local_engine.run_files
 
-            corpus_module.run_files = run_files
+        def run_files(tasks, *args, **kw):  # count the files really processed (not taken from the cache)
+            processed.append(len(tasks))
+            return original(tasks, *args, **kw)
+
+        local_engine.run_files = run_files
         profiler = None
         if task == "profile":
             from pyinstrument import Profiler

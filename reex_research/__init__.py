@@ -5,8 +5,6 @@
     >>> corpus.articles, corpus.sentences, corpus.mentions, corpus.events, corpus.figures
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
-
 from .corpus import Corpus, load_corpus
 from .errors import (
     CacheError,
@@ -14,17 +12,14 @@ from .errors import (
     CorpusNotFoundError,
     DecodeError,
     IngestError,
+    InvalidArgumentError,
     KnowledgeBaseError,
     NotebookExecutionError,
     ReexError,
     ReportError,
     SchemaError,
 )
-
-try:
-    __version__ = _version("reex-research")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+from .version import __version__
 
 __all__ = [
     "CacheError",
@@ -33,6 +28,7 @@ __all__ = [
     "CorpusNotFoundError",
     "DecodeError",
     "IngestError",
+    "InvalidArgumentError",
     "KnowledgeBaseError",
     "NotebookExecutionError",
     "ReexError",

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .datetext import PRECISIONS as DATE_PRECISIONS
+from .read.datetext import PRECISIONS as DATE_PRECISIONS
 from .kb import ACTOR_TYPES as KB_ACTOR_TYPES
 
 NO_DATE = "no date"

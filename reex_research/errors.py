@@ -3,6 +3,7 @@
 Every error the package raises on purpose derives from :class:`ReexError`::
 
     ReexError
+    ├── InvalidArgumentError  a function was called with a value it cannot use (also a ValueError)
     ├── CorpusNotFoundError   the corpus folder does not exist or is not a folder
     ├── IngestError           one file could not be read, decoded or parsed (strict mode)
     ├── DecodeError           bytes are binary or in no encoding the loader reads
@@ -23,6 +24,10 @@ from pathlib import Path
 
 class ReexError(Exception):
     """Raised when anything anticipated fails in reex_research: the base of every error here."""
+
+
+class InvalidArgumentError(ReexError, ValueError):
+    """Raised when an argument has a value the function cannot use; the message lists what it accepts."""
 
 
 class CorpusNotFoundError(ReexError):

@@ -26,7 +26,7 @@ import yaml
 from . import paths, schema
 from .datafile import FAST_LOADER
 from .errors import KnowledgeBaseError
-from .textfix import lower_same_length
+from .read.textfix import lower_same_length
 
 THEMES_FILE = "themes.yaml"
 TYPES: dict[str, tuple[str, ...]] = {

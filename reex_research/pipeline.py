@@ -3,8 +3,9 @@
 :func:`process_file` is pure (a file's bytes, its metadata row and a :class:`Toolkit` in, column
 lists out), so it runs in worker processes, on a Dask cluster or from the cache alike; everything
 that only needs one document (relations, theme scores, the actors of each event) is computed here
-too. :func:`to_tables` turns the outputs of many files into Arrow tables (:mod:`.columnar`). Every
-row carries the private columns ``_key`` (the file's content key) and ``_doc`` (``key:line``).
+too. The engines (:mod:`reex_research.engine`) run it over many files and turn its outputs into
+Arrow tables, whose rows carry the private columns ``_key`` (the file's content key) and ``_doc``
+(``key:line``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from .columnar import ROW_TABLES, public_columns, repeat_runs, to_arrow
+from . import schema
 from .extract.dates import extract_events
 from .extract.entities import (
     EntityMatcher,
@@ -29,10 +28,11 @@ from .extract.entities import (
 )
 from .extract.figures import FigureRules, extract_figures, load_figure_rules
 from .extract.themes import ThemeMatcher, extract_theme_hits, theme_score_columns
-from .ingest import FileResult, Problem, load_file
+from .read.ingest import FileResult, Problem, load_file
 from .kb import KnowledgeBase, kb_version, load_kb
-from .parse import ParseRules, load_parse_rules, parse_document
+from .read.parse import ParseRules, load_parse_rules, parse_document
 from .paths import rules_dir
+from .version import __version__
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,6 @@ def toolkit_version(*, kb_path: Path | None = None, rules_path: Path | None = No
 
 
 def _version(kb_digest: str, rules_folder: Path) -> str:
-    from . import __version__
-
     rule_bytes = b"".join(p.read_bytes() for p in sorted(rules_folder.glob("*.yaml")))
     return hashlib.sha256(f"reex-research {__version__} kb:{kb_digest}".encode() + rule_bytes).hexdigest()[:16]
 
@@ -84,7 +82,7 @@ class FileOutput:
     """The rows one file contributes, per table, as column lists.
 
     The private columns are kept as runs: ``runs[table]`` lists ``(doc, rows)`` in order, and
-    :func:`to_tables` expands them into ``_key`` and ``_doc``.
+    :func:`reex_research.engine.columnar.to_tables` expands them into ``_key`` and ``_doc``.
     """
 
     file: str
@@ -96,7 +94,7 @@ class FileOutput:
         """Add rows (given as columns or as row dicts) to ``table``, tagged with ``doc``."""
         target = self.columns.get(table)
         if target is None:
-            target = self.columns[table] = {c: [] for c in public_columns(table)}
+            target = self.columns[table] = {c: [] for c in schema.row_columns(table)}
         if isinstance(rows, dict):
             count = len(next(iter(rows.values()), []))
             for name, values in target.items():
@@ -158,11 +156,9 @@ def _extract(output: FileOutput, doc: str, article, toolkit: Toolkit) -> None:
     output.append("themes", doc, theme_score_columns(
         zip(hits["article_id"], hits["sentence_id"], hits["theme_id"]),
         ((article.article_id, s.sentence_id, s.block) for s in article.sentences), toolkit.theme_labels))
-    events = extract_events(article)
     actors = actors_by_sentence(zip(mentions["sentence_id"], mentions["entity_id"], mentions["entity_type"]),
                                 toolkit.entity_names)
-    events["actors"] = [actors.get(sid) for sid in events["sentence_id"]]
-    output.append("events", doc, events)
+    output.append("events", doc, extract_events(article, actors))
     output.append("figures", doc, extract_figures(article, toolkit.figures))
     texts = {s.sentence_id: s.text for s in article.sentences}
     candidates = extract_candidates(article, toolkit.entities, mentions=mentions)
@@ -173,25 +169,6 @@ def _extract(output: FileOutput, doc: str, article, toolkit: Toolkit) -> None:
         "sentence_text": [texts[sid] for _, sid in candidates],
     })
 
-
-def to_tables(outputs: list[FileOutput]) -> dict[str, pa.Table]:
-    """The rows of many files, in order, as one Arrow table per row table."""
-    merged: dict[str, dict[str, list]] = {t: {c: [] for c in public_columns(t)} for t in ROW_TABLES}
-    runs: dict[str, list[tuple[str, str, int]]] = {t: [] for t in ROW_TABLES}
-    for output in outputs:
-        for table, columns in output.columns.items():
-            target = merged[table]
-            for name, values in columns.items():
-                target[name].extend(values)
-        for table, doc_runs in output.runs.items():
-            runs[table].extend((output.key, doc, count) for doc, count in doc_runs)
-    out = {}
-    for table, columns in merged.items():
-        keys, docs, counts = zip(*runs[table]) if runs[table] else ((), (), ())
-        columns["_key"] = repeat_runs(keys, counts)
-        columns["_doc"] = repeat_runs(docs, counts)
-        out[table] = to_arrow(table, columns)
-    return out
 
 
 def problems_of(output: FileOutput) -> list[Problem]:

@@ -336,7 +336,7 @@ def _warm_up_matplotlib() -> None:
 
 
 def _package_version() -> str:
-    from . import __version__
+    from .version import __version__
 
     return str(__version__)
 

@@ -186,6 +186,15 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
 
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
 
+ROW_TABLES = ("articles", "highlights", "paragraphs", "sentences", "tables", "boilerplate",
+              "mentions", "relations", "theme_hits", "themes", "events", "figures", "candidate_rows",
+              "problems")
+"""Tables whose rows come from one document each (``candidate_rows`` feeds the candidates table)."""
+CANDIDATE_ROWS = ("article_id", "name", "sentence_id", "sentence_text")
+"""Columns of ``candidate_rows``: one row per candidate name found, before the corpus counts them."""
+CORPUS_LEVEL = {"events": ("is_future",)}
+"""Columns computed over the whole corpus (or the load's ``as_of``), not carried by the rows."""
+
 
 def columns(table: str) -> list[str]:
     """Return the ordered column names of ``table``."""
@@ -245,3 +254,12 @@ def _column(values: Sequence[Any], dtype: str) -> Any:
     if dtype in (INT, FLOAT, BOOL):
         return np.asarray(values, dtype=dtype)
     return pd.array(values, dtype=dtype)
+
+
+@cache
+def row_columns(table: str) -> tuple[str, ...]:
+    """Columns the per-file pipeline fills in for a row table: its schema less corpus-level columns."""
+    if table == "candidate_rows":
+        return CANDIDATE_ROWS
+    skip = CORPUS_LEVEL.get(table, ())
+    return tuple(c for c in columns(table) if c not in skip)

@@ -13,7 +13,9 @@ import pyarrow as pa
 import pytest
 
 import reex_research as rr
+from reex_research.engine import cache as cache_module
 from reex_research import corpus as corpus_module
+from reex_research.engine import order, work
 from reex_research import paths
 from reex_research.pipeline import build_toolkit
 
@@ -42,13 +44,13 @@ def folder(tmp_path) -> Path:
 def counted(monkeypatch):
     """Count the files the pipeline really processes."""
     seen: list[str] = []
-    original = corpus_module.process_file
+    original = work.process_file
 
     def process_file(path, *args, **kwargs):
         seen.append(Path(path).name)
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(corpus_module, "process_file", process_file)
+    monkeypatch.setattr(work, "process_file", process_file)
     return seen
 
 
@@ -166,13 +168,13 @@ def _age(folder: Path, seconds: int = 3600) -> None:
 def reads(monkeypatch):
     """Names of the files whose bytes are read to compute their cache key."""
     seen: list[str] = []
-    original = corpus_module._bytes_or_empty
+    original = cache_module._bytes_or_empty
 
     def read(path):
         seen.append(Path(path).name)
         return original(path)
 
-    monkeypatch.setattr(corpus_module, "_bytes_or_empty", read)
+    monkeypatch.setattr(cache_module, "_bytes_or_empty", read)
     return seen
 
 
@@ -286,22 +288,22 @@ def test_selecting_rows_by_slices_equals_taking_them(seed):
     data = pa.table({"n": np.arange(3000), "s": [f"row {i}" for i in range(3000)]})
     runs = [np.arange(a, a + rng.integers(1, 50)) for a in rng.integers(0, 2900, size=rng.integers(1, 40))]
     for rows in (np.concatenate(runs), rng.permutation(3000), np.arange(3000), np.array([], dtype=int)):
-        assert corpus_module._select(data, rows).equals(data.take(rows))
+        assert order.select_rows(data, rows).equals(data.take(rows))
 
 
 def test_row_positions_by_dictionary_equal_a_lookup_of_every_row():
     import numpy as np
     import pyarrow.compute as pc
 
-    order = pa.array([f"k{i}" for i in range(50)])
+    wanted = pa.array([f"k{i}" for i in range(50)])
     rng = np.random.default_rng(0)
     keys = [[f"k{i}" for i in rng.integers(0, 50, size=n)] for n in (30, 0, 70)]
     plain = pa.chunked_array([pa.array(k, type=pa.string()) for k in keys])
     encoded = pa.chunked_array([chunk.dictionary_encode() for chunk in plain.chunks])
-    expected = pc.index_in(plain, value_set=order).to_numpy()
+    expected = pc.index_in(plain, value_set=wanted).to_numpy()
     assert len(expected) == 100
     for chunks in (plain, encoded):
-        assert np.array_equal(corpus_module._positions(chunks, order), expected)
+        assert np.array_equal(order._positions(chunks, wanted), expected)
 
 
 def test_the_progress_bar_counts_files_to_process_and_is_absent_when_there_are_none(folder, tmp_path, capsys):

@@ -8,7 +8,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from reex_research import cache, columnar, schema
+from reex_research import schema
+from reex_research.engine import cache, columnar
 from reex_research.errors import SchemaError
 
 SAMPLE = {
@@ -29,7 +30,7 @@ def _columns(table: str) -> dict[str, list]:
     return out
 
 
-@pytest.mark.parametrize("table", columnar.ROW_TABLES)
+@pytest.mark.parametrize("table", schema.ROW_TABLES)
 def test_every_row_table_round_trips_with_the_schema_dtypes(table, tmp_path):
     data = columnar.to_arrow(table, _columns(table))
     pq.write_table(data, tmp_path / "t.parquet")

@@ -23,9 +23,16 @@ ARTICLE_004 = """Baogang Group and China Rare Earth Industry Association held a 
 In a high-level meeting on November 17, Baogang Group hosted the president of CREIA."""
 
 
-def test_columns_are_the_events_schema_without_is_future_and_actors():
-    assert list(COLUMNS) == [c for c in schema.columns("events") if c not in ("is_future", "actors")]
+def test_columns_are_the_events_schema_without_is_future():
+    assert list(COLUMNS) == [c for c in schema.columns("events") if c != "is_future"]
     assert list(extract_events(make_article("nothing dated here"))) == list(COLUMNS)
+
+
+def test_004_the_actors_of_an_event_are_those_of_its_sentence():
+    article = make_article(ARTICLE_004, published=D(2025, 11, 20), article_id="a004")
+    events = extract_events(article, {"a004:s0001": "Baogang Group; CREIA"})
+    assert events["surface"] == ["November 17", "November 17"]
+    assert events["actors"] == [None, "Baogang Group; CREIA"]
 
 
 def test_001_rows_point_at_their_sentences_with_exact_offsets():
@@ -94,33 +101,41 @@ def test_german_article_does_not_crash():
 def test_rows_become_a_valid_events_frame():
     events = extract_events(make_article(ARTICLE_001, published=D(2025, 12, 1)))
     n = len(events["surface"])
-    frame = schema.frame("events", {**events, "is_future": [False] * n, "actors": [""] * n})
+    frame = schema.frame("events", {**events, "is_future": [False] * n})
     schema.validate("events", frame)
     assert frame.loc[1, "date_end"] == pd.Timestamp("2026-12-31")
 
 
 # --- is_future --------------------------------------------------------------------------------
 
+def _future(start, end, as_of):
+    """is_future of one event, as the corpus computes it over the events table."""
+    series = lambda day: pd.Series([day], dtype="datetime64[ns]")  # noqa: E731
+    return bool(is_future(series(start), series(end), as_of).iloc[0])
+
+
 def test_until_late_2026_is_still_due_in_late_november_2026():
-    assert is_future(D(2026, 9, 1), D(2026, 12, 31), D(2026, 11, 23))
+    assert _future(D(2026, 9, 1), D(2026, 12, 31), D(2026, 11, 23))
 
 
 def test_a_past_year_is_not_future():
-    assert not is_future(D(2025, 1, 1), D(2025, 12, 31), D(2026, 1, 1))
+    assert not _future(D(2025, 1, 1), D(2025, 12, 31), D(2026, 1, 1))
 
 
 def test_an_event_ending_on_as_of_is_not_future():
-    assert not is_future(D(2025, 11, 17), D(2025, 11, 17), D(2025, 11, 17))
+    assert not _future(D(2025, 11, 17), D(2025, 11, 17), D(2025, 11, 17))
 
 
 def test_missing_end_falls_back_to_start_and_missing_both_is_not_future():
-    assert is_future(D(2030, 1, 1), None, D(2026, 1, 1))
-    assert not is_future(None, None, D(2026, 1, 1))
-    assert not is_future(pd.NaT, pd.NaT, D(2026, 1, 1))
+    assert _future(D(2030, 1, 1), None, D(2026, 1, 1))
+    assert not _future(None, None, D(2026, 1, 1))
+    assert not _future(pd.NaT, pd.NaT, D(2026, 1, 1))
 
 
-def test_is_future_accepts_pandas_timestamps():
-    assert is_future(pd.Timestamp("2026-09-01"), pd.Timestamp("2026-12-31"), pd.Timestamp("2026-11-23"))
+def test_is_future_over_a_table_gives_one_flag_per_event_in_order():
+    starts = pd.Series(pd.to_datetime(["2026-09-01", "2025-01-01", None]))
+    ends = pd.Series(pd.to_datetime(["2026-12-31", "2025-12-31", None]))
+    assert is_future(starts, ends, D(2026, 11, 23)).tolist() == [True, False, False]
 
 
 @pytest.mark.parametrize("sentence, start, end", [

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reex_research import paths
-from reex_research.datetext import (
+from reex_research.read.datetext import (
     PRECISIONS,
     YEAR_MAX,
     YEAR_MIN,

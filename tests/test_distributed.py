@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 
 import reex_research as rr
-from reex_research import columnar, paths
-from reex_research import distributed as rd
-from reex_research.corpus import run_files
-from reex_research.ingest import list_corpus_files, read_metadata_csv
+from reex_research import paths, schema
+from reex_research.engine import columnar
+from reex_research.engine import dask as rd
+from reex_research.engine.local import run_files
+from reex_research.read.ingest import list_corpus_files, read_metadata_csv
 from reex_research.pipeline import build_toolkit
 
 distributed = pytest.importorskip("distributed")
@@ -97,7 +98,7 @@ def test_the_corpus_exercises_every_path(loaded):
 
 def test_dataset_has_one_folder_per_table_and_raw_rows(loaded):
     local, _, dataset = loaded
-    assert sorted(p.name for p in dataset.iterdir()) == sorted(columnar.ROW_TABLES)  # staging folder gone
+    assert sorted(p.name for p in dataset.iterdir()) == sorted(schema.ROW_TABLES)  # staging folder gone
     sentences = pd.read_parquet(dataset / "sentences")
     original = local.articles.set_index("file").loc[min(paths.bundled_corpus().glob("*.txt")).name]
     assert len(sentences) == len(local.sentences) + original["n_sentences"]  # the duplicate's are still in
@@ -135,7 +136,7 @@ def test_read_dataset_gives_what_the_local_engine_gives(loaded, corpus_dir):
     tasks = [(p, hashlib.sha256(n.encode()).hexdigest()[:32]) for p, n in zip(files, names)]  # as load_corpus
     rows = run_files(tasks, corpus_dir, read_metadata_csv(corpus_dir)[0], toolkit, workers=1)
     got = rd.read_dataset(dataset)
-    for table in columnar.ROW_TABLES:
+    for table in schema.ROW_TABLES:
         e, g = columnar.to_pandas(table, rows[table], private=True), got[table]
         pd.testing.assert_frame_equal(e, g, obj=table)
 

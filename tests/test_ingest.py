@@ -252,7 +252,7 @@ def test_hidden_files_and_subfolders(tmp_path):
 
 
 def test_listing_is_in_name_order_and_leaves_out_hidden_metadata_and_folders(tmp_path):
-    from reex_research.ingest import corpus_files
+    from reex_research.read.ingest import corpus_files
 
     for name in ("b.txt", "a/z.md", "a/b/c.txt", "a.txt", ".hidden/x.txt", "a/.x.txt", "metadata.csv",
                  "a/metadata.csv"):
@@ -310,7 +310,7 @@ def test_release_time_dateline_and_setext_separators(tmp_path):
 
 
 def test_decoding_binary_bytes_raises_a_package_error_that_names_the_kind():
-    from reex_research.ingest import decode_bytes
+    from reex_research.read.ingest import decode_bytes
 
     with pytest.raises(rr.DecodeError, match="binary") as caught:
         decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")

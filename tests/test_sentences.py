@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reex_research.parse import load_parse_rules
-from reex_research.sentences import split_spans
+from reex_research.read.parse import load_parse_rules
+from reex_research.read.sentences import split_spans
 
 RULES = load_parse_rules().sentences
 

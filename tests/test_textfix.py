@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reex_research.errors import ReexError
-from reex_research.textfix import apply_plan, get_fixer, is_thai_text, repair_text
+from reex_research.errors import InvalidArgumentError
+from reex_research.read.textfix import apply_plan, get_fixer, is_thai_text, repair_text
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "textfix.yaml").read_text(encoding="utf-8"))
 
@@ -44,7 +44,7 @@ def test_thai_detection():
 
 
 def test_unknown_fixer_names_the_valid_ones():
-    with pytest.raises(ReexError, match="valid fixers: line_endings"):
+    with pytest.raises(InvalidArgumentError, match="valid fixers: line_endings"):
         get_fixer("nope")
 
 

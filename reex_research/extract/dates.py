@@ -1,9 +1,8 @@
 """Events extractor: every date expression in an article's sentences, with its interval.
 
-:func:`extract_events` returns the columns of the ``events`` table except ``is_future`` and
-``actors``, which the corpus layer adds (``is_future`` from its ``as_of`` date with
-:func:`is_future`, ``actors`` from the mentions in the same sentence). The grammar lives in
-:mod:`reex_research.datetext`; the year of "November 17" or "in May" comes from the article's
+:func:`extract_events` returns the columns of the ``events`` table except ``is_future``, which
+the corpus adds from its ``as_of`` date with :func:`is_future`; ``actors`` come from the mentions
+in the same sentence. The grammar lives in :mod:`reex_research.read.datetext`; the year of "November 17" or "in May" comes from the article's
 publication date and is marked ``inferred_year``; without one such dates are not recorded.
 
 The grammar takes the publication year (or the year before, for a date far ahead of it): news
@@ -23,13 +22,14 @@ import datetime as dt
 import re
 from bisect import bisect_right
 
+import pandas as pd
+
 from .. import schema
-from ..datetext import find_dates
+from ..read.datetext import find_dates
 from ..model import ParsedArticle
 
-# the corpus layer adds these two columns of the events table
-ADDED_LATER: tuple[str, ...] = ("is_future", "actors")
-COLUMNS: tuple[str, ...] = tuple(c for c in schema.columns("events") if c not in ADDED_LATER)
+COLUMNS: tuple[str, ...] = schema.row_columns("events")
+"""The columns :func:`extract_events` gives: all but ``is_future``, which depends on the load's as_of."""
 
 
 FUTURE_CUE = re.compile(
@@ -48,8 +48,12 @@ _ROW_FIELDS: tuple[str, ...] = (
 )
 
 
-def extract_events(article: ParsedArticle) -> dict[str, list]:
-    """Return the events columns (all but is_future and actors) of ``article``, one row a date."""
+def extract_events(article: ParsedArticle, actors: dict[str, str] | None = None) -> dict[str, list]:
+    """Return the events columns (all but is_future) of ``article``, one row a date.
+
+    ``actors`` maps a sentence id to the actors named in it (the ``actors`` column; missing when the
+    sentence names none).
+    """
     sentences = article.sentences
     starts = [s.start for s in sentences]
     if starts != sorted(starts):  # they usually are in text order already
@@ -71,18 +75,18 @@ def extract_events(article: ParsedArticle) -> dict[str, list]:
                      date_start, date_end, date.precision, date.date_source))
     values = [list(column) for column in zip(*rows)] if rows else [[] for _ in _ROW_FIELDS]
     by_field = dict(zip(_ROW_FIELDS, values))
+    by_field["actors"] = [(actors or {}).get(sid) for sid in by_field["sentence_id"]]
     return {name: by_field[name] for name in COLUMNS}
 
 
-def is_future(date_start: dt.date | None, date_end: dt.date | None, as_of: dt.date) -> bool:
-    """Return True when the event's interval ends after ``as_of`` (date_start if no end is known).
+def is_future(date_start: pd.Series, date_end: pd.Series, as_of: dt.date) -> pd.Series:
+    """Return, per event, whether its interval ends after ``as_of`` (its start when no end is known).
 
     The end decides: "until late 2026" (Sep–Dec 2026) is still due on 2026-11-23. An event that
     ends on ``as_of`` itself is not future. Missing dates give False.
     """
-    end = _as_date(date_end) or _as_date(date_start)
-    as_of_day = _as_date(as_of)
-    return end is not None and as_of_day is not None and end > as_of_day
+    end = date_end.fillna(date_start)
+    return (end > pd.Timestamp(as_of)).fillna(False).astype(bool)
 
 
 def _said_of_the_future(text: str, start: int, end: int) -> bool:

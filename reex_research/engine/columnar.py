@@ -15,21 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import schema
+from .. import schema
+
+if TYPE_CHECKING:
+    from ..pipeline import FileOutput
 
 PRIVATE = ("_key", "_doc")
-ROW_TABLES = ("articles", "highlights", "paragraphs", "sentences", "tables", "boilerplate",
-              "mentions", "relations", "theme_hits", "themes", "events", "figures", "candidate_rows",
-              "problems")
-"""Tables whose rows come from one document each (``candidate_rows`` feeds the candidates table)."""
-CANDIDATE_ROWS = ("article_id", "name", "sentence_id", "sentence_text")
-CORPUS_LEVEL = {"events": ("is_future",)}
-"""Columns computed over the whole corpus (or the load's ``as_of``), not carried by the rows."""
 
 _ARROW_TYPES = {
     schema.STR: pa.string(),
@@ -46,16 +43,7 @@ _FIRST_DAY, _LAST_DAY = np.datetime64("1678-01-01"), np.datetime64("2261-12-31")
 @lru_cache(maxsize=None)
 def row_columns(table: str) -> tuple[str, ...]:
     """Columns a row table is gathered with: its schema (less corpus-level columns) and PRIVATE."""
-    return (*public_columns(table), *PRIVATE)
-
-
-@lru_cache(maxsize=None)
-def public_columns(table: str) -> tuple[str, ...]:
-    """:func:`row_columns` without the private ones: what the pipeline fills in."""
-    if table == "candidate_rows":
-        return CANDIDATE_ROWS
-    skip = CORPUS_LEVEL.get(table, ())
-    return tuple(c for c in schema.columns(table) if c not in skip)
+    return (*schema.row_columns(table), *PRIVATE)
 
 
 def repeat_runs(values: Sequence[str], counts: Sequence[int]) -> pa.Array:
@@ -66,7 +54,7 @@ def repeat_runs(values: Sequence[str], counts: Sequence[int]) -> pa.Array:
 
 def _dtypes(table: str) -> dict[str, str]:
     if table == "candidate_rows":
-        types = dict.fromkeys(CANDIDATE_ROWS, schema.STR)
+        types = dict.fromkeys(schema.CANDIDATE_ROWS, schema.STR)
     else:
         types = dict(schema.SCHEMAS[table])
     types.update(dict.fromkeys(PRIVATE, schema.STR))
@@ -126,3 +114,23 @@ def _column(values: pa.ChunkedArray, dtype: str):
     if dtype == schema.OPT_INT:
         return pd.array(values.to_pandas(), dtype=schema.OPT_INT)
     return values.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+
+
+def to_tables(outputs: list[FileOutput]) -> dict[str, pa.Table]:
+    """The rows of many files, in order, as one Arrow table per row table."""
+    merged: dict[str, dict[str, list]] = {t: {c: [] for c in schema.row_columns(t)} for t in schema.ROW_TABLES}
+    runs: dict[str, list[tuple[str, str, int]]] = {t: [] for t in schema.ROW_TABLES}
+    for output in outputs:
+        for table, columns in output.columns.items():
+            target = merged[table]
+            for name, values in columns.items():
+                target[name].extend(values)
+        for table, doc_runs in output.runs.items():
+            runs[table].extend((output.key, doc, count) for doc, count in doc_runs)
+    out = {}
+    for table, columns in merged.items():
+        keys, docs, counts = zip(*runs[table]) if runs[table] else ((), (), ())
+        columns["_key"] = repeat_runs(keys, counts)
+        columns["_doc"] = repeat_runs(docs, counts)
+        out[table] = to_arrow(table, columns)
+    return out

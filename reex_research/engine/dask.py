@@ -3,7 +3,7 @@
 ``load_corpus(folder, engine="dask")`` (or ``client=`` a :class:`distributed.Client`, or the address
 of a scheduler) calls :func:`run_files_dask`. The files are split, in order, into chunks of up to
 :data:`CHUNK_SIZE` files. Each chunk is one task: a worker runs the local engine's
-:func:`corpus.process_chunk` on it (every file through :func:`pipeline.process_file`, the rows as
+:func:`reex_research.engine.work.process_chunk` on it (every file through :func:`pipeline.process_file`, the rows as
 Arrow tables) and writes one Parquet file per table. The driver then reads the parts back in chunk
 order, so the tables it returns, and the :class:`~reex_research.corpus.Corpus` built from them,
 equal the local engine's.
@@ -30,7 +30,7 @@ with::
     read_dataset("dataset")                                           # typed frames
 
 The corpus-level tables (``entities``, ``candidates``) and columns are computed by the driver from
-these rows (:func:`corpus.finalize`); they are in the
+these rows (:func:`reex_research.assemble.assemble_frames`); they are in the
 returned Corpus, and ``corpus.export(folder)`` writes every finished table.
 
 A dataset is written into a hidden staging folder inside ``dataset_dir`` and each table folder
@@ -63,11 +63,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pyarrow as pa
 
+from .. import schema
+from ..errors import ClusterError, InvalidArgumentError
+from ..pipeline import Toolkit
+from ..read.ingest import Problem
 from . import columnar
-from .columnar import ROW_TABLES
-from .errors import ClusterError, ReexError
-from .ingest import Problem
-from .pipeline import Toolkit
+from .work import Metadata, Task, first_failure, process_chunk, progress_bar, raise_if_strict
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -87,16 +88,16 @@ class ChunkReport:
     files: int = 0
     problems: list[Problem] = field(default_factory=list)
 
-    def first_failure(self, lenient: frozenset[str]) -> Problem | None:
+    def first_failure(self) -> Problem | None:
         """The first problem that strict mode does not forgive, or None."""
-        return next((p for p in self.problems if p.kind not in lenient), None)
+        return first_failure(self.problems)
 
 
 def run_files_dask(
     tasks: list[tuple[Path, str]],
     root: Path,
     metadata: dict[str, dict[str, str]],
-    toolkit: Toolkit,
+    toolkit: Toolkit | None,
     *,
     client: Client | str | None = None,
     dataset_dir: Path | str | None = None,
@@ -109,14 +110,18 @@ def run_files_dask(
     ``client`` is a :class:`distributed.Client`, a scheduler address, or None for a local cluster
     started (and closed) for this call. The rows are written to ``dataset_dir`` (see the module
     docstring for the layout) or to a temporary folder. In strict mode the first file, in file
-    order, with a problem that is not lenient raises :class:`IngestError`.
+    order, with a problem that is not lenient raises :class:`IngestError`. ``toolkit`` may be None
+    only when there are no tasks.
     """
     root = Path(root)
     target = Path(dataset_dir).absolute() if dataset_dir is not None else None
     with _dataset_folder(target) as folder:
         if not tasks:  # nothing to distribute: write the (empty) parts here, no cluster needed
-            reports = [_run_chunk(0, [], os.path.abspath(root), {}, toolkit, str(folder.parts_dir), strict)]
+            _write_parts({t: columnar.empty_arrow(t) for t in schema.ROW_TABLES}, folder.parts_dir, 0)
+            reports = [ChunkReport(index=0)]
         else:
+            if toolkit is None:
+                raise InvalidArgumentError("a toolkit is needed to process files; see pipeline.build_toolkit")
             with _connected(client) as active:
                 with _cluster_errors("asking the cluster for its workers"):
                     threads = sum(active.nthreads().values()) or 1
@@ -145,7 +150,7 @@ def read_tables(dataset_dir: Path | str, *, chunks: int | None = None) -> dict[s
 
     folder = Path(dataset_dir)
     out = {}
-    for table in ROW_TABLES:
+    for table in schema.ROW_TABLES:
         if chunks is None:
             parts = sorted((folder / table).glob("part-*.parquet"))
         else:
@@ -175,11 +180,9 @@ def read_tables(dataset_dir: Path | str, *, chunks: int | None = None) -> dict[s
 def _run_chunk(index: int, tasks: list[tuple[str, str]], root: str, metadata: dict[str, dict[str, str]],
                toolkit: Toolkit, parts_dir: str, strict: bool) -> ChunkReport:
     """Process one chunk of files and write its rows as ``<table>/part-<index>.parquet``."""
-    from . import corpus
-
-    chunk = corpus.process_chunk([(Path(p), k) for p, k in tasks], Path(root), metadata, toolkit)
+    chunk = process_chunk([(Path(p), k) for p, k in tasks], Path(root), metadata, toolkit)
     report = ChunkReport(index=index, files=chunk.files, problems=chunk.problems)
-    if strict and report.first_failure(corpus.LENIENT_KINDS) is not None:
+    if strict and report.first_failure() is not None:
         return report  # the run will raise: no need to write the rows
     _write_parts(chunk.tables, Path(parts_dir), index)
     return report
@@ -212,7 +215,7 @@ def _chunk_size(n_files: int, threads: int) -> int:
 
 def _chunks(tasks: list[tuple[Path, str]], size: int) -> list[list[tuple[Path, str]]]:
     if size < 1:
-        raise ReexError(f"chunk_size must be at least 1, got {size}")
+        raise InvalidArgumentError(f"chunk_size must be at least 1, got {size}")
     return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
@@ -233,12 +236,10 @@ def _run_chunks(client: Client, chunks: list[list[tuple[Path, str]]], root: Path
     """Submit every chunk, wait for them in any order, return the reports in chunk order."""
     from distributed import as_completed
 
-    from . import corpus
-
     run = uuid.uuid4().hex[:12]
     absolute = Path(os.path.abspath(root))
     futures = []
-    bar = corpus._progress_bar(total, progress)
+    bar = progress_bar(total, progress)
     try:
         with _cluster_errors("running the pipeline on the cluster"):
             shipped = client.scatter({f"reex-toolkit-{toolkit.version}-{run}": toolkit}, broadcast=True)
@@ -267,14 +268,12 @@ def _run_chunks(client: Client, chunks: list[list[tuple[Path, str]]], root: Path
 
 def _raise_first_failure(reports: list[ChunkReport | None], root: Path) -> None:
     """Raise the first strict failure in file order as soon as every earlier chunk is known."""
-    from . import corpus
-
     for report in reports:
         if report is None:
             return
-        problem = report.first_failure(corpus.LENIENT_KINDS)
+        problem = report.first_failure()
         if problem is not None:
-            corpus._check([problem], True, root)
+            raise_if_strict([problem], True, root)
 
 
 @contextmanager
@@ -349,7 +348,7 @@ class _Folder:
         """Move each staged table folder into the dataset, replacing its previous parts."""
         if self.final is None:
             return
-        for table in ROW_TABLES:
+        for table in schema.ROW_TABLES:
             staged, target = self.parts_dir / table, self.final / table
             old = self.final / f".old-{table}-{uuid.uuid4().hex[:8]}"
             try:

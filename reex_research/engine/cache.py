@@ -35,8 +35,10 @@ import platformdirs
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import schema
+from ..errors import CacheError
+from ..pipeline import content_key
 from . import columnar
-from .errors import CacheError
 
 FORMAT = 3
 MAX_SEGMENTS = 16
@@ -98,13 +100,13 @@ class CorpusCache:
         """Rows of ``keys`` per row table; an unreadable segment drops the cache (no rows)."""
         segments = sorted({self.manifest["keys"][k] for k in keys})
         wanted = pa.array(sorted(keys), type=pa.string())
-        pieces = [(segment, table) for segment in segments for table in columnar.ROW_TABLES]
+        pieces = [(segment, table) for segment in segments for table in schema.ROW_TABLES]
         try:
             read = [self._read_piece(segment, table, wanted) for segment, table in pieces]
         except UNREADABLE as exc:  # any unreadable piece means the cache is not to be trusted
             self._drop(f"segment unreadable ({type(exc).__name__}: {exc})")
-            return CachedRows({t: columnar.empty_arrow(t) for t in columnar.ROW_TABLES}, set())
-        parts: dict[str, list[pa.Table]] = {t: [] for t in columnar.ROW_TABLES}
+            return CachedRows({t: columnar.empty_arrow(t) for t in schema.ROW_TABLES}, set())
+        parts: dict[str, list[pa.Table]] = {t: [] for t in schema.ROW_TABLES}
         for (_, table), data in zip(pieces, read):
             parts[table].append(data)
         return CachedRows({t: columnar.concat(t, p) for t, p in parts.items()}, set(keys))
@@ -252,3 +254,33 @@ def _digest(metadata: dict[str, str]) -> str:
     if not metadata:
         return ""
     return hashlib.sha1(json.dumps(metadata, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+
+
+def open_cache(cache: bool | Path | str | None, root: Path, version: str) -> CorpusCache | None:
+    """The cache a load asked for: None (no cache), True (the user cache folder) or a folder."""
+    if cache is None or cache is False:
+        return None
+    folder = default_cache_dir(root) if cache is True else Path(cache)
+    return CorpusCache(folder, version)
+
+
+def file_key(store: CorpusCache, entry: os.DirEntry[str], name: str, metadata: dict[str, str]) -> str:
+    """The file's content key: remembered by the cache while size and mtime are unchanged."""
+    try:
+        stat: os.stat_result | None = entry.stat()
+    except OSError:
+        stat = None
+    key = store.known_key(name, stat, metadata)
+    if key is None:
+        key = content_key(name, _bytes_or_empty(entry.path), metadata)
+        store.remember(name, stat, metadata, key)
+    return key
+
+
+def _bytes_or_empty(path: str) -> bytes:
+    """The file's bytes for its cache key; an unreadable file keys as empty (the pipeline reports it)."""
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        return b""

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .datetext import parse_day
-from .errors import CorpusNotFoundError, DecodeError
+from ..errors import CorpusNotFoundError, DecodeError
 
 if TYPE_CHECKING:
     from trafilatura.settings import Extractor

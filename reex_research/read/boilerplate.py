@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
-from .datafile import compile_pattern, read_yaml, require
-from .errors import KnowledgeBaseError
+from .. import paths
+from ..datafile import compile_pattern, read_yaml, require
+from ..errors import KnowledgeBaseError
 from .textfix import lower_same_length
 
 

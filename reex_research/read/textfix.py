@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import ftfy
 
-from .errors import ReexError
+from ..errors import InvalidArgumentError
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 
@@ -220,11 +220,11 @@ DEFAULT_PLAN: tuple[str, ...] = tuple(FIXERS)
 
 
 def get_fixer(name: str) -> Callable[[str], tuple[str, int]]:
-    """Return the fixer called ``name``; raise ``ReexError`` listing the valid names."""
+    """Return the fixer called ``name``; raise ``InvalidArgumentError`` listing the valid names."""
     try:
         return FIXERS[name]
     except KeyError:
-        raise ReexError(f"unknown text fixer '{name}'; valid fixers: {', '.join(FIXERS)}") from None
+        raise InvalidArgumentError(f"unknown text fixer '{name}'; valid fixers: {', '.join(FIXERS)}") from None
 
 
 def repair_text(text: str, plan: tuple[str, ...] = DEFAULT_PLAN) -> RepairResult:

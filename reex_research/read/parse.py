@@ -18,13 +18,13 @@ from typing import Any
 
 import pandas as pd
 
-from . import paths, schema
+from .. import paths, schema
 from .boilerplate import BoilerplateRules, load_boilerplate_rules
-from .datafile import compile_pattern, read_yaml
+from ..datafile import compile_pattern, read_yaml
 from .datetext import find_dates, find_numeric_days, parse_day
-from .errors import KnowledgeBaseError
+from ..errors import KnowledgeBaseError
 from .ingest import Problem, RawDocument
-from .model import ParsedArticle, Sentence
+from ..model import ParsedArticle, Sentence
 from .sentences import SentenceRules, split_spans
 from .textfix import repair_text
 
