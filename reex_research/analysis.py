@@ -4,7 +4,7 @@ timelines and figure claims — each row keeping the sentence it comes from.
 Every function takes the dataframes of a :class:`~reex_research.corpus.Corpus` (columns as in
 :mod:`reex_research.schema`) and returns a new dataframe with a fixed column order and a fixed,
 fully specified row order, so a notebook that shows it gives the same text on every run.
-Articles are named by a short ``label`` (:func:`article_labels`, from the file name) and dates are
+Articles are named by a short ``label`` (:func:`article_labels`: title and date) and dates are
 shown as ``YYYY-MM-DD`` text; a missing date is written :data:`NO_DATE`, never dropped.
 """
 
@@ -20,12 +20,16 @@ from .read.datetext import PRECISIONS as DATE_PRECISIONS
 from .kb import ACTOR_TYPES as KB_ACTOR_TYPES
 
 NO_DATE = "no date"
+_SUBORDINATE_OPENING = re.compile(r"^(?:Although|Though|While|Whereas|After|Before|When|Since|Because|If|Once|Until)\b[^,;]*,\s")
+_CLAUSE_BREAK = re.compile(r"(?:;|:\s|\s[—–-]\s|,\s(?=(?:while|whereas|but|which|who|although|though|after|before|as|"
+                           r"when|and then)\b))")
 UNATTRIBUTED = "(unattributed)"
 #: Entity types that count as actors, in the order charts show them (from the knowledge base).
 ACTOR_TYPES: tuple[str, ...] = tuple(sorted(KB_ACTOR_TYPES))
 #: Date precisions, finest first (as :mod:`reex_research.datetext` states them).
 PRECISIONS: tuple[str, ...] = DATE_PRECISIONS
-LABEL_WIDTH = 24
+LABEL_WIDTH = 40
+"""Characters of a title an article label keeps (whole words, then an ellipsis)."""
 #: Words that do not change what a figure measures: "global refining" and "refining" compare equal.
 GENERIC_MEASURE_WORDS = frozenset(
     {"the", "of", "a", "an", "global", "world", "world's", "worldwide", "rare", "earth", "earths",
@@ -36,20 +40,25 @@ GENERIC_MEASURE_WORDS = frozenset(
 
 
 def article_labels(articles: pd.DataFrame) -> pd.Series:
-    """Return a short, unique label per article (file name without extension, ``:line`` for JSONL).
+    """Return a short, unique label per article: its title cut to :data:`LABEL_WIDTH`, and its date.
 
-    The series is indexed by ``article_id``; labels longer than :data:`LABEL_WIDTH` are cut.
+    ``China Rare Earth & China Resources… · 2025-11-27``; an article without a title is named by its
+    headline (:func:`display_title`), and only one with neither by its file name. The series is
+    indexed by ``article_id``; a repeated label gets ``~2``, ``~3``.
     """
     labels: dict[str, str] = {}
     used: set[str] = set()
-    for row in articles.itertuples(index=False):
-        stem = re.sub(r"\.[A-Za-z0-9]+$", "", str(row.file).rsplit("/", 1)[-1])
-        label = stem[:LABEL_WIDTH]
-        if pd.notna(row.line):
-            label = f"{label}:{int(row.line)}"
+    titles = display_title(articles).tolist()
+    for row, title in zip(articles.itertuples(index=False), titles):
+        name = str(title)
+        if name == str(row.file):
+            name = re.sub(r"\.[A-Za-z0-9]+$", "", name.rsplit("/", 1)[-1])
+            if pd.notna(row.line):
+                name = f"{name}:{int(row.line)}"
+        label = f"{_shorten(name, LABEL_WIDTH)} · {format_date(row.published)}"
         base, n = label, 2
         while label in used:
-            label, n = f"{base}~{n}", n + 1
+            label, n = f"{base} ~{n}", n + 1
         used.add(label)
         labels[str(row.article_id)] = label
     return pd.Series(labels, name="label", dtype="object")
@@ -110,7 +119,8 @@ def health_summary(
 
 
 def article_overview(articles: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per article: title and date and how each was obtained, publisher, size.
+    """Return one row per article, latest first (undated last): title and date and how each was
+    obtained, publisher, size.
 
     A missing ``title_source``/``published_source`` is written ``missing``.
     """
@@ -128,12 +138,37 @@ def article_overview(articles: pd.DataFrame) -> pd.DataFrame:
             "_sort": articles["published"],
         }
     )
-    out = out.sort_values(["_sort", "label"], na_position="last", kind="stable")
+    out = out.sort_values(["_sort", "label"], ascending=[False, True], na_position="last", kind="stable")
     return _tidy(out.drop(columns="_sort"))
 
 
+def how_obtained(articles: pd.DataFrame) -> pd.DataFrame:
+    """Return ``field, source, articles``: how many titles and dates came from where, most first.
+
+    A missing source is written ``missing`` (no title or date was found, and none is invented).
+    """
+    rows = []
+    for field, column in (("title", "title_source"), ("publication date", "published_source")):
+        counts = articles[column].astype("object").fillna("missing").value_counts()
+        for source, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            rows.append((field, source, int(n)))
+    return pd.DataFrame(rows, columns=["field", "source", "articles"])
+
+
+def repairs_by_kind(articles: pd.DataFrame) -> pd.DataFrame:
+    """Return ``repair_kind, repairs, articles``: text repairs over the corpus per kind, most first."""
+    rows = [(kind, count, row_id) for row_id, value in zip(articles["article_id"], articles["repair_kinds"])
+            for kind, count in _parse_counts(value)]
+    if not rows:
+        return pd.DataFrame(columns=["repair_kind", "repairs", "articles"])
+    table = pd.DataFrame(rows, columns=["repair_kind", "repairs", "article_id"])
+    out = table.groupby("repair_kind", sort=True).agg(repairs=("repairs", "sum"), articles=("article_id", "nunique"))
+    out = out.reset_index().astype({"repairs": "int64", "articles": "int64"})
+    return _tidy(out.sort_values(["repairs", "repair_kind"], ascending=[False, True], kind="stable"))
+
+
 def repairs_by_article(articles: pd.DataFrame) -> pd.DataFrame:
-    """Return ``label, repair_kind, repairs``: text repairs per article and kind, most first.
+    """Return ``label, repair_kind, repairs``: text repairs per article and kind, most repairs first.
 
     ``repair_kinds`` is read as ``kind:count;kind:count``; articles without repairs are left out.
     """
@@ -272,6 +307,27 @@ def theme_strength_over_time(
     return _tidy(out[columns])
 
 
+def theme_month_matrix(strength: pd.DataFrame, *, months: int = 24, top: int = 12) -> pd.DataFrame:
+    """Return theme × month mean scores from :func:`theme_strength_over_time`, for a heatmap.
+
+    The last ``months`` months that have dated articles, each labelled ``YYYY-MM (n)`` with its
+    number of articles; the ``top`` themes by mean score over those months, strongest first.
+    """
+    dated = strength[strength["month"] != NO_DATE] if not strength.empty else strength
+    if dated.empty:
+        return pd.DataFrame(index=pd.Index([], name="theme"), columns=pd.Index([], name="month"), dtype="float64")
+    kept = sorted(set(dated["month"]))[-months:]
+    dated = dated[dated["month"].isin(kept)]
+    matrix = dated.pivot_table(index="theme", columns="month", values="mean_score", aggfunc="sum", fill_value=0.0)
+    totals = matrix.mean(axis=1)
+    ordering = sorted(matrix.index, key=lambda theme: (-totals[theme], theme))[:top]
+    matrix = matrix.loc[ordering, kept].astype("float64").round(1)
+    per_month = dated.drop_duplicates("month").set_index("month")["of_articles"]
+    matrix.columns = pd.Index([f"{m} ({int(per_month[m])})" for m in kept], name="month")
+    matrix.index.name = "theme"
+    return matrix
+
+
 def undated_articles(articles: pd.DataFrame) -> pd.DataFrame:
     """Return ``label, title`` of the articles without a publication date."""
     undated = articles[articles["published"].isna()]
@@ -321,6 +377,32 @@ def top_theme_sentences(
 
 
 # -------------------------------------------------------------------------------------- actors
+
+
+def story_mentions(mentions: pd.DataFrame, articles: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """Return ``mentions`` without those naming a publisher of the corpus's articles.
+
+    The site an article comes from ("Rare Earth Exchanges reports…", its footer, "REEx") tells the
+    story; it is not an actor in it. A publisher is an entity whose name or alias equals an
+    article's ``publisher`` (case-insensitive); its mentions are dropped from every article whose
+    publisher is that one or unknown, and kept where another publisher reports on it.
+    """
+    publishers = articles.set_index("article_id")["publisher"].astype("object")
+    named = {str(p).casefold() for p in publishers.dropna()}
+    if mentions.empty or not named:
+        return mentions
+    own: dict[str, str] = {}  # entity id -> the publisher name it is
+    for row in entities.itertuples(index=False):
+        for form in {str(row.name)} | set(_split_ids(row.aliases)):
+            if form.strip().casefold() in named:
+                own[str(row.entity_id)] = form.strip().casefold()
+    if not own:
+        return mentions
+    publisher_of = publishers.map(lambda p: str(p).casefold() if pd.notna(p) else "")
+    article_publisher = mentions["article_id"].map(publisher_of).fillna("")
+    entity_publisher = mentions["entity_id"].astype("object").map(own)
+    dropped = entity_publisher.notna() & ((article_publisher == "") | (article_publisher == entity_publisher))
+    return mentions[~dropped]
 
 
 def actor_counts(
@@ -466,7 +548,11 @@ def timeline_frame(
     select: Sequence[str] = (),
     entities: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Return one row per dated event: ``when, precision, date_source, surface, label, is_future, actors, sentence``.
+    """Return one row per dated event: what happened and when.
+
+    Columns: ``when, precision, date_source, surface, clause, actors, label, is_future, sentence``;
+    ``clause`` is the part of the sentence that holds the date (:func:`event_clause`), ``label``
+    names the article (title and date).
 
     ``when`` is the stated interval as text (``2025-05-22``, ``2025-05``, ``2025-Q3``, ``2025-H2``,
     ``2025``, else ``start … end``); ``date_start``/``date_end`` are kept for drawing. ``select``
@@ -475,7 +561,7 @@ def timeline_frame(
     year was stated (``text``) or taken from the publication date (``inferred_year``). Rows: by
     start, end, label, position in the article.
     """
-    columns = ["when", "precision", "date_source", "surface", "label", "is_future", "actors", "sentence",
+    columns = ["when", "precision", "date_source", "surface", "clause", "actors", "label", "is_future", "sentence",
                "date_start", "date_end"]
     rows = events[events["date_start"].notna()]
     if select:
@@ -484,6 +570,9 @@ def timeline_frame(
     if rows.empty:
         return pd.DataFrame(columns=columns)
     out = _with_sentence(rows.copy(), sentences)
+    sentence_start = out["sentence_id"].map(sentences.drop_duplicates("sentence_id").set_index("sentence_id")["start"])
+    out["clause"] = [event_clause(text, int(start) - int(offset), int(end) - int(offset))
+                     for text, start, end, offset in zip(out["sentence"], out["start"], out["end"], sentence_start)]
     out["label"] = out["article_id"].map(article_labels(articles)).astype("object")
     out["when"] = [format_interval(s, e, p) for s, e, p in zip(out["date_start"], out["date_end"], out["precision"])]
     out["actors"] = out["actors"].astype("object").fillna("")
@@ -513,21 +602,82 @@ def timeline_rows(timeline: pd.DataFrame) -> pd.DataFrame:
 
 
 def due_next(timeline: pd.DataFrame, as_of: dt.date, *, limit: int | None = None) -> pd.DataFrame:
-    """Return the events after ``as_of`` (``is_future``) soonest first, with ``days_from_as_of``.
+    """Return what comes due after ``as_of`` (``is_future``), soonest first, each fact once.
 
-    ``timeline`` is :func:`timeline_frame`; ``days_from_as_of`` counts from ``as_of`` to the start of
-    the stated interval (negative when the interval has already begun).
+    A fact is one stated interval (start, end, precision): the sentences and articles that state it
+    are counted (``statements``, ``articles``) and the first of them (by article label, position)
+    gives ``clause``, ``actors`` (of every statement) and ``sources`` (up to three article labels).
+    ``days_from_as_of`` counts from ``as_of`` to the start of the interval (negative: under way).
     """
-    columns = ["when", "days_from_as_of", "precision", "surface", "label", "actors", "sentence"]
+    columns = ["when", "days_from_as_of", "precision", "clause", "actors", "articles", "statements", "sources",
+               "sentence"]
     rows = timeline[timeline["is_future"].astype(bool)] if not timeline.empty else timeline
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    out = rows.copy()
+    rows = rows.sort_values(["date_start", "date_end", "precision", "label"], kind="stable")
+    grouped = rows.groupby(["date_start", "date_end", "precision"], sort=True, dropna=False)
+    out = grouped.agg(
+        when=("when", "first"),
+        clause=("clause", "first"),
+        sentence=("sentence", "first"),
+        actors=("actors", lambda s: "; ".join(dict.fromkeys(a for v in s for a in _split_ids(v)))),
+        articles=("label", "nunique"),
+        statements=("sentence", "size"),
+        sources=("label", lambda s: "; ".join(list(dict.fromkeys(s))[:3])),
+    ).reset_index()
     out["days_from_as_of"] = [(pd.Timestamp(s) - pd.Timestamp(as_of)).days for s in out["date_start"]]
-    out["days_from_as_of"] = out["days_from_as_of"].astype("int64")
+    out = out.sort_values(["date_start", "date_end", "articles"], ascending=[True, True, False], kind="stable")
+    for column in ("days_from_as_of", "articles", "statements"):
+        out[column] = out[column].astype("int64")
     if limit is not None:
         out = out.head(limit)
     return _tidy(out[columns])
+
+
+def events_per_month(timeline: pd.DataFrame, as_of: dt.date, *, years: int = 5) -> pd.DataFrame:
+    """Return ``month, precision, events``: dated events by the month they start in, per precision.
+
+    Only months within ``years`` of ``as_of`` either way (a chart of a century of "2030" targets and
+    "1990s" history reads as nothing); every month of that window that has an event is a row.
+    """
+    columns = ["month", "precision", "events"]
+    if timeline.empty:
+        return pd.DataFrame(columns=columns)
+    low = pd.Timestamp(as_of) - pd.DateOffset(years=years)
+    high = pd.Timestamp(as_of) + pd.DateOffset(years=years)
+    rows = timeline[(timeline["date_start"] >= low) & (timeline["date_start"] <= high)]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    months = pd.to_datetime(rows["date_start"]).dt.strftime("%Y-%m")
+    out = rows.assign(month=months).groupby(["month", "precision"], sort=True).size().rename("events").reset_index()
+    out["events"] = out["events"].astype("int64")
+    out["_p"] = out["precision"].map({p: i for i, p in enumerate(PRECISIONS)})
+    return _tidy(out.sort_values(["month", "_p"], kind="stable")[columns])
+
+
+def event_clause(sentence: str, start: int, end: int) -> str:
+    """Return the clause of ``sentence`` that holds ``sentence[start:end]`` (a date).
+
+    Clauses end at ``;``, a dash between spaces, a colon, a comma followed by a conjunction or
+    relative word ("…, while", "…, which"), or the comma closing an opening subordinate clause
+    ("Although …,"); a clause shorter than four words takes in its
+    neighbour. Falls back to the whole sentence when the offsets do not fit it.
+    """
+    if not 0 <= start < end <= len(sentence):
+        return sentence.strip()
+    cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence) + 1]
+    opening = _SUBORDINATE_OPENING.match(sentence)
+    if opening:  # "Although X, Y": the first comma closes the subordinate clause
+        cuts.append(opening.end())
+        cuts.sort()
+    left = max(c for c in cuts if c <= start)
+    right = min(c for c in cuts if c >= end)
+    clause = sentence[left:right].strip(" ,;:—–-")
+    if len(clause.split()) < 4 and (left > 0 or right <= len(sentence)):
+        wider_left = max((c for c in cuts if c < left), default=left)
+        wider_right = min((c for c in cuts if c > right), default=right)
+        clause = sentence[wider_left:wider_right].strip(" ,;:—–-")
+    return clause.rstrip(".")
 
 
 def events_by_precision(timeline: pd.DataFrame) -> pd.DataFrame:
@@ -728,6 +878,17 @@ def format_range(low: object, high: object) -> str:
 # ------------------------------------------------------------------------------------- helpers
 
 
+def _shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``width`` characters with an ellipsis."""
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[width // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
@@ -802,6 +963,8 @@ __all__ = [
     "display_title",
     "display_unit",
     "due_next",
+    "event_clause",
+    "events_per_month",
     "events_by_precision",
     "figure_claims",
     "figure_comparisons",
@@ -813,13 +976,17 @@ __all__ = [
     "format_number",
     "format_range",
     "health_summary",
+    "how_obtained",
     "kb_candidates",
     "measure_key",
     "most_mentioned",
     "problems_table",
     "repairs_by_article",
+    "repairs_by_kind",
     "state_media",
+    "story_mentions",
     "theme_matrix",
+    "theme_month_matrix",
     "theme_strength_over_time",
     "timeline_frame",
     "timeline_rows",

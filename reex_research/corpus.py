@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +30,8 @@ from .read.ingest import corpus_entries, metadata_row, read_metadata_csv
 from .read.parse import table_from_cells
 
 ExportFormat = Literal["parquet", "csv"]
+CORPUS_INFO = "corpus.json"
+"""What :meth:`Corpus.export` writes beside the tables: the corpus folder, ``as_of`` and toolkit version."""
 
 
 @dataclass
@@ -80,7 +83,12 @@ class Corpus:
         return f"{self.root}: " + ", ".join(parts)
 
     def export(self, out: Path | str, *, format: ExportFormat = "parquet") -> list[Path]:
-        """Write every dataframe to ``out`` as Parquet or CSV; return the files written."""
+        """Write every dataframe to ``out`` as Parquet or CSV, and ``corpus.json``; return the files written.
+
+        A Parquet export reads back whole with :meth:`Corpus.read`.
+        """
+        if format not in ("parquet", "csv"):
+            raise InvalidArgumentError(f"unknown export format '{format}'; use 'parquet' or 'csv'")
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         written = []
@@ -88,12 +96,30 @@ class Corpus:
             path = out / f"{name}.{format}"
             if format == "parquet":
                 frame.to_parquet(path, index=False)
-            elif format == "csv":
-                frame.to_csv(path, index=False)
             else:
-                raise InvalidArgumentError(f"unknown export format '{format}'; use 'parquet' or 'csv'")
+                frame.to_csv(path, index=False)
             written.append(path)
-        return written
+        about = {"root": self.root.as_posix(), "as_of": self.as_of.isoformat() if self.as_of else None,
+                 "toolkit_version": self.toolkit_version}
+        info = out / CORPUS_INFO
+        info.write_text(json.dumps(about, indent=2) + "\n", encoding="utf-8")
+        return [*written, info]
+
+    @classmethod
+    def read(cls, folder: Path | str) -> Corpus:
+        """Return the corpus a Parquet :meth:`export` wrote to ``folder``, every table checked."""
+        folder = Path(folder)
+        try:
+            about = json.loads((folder / CORPUS_INFO).read_text(encoding="utf-8"))
+            frames = {name: schema.validate(name, pd.read_parquet(folder / f"{name}.parquet"))
+                      for name in schema.TABLES}
+        except (OSError, ValueError, KeyError) as exc:
+            raise InvalidArgumentError(
+                f"{folder} holds no complete corpus export ({exc}); write one with "
+                f"corpus.export(folder, format='parquet')") from exc
+        as_of = dt.date.fromisoformat(about["as_of"]) if about.get("as_of") else None
+        return cls(root=Path(about.get("root") or folder), frames=frames, as_of=as_of,
+                   toolkit_version=about.get("toolkit_version"))
 
 
 def load_corpus(

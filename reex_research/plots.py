@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
+import textwrap
 from collections.abc import Iterator, Mapping
 
 import matplotlib.dates as mdates
@@ -20,7 +22,6 @@ import numpy as np
 import pandas as pd
 from cycler import cycler
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .analysis import NO_DATE
@@ -38,7 +39,10 @@ PRECISION_COLORS: Mapping[str, str] = {
 }
 MUTED = "#9A9A9A"
 HEATMAP_CMAP = "Blues"
-SEED = 7  # layout seed: the same graph is drawn the same way every time
+MAX_ANNOTATED_COLUMNS = 16
+"""A heatmap with more columns than this shows colours only: the numbers would overprint."""
+MAX_LINES = 8
+"""Most themes one line chart draws (the strongest); the table beside it has every theme."""
 
 STYLE: Mapping[str, object] = {
     "figure.figsize": (8.0, 4.5),
@@ -102,7 +106,7 @@ def bar_chart(
             bar_colors = [PALETTE[0]] * len(frame)
         values = frame[value].astype(float).to_numpy()
         ax.barh(ypos, values, color=bar_colors)
-        ax.set_yticks(ypos, [_short(v) for v in frame[label].astype(str)])
+        ax.set_yticks(ypos, [_wrap(v) for v in frame[label].astype(str)])
         for y, v in zip(ypos, values):
             ax.annotate(_number(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
         ax.set_xlabel(xlabel)
@@ -133,18 +137,19 @@ def heatmap(
     """Return a heatmap of ``matrix`` (rows × columns), each cell annotated with its value."""
     with style():
         rows, cols = matrix.shape
-        fig, ax = plt.subplots(figsize=(min(16.0, 6.0 + 0.6 * cols), max(2.8, 1.6 + 0.38 * rows)))
+        fig, ax = plt.subplots(figsize=(min(16.0, 6.0 + 0.45 * cols), max(2.8, 1.6 + 0.42 * rows)))
         if matrix.empty:
             _empty(ax, title)
             return fig
         values = matrix.to_numpy(dtype=float)
         image = ax.imshow(values, aspect="auto", cmap=HEATMAP_CMAP, vmin=0)
         ax.set_xticks(range(cols), [_short(str(c), 20) for c in matrix.columns], rotation=45, ha="right")
-        ax.set_yticks(range(rows), [_short(str(r), 40) for r in matrix.index])
+        ax.set_yticks(range(rows), [_wrap(str(r), 36) for r in matrix.index])
         ax.grid(False)
         top = np.nanmax(values) if values.size else 0
+        annotate = cols <= MAX_ANNOTATED_COLUMNS
         for (i, j), v in np.ndenumerate(values):
-            if v:
+            if v and annotate:
                 ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
                         color="white" if top and v > 0.6 * top else "black")
         ax.set_xlabel(xlabel)
@@ -155,36 +160,46 @@ def heatmap(
         return fig
 
 
-def theme_heatmap(matrix: pd.DataFrame, *, title: str = "Theme strength per article") -> Figure:
-    """Return the theme × article heatmap of ``analysis.theme_matrix`` (score, % of sentences)."""
-    return heatmap(matrix, title=title, xlabel="article", ylabel="theme",
-                   colorbar="score (weighted % of sentences)")
+def theme_heatmap(matrix: pd.DataFrame, *, title: str = "Theme strength per publication month") -> Figure:
+    """Return the theme × month heatmap of ``analysis.theme_month_matrix`` (mean score per article)."""
+    return heatmap(matrix, title=title, xlabel="publication month (articles)", ylabel="theme",
+                   colorbar="mean score per article")
 
 
 def theme_lines(strength: pd.DataFrame, *, title: str = "Theme strength over publication time") -> Figure:
     """Return one line per theme over publication month from ``analysis.theme_strength_over_time``.
 
-    Rows of undated articles (month ``no date``) are not drawn: the caller says how many there are.
-    Themes that no dated article has are left out of the chart.
+    Only the :data:`MAX_LINES` strongest themes are drawn. A month without articles is a gap, not
+    a line drawn across it. Rows of undated articles (month ``no date``) are not drawn: the caller
+    says how many there are. The lower panel shows how many articles each month has.
     """
     dated = strength[strength["month"] != NO_DATE] if not strength.empty else strength
     with style():
-        fig, ax = plt.subplots(figsize=(9.0, 4.5))
+        fig, (ax, counts) = plt.subplots(2, 1, figsize=(9.0, 5.5), sharex=True,
+                                         gridspec_kw={"height_ratios": [3, 1]})
         if dated.empty:
             _empty(ax, title, "no dated article has a theme")
+            counts.set_axis_off()
             return fig
-        drawn = [(theme, rows) for theme, rows in dated.groupby("theme", sort=True) if rows["mean_score"].max() > 0]
-        for k, (theme, rows) in enumerate(drawn):
-            rows = rows.sort_values("month")
-            x = [mdates.date2num(pd.Timestamp(f"{m}-15")) for m in rows["month"]]
-            ax.plot(x, rows["mean_score"], marker="o", markersize=4, color=PALETTE[k % len(PALETTE)],
-                    linestyle="-" if k < len(PALETTE) else "--", label=_short(theme, 40))
-        ax.xaxis_date()
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        ax.margins(x=0.08)
-        ax.set_xlabel("publication month")
+        first, last = pd.Period(min(dated["month"]), "M"), pd.Period(max(dated["month"]), "M")
+        months = [str(m) for m in pd.period_range(first, last, freq="M")]
+        x = [mdates.date2num(pd.Timestamp(f"{m}-15")) for m in months]
+        strongest = (dated.groupby("theme")["mean_score"].mean().sort_values(ascending=False, kind="stable"))
+        drawn = [theme for theme in strongest.index if strongest[theme] > 0][:MAX_LINES]
+        for k, theme in enumerate(sorted(drawn)):
+            rows = dated[dated["theme"] == theme].set_index("month")["mean_score"].reindex(months)
+            ax.plot(x, rows.to_numpy(dtype=float), marker="o", markersize=3, color=PALETTE[k % len(PALETTE)],
+                    label=_wrap(theme, 34))
+        per_month = dated.drop_duplicates("month").set_index("month")["of_articles"].reindex(months).fillna(0)
+        counts.bar(x, per_month.to_numpy(dtype=float), width=20, color=MUTED)
+        counts.set_ylabel("articles")
+        counts.grid(axis="x", visible=False)
+        counts.xaxis_date()
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
+        counts.xaxis.set_major_locator(locator)
+        counts.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.margins(x=0.05)
+        counts.set_xlabel("publication month")
         ax.set_ylabel("mean score per article")
         ax.set_ylim(bottom=0)
         ax.set_title(title)
@@ -198,99 +213,107 @@ def network(
     edges: pd.DataFrame,
     *,
     title: str = "Actors named in the same sentence",
-    seed: int = SEED,
+    top: int = 24,
 ) -> Figure:
-    """Return the co-occurrence network: nodes sized by mentions and coloured by type, edges by weight.
+    """Return the network of the ``top`` most-mentioned actors: a circle, labels outside it.
 
     ``nodes`` has ``entity_id, name, type, mentions`` (``analysis.actor_counts``); ``edges`` has
-    ``source_id, target_id, weight`` (``analysis.cooccurrence``). Actors named with no other actor
-    are left out. The layout is ForceAtlas2 (hubs in the middle, clusters apart) from a fixed
-    ``seed``: same data, same picture.
+    ``source_id, target_id, weight`` (``analysis.cooccurrence``). Actors are placed around a circle,
+    most-mentioned first, grouped by type; each label sits outside its node, turned along the
+    radius, so labels never overlap or leave the figure. Nodes are sized by mentions, edges by
+    weight. Actors linked to none of the others are left out. Same data, same picture.
     """
     graph = nx.Graph()
-    for row in nodes.sort_values("entity_id").itertuples(index=False):
+    linked = set(edges["source_id"]) | set(edges["target_id"]) if not edges.empty else set()
+    ranked = nodes[nodes["entity_id"].isin(linked)].sort_values(["mentions", "name"], ascending=[False, True],
+                                                                 kind="stable").head(top)
+    order = ranked.sort_values(["type", "mentions", "name"], ascending=[True, False, True], kind="stable")
+    for row in order.itertuples(index=False):
         graph.add_node(row.entity_id, name=row.name, type=row.type, mentions=int(row.mentions))
     for row in edges.sort_values(["source_id", "target_id"]).itertuples(index=False):
         if row.source_id in graph and row.target_id in graph:
             graph.add_edge(row.source_id, row.target_id, weight=int(row.weight))
     graph.remove_nodes_from(sorted(nx.isolates(graph)))
     with style():
-        fig, ax = plt.subplots(figsize=(8.0, 6.0))
+        fig, ax = plt.subplots(figsize=(9.0, 9.0))
         ax.set_axis_off()
         ax.set_title(title)
         if graph.number_of_nodes() == 0:
             _empty(ax, title)
             return fig
-        pos = nx.forceatlas2_layout(graph, seed=seed, max_iter=400, gravity=3.0, scaling_ratio=4.0,
-                                    distributed_action=True)
+        names = list(graph.nodes)
+        angles = {n: 2 * math.pi * i / len(names) for i, n in enumerate(names)}
+        pos = {n: (math.cos(a), math.sin(a)) for n, a in angles.items()}
         weights = [graph.edges[e]["weight"] for e in graph.edges]
-        top = max(weights, default=1)
-        nx.draw_networkx_edges(graph, pos, ax=ax, edge_color=MUTED, alpha=0.7,
-                               width=[0.6 + 3.0 * w / top for w in weights])
-        top_mentions = max(graph.nodes[n]["mentions"] for n in graph.nodes)
-        sizes = [60 + 900 * np.sqrt(graph.nodes[n]["mentions"] / top_mentions) for n in graph.nodes]
-        colors = [TYPE_COLORS.get(graph.nodes[n]["type"], MUTED) for n in graph.nodes]
-        nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=colors, alpha=0.85)
-        nx.draw_networkx_labels(graph, pos, ax=ax, font_size=7, verticalalignment="bottom",
-                                labels={n: _short(graph.nodes[n]["name"], 28) for n in graph.nodes})
-        present = sorted({graph.nodes[n]["type"] for n in graph.nodes})
-        ax.legend(handles=[Patch(color=TYPE_COLORS.get(t, MUTED), label=t) for t in present],
-                  loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        heaviest = max(weights, default=1)
+        nx.draw_networkx_edges(graph, pos, ax=ax, edge_color=MUTED, alpha=0.6,
+                               width=[0.5 + 4.0 * w / heaviest for w in weights])
+        top_mentions = max(graph.nodes[n]["mentions"] for n in names)
+        sizes = [60 + 700 * np.sqrt(graph.nodes[n]["mentions"] / top_mentions) for n in names]
+        colors = [TYPE_COLORS.get(graph.nodes[n]["type"], MUTED) for n in names]
+        nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=colors, alpha=0.9)
+        for n in names:
+            angle = angles[n]
+            x, y = 1.09 * math.cos(angle), 1.09 * math.sin(angle)
+            degrees = math.degrees(angle)
+            flip = 90 < degrees < 270
+            ax.text(x, y, _short(graph.nodes[n]["name"], 30), rotation=degrees + 180 if flip else degrees,
+                    rotation_mode="anchor", ha="right" if flip else "left", va="center", fontsize=8)
+        ax.set_xlim(-1.9, 1.9)
+        ax.set_ylim(-1.9, 1.9)
+        ax.set_aspect("equal")
+        present = sorted({graph.nodes[n]["type"] for n in names})
+        ax.legend(handles=[Patch(color=TYPE_COLORS.get(t, MUTED), label=t) for t in present], loc="upper left")
         fig.tight_layout()
         return fig
 
 
-def timeline(
-    events: pd.DataFrame,
-    *,
-    as_of: dt.date | None = None,
-    title: str = "Dated events by precision",
-) -> Figure:
-    """Return events on a time axis: a day is a point, coarser dates are bars over their interval.
+def events_chart(per_month: pd.DataFrame, *, as_of: dt.date | None = None,
+                 title: str = "Dated events by the month they start in") -> Figure:
+    """Return stacked bars of ``analysis.events_per_month``: events per month, coloured by precision.
 
-    ``events`` is ``analysis.timeline_rows`` (one row per event, its ``event`` text on the y axis).
-    A dashed line marks ``as_of``.
+    A dashed line marks ``as_of``; months right of it are still to come.
     """
     with style():
-        fig, ax = plt.subplots(figsize=(9.0, _bar_height(len(events), per_row=0.3)))
-        if events.empty:
+        fig, ax = plt.subplots(figsize=(10.0, 4.0))
+        if per_month.empty:
             _empty(ax, title, "no dated events")
             return fig
-        ypos = np.arange(len(events))[::-1]
-        for y, row in zip(ypos, events.itertuples(index=False)):
-            color = PRECISION_COLORS.get(row.precision, MUTED)
-            start = mdates.date2num(pd.Timestamp(row.date_start))
-            end = mdates.date2num(pd.Timestamp(row.date_end) + pd.Timedelta(days=1))
-            if row.precision == "day" and end - start <= 1.0:
-                ax.plot([start], [y], marker="o", markersize=5, color=color, linestyle="none")
-            else:
-                ax.barh([y], [end - start], left=[start], height=0.6, color=color, alpha=0.75)
-        ax.set_yticks(ypos, [_short(str(v), 56) for v in events["event"]])
+        table = per_month.pivot_table(index="month", columns="precision", values="events", aggfunc="sum",
+                                      fill_value=0)
+        x = [mdates.date2num(pd.Timestamp(f"{m}-01")) for m in table.index]
+        bottom = np.zeros(len(table))
+        for precision in [p for p in PRECISION_COLORS if p in table.columns]:
+            values = table[precision].to_numpy(dtype=float)
+            ax.bar(x, values, bottom=bottom, width=25, align="edge", color=PRECISION_COLORS[precision],
+                   label=precision)
+            bottom += values
         ax.xaxis_date()
-        locator = mdates.AutoDateLocator()
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        ax.grid(axis="y", visible=False)
-        handles = [Line2D([], [], marker="o", linestyle="none", color=PRECISION_COLORS["day"], label="day")]
-        handles += [Patch(color=PRECISION_COLORS[p], alpha=0.75, label=p) for p in ("month", "quarter", "half", "year")
-                    if p in set(events["precision"])]
+        ax.grid(axis="x", visible=False)
         if as_of is not None:
-            ax.axvline(mdates.date2num(pd.Timestamp(as_of)), color=PALETTE[7], linestyle="--", linewidth=1)
-            handles.append(Line2D([], [], color=PALETTE[7], linestyle="--", label=f"as of {as_of:%Y-%m-%d}"))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        ax.set_xlabel("date (interval the text states)")
+            ax.axvline(mdates.date2num(pd.Timestamp(as_of)), color=PALETTE[7], linestyle="--", linewidth=1,
+                       label=f"as of {as_of:%Y-%m-%d}")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="precision")
+        ax.set_xlabel("month the stated interval starts")
+        ax.set_ylabel("events")
         ax.set_title(title)
         fig.tight_layout()
         return fig
 
 
-def claims_chart(claims: pd.DataFrame, *, title: str = "Figures stated for the same measure") -> Figure:
+def claims_chart(claims: pd.DataFrame, *, title: str = "Figures stated for the same measure",
+                 top: int = 6, per_group: int = 8) -> Figure:
     """Return one panel per measure with each claim's value (a range is a bar) and who claims it.
 
     ``claims`` is ``analysis.figure_comparisons``: ``group, measure, unit, status, low, high,
-    claimant, label``; conflicting groups are drawn in the conflict colour.
+    claimant, label``; conflicting groups are drawn in the conflict colour. Only the first ``top``
+    groups (conflicts come first) and ``per_group`` claims of each are drawn.
     """
-    groups = list(dict.fromkeys(claims["group"])) if not claims.empty else []
+    groups = list(dict.fromkeys(claims["group"]))[:top] if not claims.empty else []
+    claims = claims[claims["group"].isin(groups)].groupby("group", sort=False).head(per_group) if groups else claims
     height = sum(0.9 + 0.3 * int((claims["group"] == g).sum()) for g in groups)
     with style():
         fig, axes = plt.subplots(max(1, len(groups)), 1, squeeze=False, figsize=(8.0, max(2.0, height)))
@@ -317,40 +340,6 @@ def claims_chart(claims: pd.DataFrame, *, title: str = "Figures stated for the s
         return fig
 
 
-def setup_notebook() -> None:
-    """Set pandas display options for evidence tables: whole sentences, up to 200 rows."""
-    pd.set_option("display.max_colwidth", None)
-    pd.set_option("display.max_rows", 200)
-    pd.set_option("display.min_rows", 200)
-    pd.set_option("display.max_columns", 30)
-    pd.set_option("display.width", 200)
-    pd.set_option("display.precision", 1)
-
-
-class Table:
-    """A dataframe shown without its index; HTML via ``to_html`` with escaping (article text stays text)."""
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        """Wrap ``frame`` for display."""
-        self.frame = frame
-
-    def _repr_html_(self) -> str:
-        return self.frame.to_html(index=False, escape=True, border=0, na_rep="")
-
-    def __repr__(self) -> str:
-        return self.frame.to_string(index=False, na_rep="")
-
-
-def show(frame: pd.DataFrame, *, empty: str = "Nothing to show.") -> None:
-    """Display ``frame`` as a :class:`Table`, or print ``empty`` when it has no rows."""
-    from IPython.display import display
-
-    if frame.empty:
-        print(empty)
-    else:
-        display(Table(frame))
-
-
 # ------------------------------------------------------------------------------------- helpers
 
 
@@ -364,6 +353,14 @@ def _bar_height(n: int, per_row: float = 0.32) -> float:
     return max(2.2, 1.2 + per_row * n)
 
 
+def _wrap(text: str, width: int = 30, lines: int = 2) -> str:
+    """``text`` wrapped on at most ``lines`` lines of ``width`` characters (the last one cut)."""
+    wrapped = textwrap.wrap(" ".join(str(text).split()), width) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[: lines - 1] + [_short(" ".join(wrapped[lines - 1:]), width)]
+    return "\n".join(wrapped)
+
+
 def _short(text: str, width: int = 32) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -374,7 +371,7 @@ def _number(value: float) -> str:
 
 
 __all__ = [
-    "PALETTE", "PRECISION_COLORS", "STYLE", "TYPE_COLORS", "Table",
-    "actor_bars", "bar_chart", "claims_chart", "close", "heatmap", "network", "setup_notebook", "show",
-    "style", "theme_heatmap", "theme_lines", "timeline",
+    "PALETTE", "PRECISION_COLORS", "STYLE", "TYPE_COLORS",
+    "actor_bars", "bar_chart", "claims_chart", "close", "events_chart", "heatmap", "network",
+    "style", "theme_heatmap", "theme_lines",
 ]

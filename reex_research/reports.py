@@ -1,18 +1,25 @@
-"""Dated reports: run the notebooks with papermill, export them to HTML, write an index page.
+"""Dated reports: load the corpus once, run the notebooks on it with papermill, write the digest.
 
-:func:`render_report` validates its inputs, runs every ``NN_*.ipynb`` of the notebooks folder in
-order (kernel ``python3``, working directory = the notebooks folder) with the parameters
-``corpus_path`` and ``as_of``, and writes into ``OUT/YYYY-MM-DD/`` (the ``as_of`` date):
+:func:`render_report` validates its inputs, loads the corpus once (through the cache) and writes it
+into the report as ``tables/corpus/`` (Parquet and CSV), then runs every ``NN_*.ipynb`` of the
+notebooks folder in order (kernel ``python3``, working directory = the report folder) with the
+parameters ``corpus_path``, ``as_of``, ``themes``, ``actors``, ``min_mentions`` and ``tables_path``.
+Each notebook reads the corpus from ``tables/`` (:func:`reex_research.notebook.start`) and writes the
+full tables behind its pages there. ``OUT/YYYY-MM-DD/`` (the ``as_of`` date) holds:
 
 - ``NN_name.ipynb``: the executed notebook, without papermill's timings, paths and execution
   timestamps, so the same corpus and parameters give the same file;
-- ``NN_name.html``: the notebook's outputs (code hidden) with charts embedded, readable without
-  Jupyter;
-- ``index.html``: links to every page plus provenance (package version, corpus fingerprint,
-  knowledge-base version, parameters, render time — the only value that changes between renders).
+- ``NN_name.html``: the notebook's outputs (code hidden) with charts embedded and interactive
+  tables that work offline, readable without Jupyter; bounded in size at any corpus size;
+- ``index.html``: the digest (:mod:`reex_research.index_page`): corpus health, rising and falling
+  themes, most-named and new actors, what comes due next, headline figures, what changed since the
+  last report of the same corpus, links to the pages and full tables, and provenance;
+- ``tables/``: every full table; ``state/``: the small tables the next report compares with;
+  ``report.json``: which corpus and day.
 
 Everything is written into a hidden temporary folder inside ``OUT`` and moved into place whole; an
-existing day folder is replaced only after every notebook succeeded. A failing notebook raises
+existing day folder of the same corpus is replaced only after every notebook succeeded, one of
+another corpus only with ``force``. A failing notebook raises
 :class:`~reex_research.errors.NotebookExecutionError` naming the notebook and the cell, and leaves
 no folder behind.
 """
@@ -28,11 +35,14 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .digest import ReportState, report_state
 from .errors import CorpusNotFoundError, NotebookExecutionError, ReportError
+from .index_page import digest_page
 
 KERNEL = "python3"
 NOTEBOOK_NAME = re.compile(r"^\d{2}_[^/\\]+\.ipynb$")
@@ -45,6 +55,12 @@ VOLATILE_PAPERMILL_METADATA = ("start_time", "end_time", "duration", "exception"
                                "input_path", "output_path", "environment_variables")
 
 Progress = Callable[[str], Any]
+TABLES = "tables"
+"""Folder of a report holding its full tables (the corpus's and each page's)."""
+STATE = "state"
+"""Folder of a report holding the small tables the next report compares itself with."""
+REPORT_INFO = "report.json"
+"""What a report folder says of itself: which corpus (as the notebooks name it) and which day."""
 
 
 def parse_as_of(text: str) -> dt.date:
@@ -110,62 +126,139 @@ def render_report(
     as_of: dt.date | str | None = None,
     out: Path = Path("reports"),
     notebooks: Path | None = None,
+    themes: Sequence[str] = (),
+    actors: Sequence[str] = (),
+    min_mentions: int = 1,
+    force: bool = False,
+    cache: bool | Path = True,
     progress: Progress | None = print,
 ) -> Path:
     """Render every notebook for ``corpus`` into ``out/YYYY-MM-DD/``; return that folder.
 
-    ``as_of`` (default: today; a ``YYYY-MM-DD`` string is parsed with :func:`parse_as_of`) is the
-    date the "what comes due next" tables count from, and names the folder. ``progress`` receives
-    one line per notebook with its run time (``None``: silent).
+    The corpus is loaded once (through the cache, ``cache``) and written beside the report as
+    ``tables/corpus/`` (Parquet and CSV); every notebook reads it from there. ``as_of`` (default:
+    today; a ``YYYY-MM-DD`` string is parsed with :func:`parse_as_of`) is the date the "what comes
+    due next" tables count from, and names the folder. ``themes``, ``actors`` and ``min_mentions``
+    are the notebooks' parameters. A folder holding a report of another corpus is not replaced
+    unless ``force``. ``progress`` receives one line per step (``None``: silent).
     """
+    from .corpus import load_corpus
+
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise CorpusNotFoundError(corpus)
-    if as_of is None:
-        from .corpus import today
-
-        as_of = today()
-    if isinstance(as_of, str):
-        as_of = parse_as_of(as_of)
-    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
-        raise ReportError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
+    as_of = _report_day(as_of)
+    if min_mentions < 1:
+        raise ReportError(f"min_mentions must be at least 1, got {min_mentions}")
     sources = find_notebooks(Path(notebooks) if notebooks is not None else default_notebooks())
     say = progress or (lambda _line: None)
-    _warm_up_matplotlib()
     out = Path(out)
-    parameters = {"corpus_path": _path_from(sources[0].parent, corpus), "as_of": as_of.isoformat()}
+    final = out / as_of.isoformat()
+    corpus_path = _path_from(final, corpus)
+    _refuse_other_corpus(final, corpus_path, force)
+    previous = _previous_report(out, corpus_path, before=as_of)
+    _warm_up_matplotlib()
+    started = time.perf_counter()
+    say(f"loading {corpus} as of {as_of.isoformat()}")
+    loaded = load_corpus(corpus, as_of=as_of, cache=cache)
+    say(loaded.summary())
+    parameters: dict[str, Any] = {
+        "corpus_path": corpus_path, "as_of": as_of.isoformat(), "themes": list(themes),
+        "actors": list(actors), "min_mentions": int(min_mentions), "tables_path": TABLES,
+    }
     provenance = {
         "package version": _package_version(),
         "corpus fingerprint (sha256)": corpus_fingerprint(corpus),
         "knowledge-base version": kb_version(),
     }
-    final = out / as_of.isoformat()
-    say(f"rendering {len(sources)} notebooks for {corpus} as of {as_of.isoformat()} into {final}")
-    started = time.perf_counter()
+    say(f"rendering {len(sources)} notebooks into {final}")
     with _staging(out, final.name) as staging:
+        loaded.export(staging / TABLES / "corpus", format="parquet")
+        loaded.export(staging / TABLES / "corpus", format="csv")
         pages: list[tuple[str, str]] = []
         for number, source in enumerate(sources, start=1):
             tick = time.perf_counter()
             title = _run(source, staging, parameters)
             pages.append((source.stem, title))
             say(f"[{number}/{len(sources)}] {source.stem} … {time.perf_counter() - tick:.1f} s")
+        state = report_state(loaded, as_of)
+        state.write(staging / STATE)
+        earlier = (previous.name, ReportState.read(previous / STATE)) if previous is not None else None
         rendered_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
         (staging / "index.html").write_text(
-            index_html(pages, provenance=provenance, parameters=parameters, rendered_at=rendered_at),
+            digest_page(loaded, as_of, pages=pages, tables=_table_files(staging), previous=earlier,
+                        provenance=provenance, parameters=parameters, rendered_at=rendered_at),
             encoding="utf-8",
         )
+        (staging / REPORT_INFO).write_text(json.dumps(
+            {"corpus_path": corpus_path, "as_of": as_of.isoformat(),
+             "corpus_fingerprint": provenance["corpus fingerprint (sha256)"]}, indent=2) + "\n", encoding="utf-8")
         _move_into_place(staging, final)
     say(f"report written to {final} ({len(sources)} notebooks, {time.perf_counter() - started:.1f} s)")
     return final
+
+
+def _report_day(as_of: dt.date | str | None) -> dt.date:
+    """The report's date: today by default, a ``YYYY-MM-DD`` string parsed, a date as it is."""
+    if as_of is None:
+        from .corpus import today
+
+        return today()
+    if isinstance(as_of, str):
+        return parse_as_of(as_of)
+    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise ReportError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
+    return as_of
+
+
+def _refuse_other_corpus(final: Path, corpus_path: str, force: bool) -> None:
+    """Stop before anything runs when ``final`` holds a report of another corpus (unless ``force``)."""
+    if force or not final.exists():
+        return
+    info = _report_info(final)
+    if info is not None and info.get("corpus_path") == corpus_path:
+        return  # the same corpus again: the new report replaces the old one
+    held = f"a report of {info['corpus_path']}" if info is not None else "something that is not a report"
+    raise ReportError(f"{final} already holds {held}; pass another --out folder, or --force to replace it")
+
+
+def _previous_report(out: Path, corpus_path: str, *, before: dt.date) -> Path | None:
+    """The latest report in ``out`` of the same corpus dated before ``before`` that kept its state."""
+    if not out.is_dir():
+        return None
+    found = []
+    for folder in out.iterdir():
+        if not (folder.is_dir() and re.fullmatch(r"\d{4}-\d{2}-\d{2}", folder.name)):
+            continue
+        info = _report_info(folder)
+        if (info is not None and info.get("corpus_path") == corpus_path and folder.name < before.isoformat()
+                and (folder / STATE).is_dir()):
+            found.append(folder)
+    return max(found, default=None)
+
+
+def _report_info(folder: Path) -> dict[str, Any] | None:
+    try:
+        info = json.loads((folder / REPORT_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
 
 
 def _path_from(folder: Path, target: Path) -> str:
     """``target`` as a path relative to ``folder`` where one exists, so a report names no machine's
     absolute folders; otherwise absolute."""
     try:
-        return Path(os.path.relpath(target.resolve(), folder.resolve())).as_posix()
+        return Path(os.path.relpath(Path(target).resolve(), Path(folder).resolve())).as_posix()
     except ValueError:  # another drive
-        return target.resolve().as_posix()
+        return Path(target).resolve().as_posix()
+
+
+def _table_files(staging: Path) -> list[str]:
+    """The full tables written beside the report, as paths relative to it."""
+    folder = staging / TABLES
+    return sorted(p.relative_to(staging).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and p.suffix in (".csv", ".parquet"))
 
 
 def refresh_notebooks(notebooks: Path | None = None, *, progress: Progress | None = print) -> list[Path]:
@@ -185,57 +278,12 @@ def refresh_notebooks(notebooks: Path | None = None, *, progress: Progress | Non
         tick = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix=".refresh-", dir=source.parent) as scratch:
             target = Path(scratch) / source.name
-            _execute(source, target, None)
+            _execute(source, target, None, cwd=source.parent)
             nb = clean_notebook(nbformat.read(target, as_version=4))
             nb.metadata.pop("papermill", None)
             nbformat.write(nb, source)
         say(f"[{number}/{len(sources)}] {source.stem} … {time.perf_counter() - tick:.1f} s")
     return sources
-
-
-def index_html(
-    pages: list[tuple[str, str]],
-    *,
-    provenance: Mapping[str, str],
-    parameters: Mapping[str, Any],
-    rendered_at: dt.datetime,
-) -> str:
-    """Return the index page: a link per ``(stem, title)`` page and the provenance, all escaped."""
-    e = html.escape
-    links = "\n".join(
-        f'    <li><a href="{e(stem)}.html">{e(title)}</a> '
-        f'<span class="muted">(<a href="{e(stem)}.ipynb">{e(stem)}.ipynb</a>)</span></li>'
-        for stem, title in pages
-    )
-    rows = dict(provenance)
-    rows.update({f"parameter {key}": str(value) for key, value in parameters.items()})
-    rows["rendered at"] = rendered_at.isoformat()
-    table = "\n".join(f"    <tr><th>{e(key)}</th><td><code>{e(str(value))}</code></td></tr>" for key, value in rows.items())
-    day = e(str(parameters.get("as_of", "")))
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>Rare-earth news report {day}</title>
-  <style>
-    body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; line-height: 1.5; color: #222; }}
-    th {{ text-align: left; padding-right: 1rem; vertical-align: top; font-weight: 600; }}
-    td code {{ word-break: break-all; }}
-    .muted {{ color: #777; font-size: 0.9em; }}
-  </style>
-</head>
-<body>
-  <h1>Rare-earth news report {day}</h1>
-  <ol>
-{links}
-  </ol>
-  <h2>Provenance</h2>
-  <table>
-{table}
-  </table>
-</body>
-</html>
-"""
 
 
 def clean_notebook(nb: Any) -> Any:
@@ -263,7 +311,7 @@ def _run(source: Path, staging: Path, parameters: Mapping[str, Any]) -> str:
     import nbformat
 
     target = staging / source.name
-    _execute(source, target, parameters)
+    _execute(source, target, parameters, cwd=staging)
     nb = clean_notebook(nbformat.read(target, as_version=4))
     title = _title(nb, source.stem)
     nb.metadata["title"] = title
@@ -272,8 +320,8 @@ def _run(source: Path, staging: Path, parameters: Mapping[str, Any]) -> str:
     return title
 
 
-def _execute(source: Path, target: Path, parameters: Mapping[str, Any] | None) -> None:
-    """Run ``source`` with papermill into ``target`` (cwd = its folder); wrap failures."""
+def _execute(source: Path, target: Path, parameters: Mapping[str, Any] | None, *, cwd: Path) -> None:
+    """Run ``source`` with papermill into ``target`` in the working folder ``cwd``; wrap failures."""
     import papermill as pm
 
     try:
@@ -282,7 +330,7 @@ def _execute(source: Path, target: Path, parameters: Mapping[str, Any] | None) -
             str(target),
             parameters=dict(parameters) if parameters is not None else None,
             kernel_name=KERNEL,
-            cwd=str(source.parent),
+            cwd=str(cwd),
             progress_bar=False,
             log_output=False,
             start_timeout=START_TIMEOUT_S,
@@ -386,7 +434,6 @@ __all__ = [
     "corpus_fingerprint",
     "default_notebooks",
     "find_notebooks",
-    "index_html",
     "kb_version",
     "parse_as_of",
     "refresh_notebooks",
