@@ -275,7 +275,7 @@ def theme_matrix(
 
 
 def theme_strength_over_time(
-    themes: pd.DataFrame, articles: pd.DataFrame, *, select: Sequence[str] = ()
+    themes: pd.DataFrame, articles: pd.DataFrame, *, select: Sequence[str] = (), latest_first: bool = False
 ) -> pd.DataFrame:
     """Return ``month, theme_id, theme, articles, of_articles, mean_score`` per publication month.
 
@@ -283,7 +283,8 @@ def theme_strength_over_time(
     ``of_articles`` counts the articles published that month, ``articles`` those with the theme,
     and ``mean_score`` averages the theme's score over all of them (0 for an article without the
     theme), so busy months are not inflated. Undated articles form rows with ``month`` =
-    :data:`NO_DATE`: counted, not dropped. Rows: by month (undated last), then theme id.
+    :data:`NO_DATE`: counted, not dropped. Rows: by month (undated last), then theme id; with
+    ``latest_first``, latest month first and the strongest theme first within a month.
     """
     columns = ["month", "theme_id", "theme", "articles", "of_articles", "mean_score"]
     chosen = _select_themes(themes, select)
@@ -303,7 +304,11 @@ def theme_strength_over_time(
     out["mean_score"] = (out["total"].astype("float64") / out["of_articles"]).round(1)
     out["articles"] = out["articles"].astype("int64")
     out["_undated"] = out["month"] == NO_DATE
-    out = out.sort_values(["_undated", "month", "theme_id"], kind="stable")
+    if latest_first:
+        out = out.sort_values(["_undated", "month", "mean_score", "theme_id"], ascending=[True, False, False, True],
+                              kind="stable")
+    else:
+        out = out.sort_values(["_undated", "month", "theme_id"], kind="stable")
     return _tidy(out[columns])
 
 
@@ -606,7 +611,8 @@ def due_next(timeline: pd.DataFrame, as_of: dt.date, *, limit: int | None = None
 
     A fact is one stated interval (start, end, precision): the sentences and articles that state it
     are counted (``statements``, ``articles``) and the first of them (by article label, position)
-    gives ``clause``, ``actors`` (of every statement) and ``sources`` (up to three article labels).
+    gives ``clause``; ``actors`` are the five named most often in its statements (``+N more``), and
+    ``sources`` up to three article labels.
     ``days_from_as_of`` counts from ``as_of`` to the start of the interval (negative: under way).
     """
     columns = ["when", "days_from_as_of", "precision", "clause", "actors", "articles", "statements", "sources",
@@ -620,7 +626,7 @@ def due_next(timeline: pd.DataFrame, as_of: dt.date, *, limit: int | None = None
         when=("when", "first"),
         clause=("clause", "first"),
         sentence=("sentence", "first"),
-        actors=("actors", lambda s: "; ".join(dict.fromkeys(a for v in s for a in _split_ids(v)))),
+        actors=("actors", _most_named),
         articles=("label", "nunique"),
         statements=("sentence", "size"),
         sources=("label", lambda s: "; ".join(list(dict.fromkeys(s))[:3])),
@@ -800,8 +806,8 @@ def figure_comparisons(
     once. Claims compare when their :func:`measure_key` and unit are equal. Columns: ``group,
     measure, unit, status, value, low, high, qualifier, claimant, label, sentence``; ``status`` is
     ``conflict`` when the claims of a group state different values, else ``agree``. ``group``
-    numbers the measures 1, 2, … with conflicts first, then by measure and unit; within a group
-    claims are ordered by value, then article label.
+    numbers the measures 1, 2, … with conflicts first, then the most-claimed, then by measure and
+    unit; within a group claims are ordered by value, then article label.
     """
     columns = ["group", "measure", "unit", "status", "value", "low", "high", "qualifier", "claimant",
                "label", "sentence"]
@@ -818,7 +824,7 @@ def figure_comparisons(
     shared = [k for k in sizes.index if sizes[k] > 1]
     if not shared:
         return pd.DataFrame(columns=columns)
-    ordering = sorted(shared, key=lambda k: (values[k] == 1, k))
+    ordering = sorted(shared, key=lambda k: (values[k] == 1, -sizes[k], k))
     numbers = {k: i + 1 for i, k in enumerate(ordering)}
     out = claims[claims["_key"].isin(numbers)]
     out = _with_sentence(out, sentences)
@@ -831,6 +837,30 @@ def figure_comparisons(
     out["claimant"] = out["claimed_by"]
     out = out.sort_values(["group", "low", "high", "label", "start"], kind="stable")
     return _tidy(out[columns])
+
+
+def claims_ledger(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per measure of :func:`figure_comparisons`: its values side by side.
+
+    Columns: ``group, measure, unit, status, claims, values, claimants``; ``values`` lists the
+    distinct values stated, lowest first (at most eight, then ``…``), ``claimants`` who states them
+    (at most five, then ``+N more``). Rows keep the groups' order (conflicts first).
+    """
+    columns = ["group", "measure", "unit", "status", "claims", "values", "claimants"]
+    if comparisons.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = comparisons.groupby("group", sort=True)
+    out = grouped.agg(measure=("measure", "first"), unit=("unit", "first"), status=("status", "first"),
+                      claims=("value", "size"),
+                      values=("value", lambda s: _listed(list(dict.fromkeys(s)), 8)),
+                      claimants=("claimant", _most_named)).reset_index()
+    out["claims"] = out["claims"].astype("int64")
+    return _tidy(out[columns])
+
+
+def _listed(items: list[str], n: int) -> str:
+    """``a, b, c`` of the first ``n`` items, then ``…`` when there are more."""
+    return ", ".join(items[:n]) + (", …" if len(items) > n else "")
 
 
 def figure_conflicts(
@@ -884,7 +914,7 @@ def _shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     cut = text[: width - 1]
-    if " " in cut[width // 2:]:
+    if text[width - 1] != " " and " " in cut[width // 2:]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:–-") + "…"
 
@@ -917,6 +947,17 @@ def _matches(ids: pd.Series, names: pd.Series, select: Sequence[str]) -> pd.Seri
     wanted = {str(s).casefold() for s in select}
     return ids.astype("object").map(lambda v: str(v).casefold() in wanted) | names.astype("object").map(
         lambda v: str(v).casefold() in wanted)
+
+
+def _most_named(values: pd.Series, n: int = 5) -> str:
+    """The ``n`` names most frequent in ``values`` (``; ``-separated lists), then ``+N more``."""
+    counts: dict[str, int] = {}
+    for value in values:
+        for name in _split_ids(value):
+            counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts, key=lambda name: (-counts[name], name))
+    more = f"; +{len(ranked) - n} more" if len(ranked) > n else ""
+    return "; ".join(ranked[:n]) + more
 
 
 def _split_ids(value: object) -> list[str]:
@@ -959,6 +1000,7 @@ __all__ = [
     "article_overview",
     "boilerplate_by_kind",
     "boilerplate_lines",
+    "claims_ledger",
     "cooccurrence",
     "display_title",
     "display_unit",

@@ -52,6 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--as-of", dest="as_of", help="date of the report, YYYY-MM-DD (default today)")
     report.add_argument("--out", type=Path, default=Path("reports"), help="reports folder (default reports/)")
     report.add_argument("--notebooks", type=Path, help="folder of NN_name.ipynb notebooks (default notebooks/)")
+    report.add_argument("--themes", nargs="*", default=[], metavar="THEME",
+                        help="theme ids or labels to focus on (default: all)")
+    report.add_argument("--actors", nargs="*", default=[], metavar="ACTOR",
+                        help="entity ids or names to focus on (default: all)")
+    report.add_argument("--min-mentions", dest="min_mentions", type=int, default=1,
+                        help="fewest mentions an actor needs to be shown (default 1)")
+    report.add_argument("--cache", nargs="?", const=True, default=True, metavar="DIR",
+                        help="cache folder for the one load of the corpus (default: the user cache dir)")
+    report.add_argument("--no-cache", dest="cache", action="store_false", help="load without a cache")
+    report.add_argument("--force", action="store_true",
+                        help="replace a report of another corpus already in the day's folder")
     report.set_defaults(handler=_report)
 
     notebooks = commands.add_parser("notebooks", help="notebook maintenance")
@@ -87,7 +98,9 @@ def _report(args: argparse.Namespace) -> int:
 
     as_of = parse_as_of(args.as_of) if args.as_of is not None else None
     corpus = args.corpus or args.corpus_option or bundled_corpus()
-    folder = render_report(corpus=corpus, as_of=as_of, out=args.out, notebooks=args.notebooks)
+    folder = render_report(corpus=corpus, as_of=as_of, out=args.out, notebooks=args.notebooks,
+                           themes=args.themes, actors=args.actors, min_mentions=args.min_mentions,
+                           force=args.force, cache=args.cache)
     print(f"open {folder / 'index.html'}")
     return 0
 

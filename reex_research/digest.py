@@ -151,7 +151,6 @@ def headline_figures(corpus: Corpus, *, n: int = TOP) -> pd.DataFrame:
         measure=("measure", "first"),
         articles=("article_id", "nunique"),
         claims=("surface", "size"),
-        values=("low", lambda s: s),
         claimants=("claimed_by", lambda s: "; ".join(list(dict.fromkeys(s))[:4])),
     ).reset_index()
     values = grouped.apply(lambda g: ", ".join(ra.format_range(lo, hi) for lo, hi in

@@ -28,14 +28,13 @@ STYLE = """
     table { border-collapse: collapse; margin: 0.5rem 0 1rem; width: 100%; }
     th, td { text-align: left; vertical-align: top; padding: 0.25rem 0.6rem 0.25rem 0; }
     th { font-weight: 600; border-bottom: 1px solid #ccc; }
-    td { border-bottom: 1px solid #eee; overflow-wrap: anywhere; }
+    td { border-bottom: 1px solid #eee; overflow-wrap: break-word; }
     td.num, th.num { text-align: right; white-space: nowrap; }
     .health { font-size: 1.05rem; color: #333; }
     .muted { color: #777; font-size: 0.9em; }
     .warn { color: #8a4b00; background: #fff4e0; padding: 0.3rem 0.6rem; border-radius: 4px; }
     .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; }
     @media (max-width: 50rem) { .cols { grid-template-columns: 1fr; } }
-    ul.links { columns: 2; }
     code { word-break: break-all; }
 """
 
@@ -154,10 +153,20 @@ def _links(pages: Sequence[tuple[str, str]], tables: Sequence[str]) -> str:
     page_items = "\n".join(f'<li><a href="{e(stem)}.html">{e(title)}</a> '
                            f'<span class="muted">(<a href="{e(stem)}.ipynb">notebook</a>)</span></li>'
                            for stem, title in pages)
-    table_items = "\n".join(f'<li><a href="{e(path)}">{e(path)}</a></li>' for path in tables)
+    by_name: dict[str, list[str]] = {}
+    for path in tables:
+        by_name.setdefault(path.rsplit(".", 1)[0], []).append(path)
+    rows = []
+    for stem, paths in sorted(by_name.items(), key=lambda kv: (kv[0].count("/"), kv[0])):
+        where, _, name = stem.rpartition("/")
+        group = "corpus" if where.endswith("corpus") else "page"
+        files = " · ".join(f'<a href="{e(p)}">{e(p.rsplit(".", 1)[1])}</a>' for p in sorted(paths))
+        rows.append(f"<tr><td>{e(name)}</td><td>{group}</td><td>{files}</td></tr>")
     return (f"<h2>Pages</h2><ol>{page_items}</ol>"
-            f'<h2>Full tables</h2><p class="muted">Every row behind the pages, as CSV and Parquet.</p>'
-            f'<ul class="links">{table_items}</ul>')
+            f'<h2>Full tables</h2><p class="muted">Every row behind the pages: the corpus\'s tables '
+            f"(one row per article, sentence, mention, event, figure…) and each page's tables in full.</p>"
+            f"<table><thead><tr><th>table</th><th>of</th><th>files</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def _provenance(provenance: Mapping[str, str], parameters: Mapping[str, Any], rendered_at: dt.datetime) -> str:

@@ -41,12 +41,13 @@ class Page:
     tables_dir: Path | None = None  # set in a report run: full tables are written here
     interactive: bool = False
 
-    def show(self, frame: pd.DataFrame, *, name: str, top: int = TOP_ROWS,
+    def show(self, frame: pd.DataFrame, *, name: str, top: int = TOP_ROWS, columns: list[str] | None = None,
              empty: str = "Nothing to show.") -> None:
         """Display the first ``top`` rows of ``frame`` (already ranked) and say where the rest is.
 
         ``name`` names the table: in a report the whole of ``frame`` is written to
-        ``tables/<name>.csv`` and linked when rows are left out.
+        ``tables/<name>.csv`` and linked when rows are left out. ``columns`` are those shown (default
+        all); the file has every column.
         """
         from IPython.display import display
 
@@ -58,7 +59,7 @@ class Page:
         if self.tables_dir is not None:
             self.tables_dir.mkdir(parents=True, exist_ok=True)
             frame.to_csv(self.tables_dir / f"{name}.csv", index=False)
-        shown = frame.head(top)
+        shown = frame.head(top)[columns] if columns is not None else frame.head(top)
         if self.interactive:
             display(_interactive(shown, name), raw=True)
         else:
@@ -136,8 +137,10 @@ def _interactive(frame: pd.DataFrame, name: str) -> dict[str, str]:
     """The rows as a searchable, sortable table (HTML) with a plain-text twin."""
     from itables import to_html_datatable
 
+    text = [i for i, column in enumerate(frame.columns) if not pd.api.types.is_numeric_dtype(frame[column])]
     table = to_html_datatable(
         frame.reset_index(drop=True), table_id=f"T_{name}", connected=False, showIndex=False,
+        columnDefs=[{"className": "dt-left", "targets": text}] if text else [],
         pageLength=min(len(frame), 10), lengthMenu=[10, 25, 50], allow_html=False,
         classes="display compact", style="width:100%;text-align:left", maxBytes=0,
         column_filters=False, autoWidth=False, display_logo_when_loading=False,

@@ -161,6 +161,7 @@ def render_report(
     started = time.perf_counter()
     say(f"loading {corpus} as of {as_of.isoformat()}")
     loaded = load_corpus(corpus, as_of=as_of, cache=cache)
+    loaded.root = Path(corpus_path)  # as the report names it: no machine's folders in the pages
     say(loaded.summary())
     parameters: dict[str, Any] = {
         "corpus_path": corpus_path, "as_of": as_of.isoformat(), "themes": list(themes),

@@ -12,7 +12,8 @@ from reex_research.schema import frame
 
 # ------------------------------------------------------------------------------ tiny corpus
 # Three articles: "alpha" (dated 2025-05-02), "beta" (dated 2025-05-20, state media) and a JSONL
-# line "feed.jsonl:3" without a date or title.
+# line "feed.jsonl:3" without a date or title. Articles are labelled by title (else headline) and date.
+ALPHA, BETA, FEED = "Alpha <b>title</b> · 2025-05-02", "Beta · 2025-05-20", "Gamma headline · no date"
 
 
 def _article(article_id, file, *, line=None, title=None, headline=None, published=None, state=False,
@@ -112,18 +113,29 @@ THEME_HITS = frame("theme_hits", [
 # ------------------------------------------------------------------------------------ articles
 
 
-def test_labels_are_file_stems_with_the_jsonl_line():
-    assert ra.article_labels(ARTICLES).to_dict() == {"a1": "alpha", "b2": "beta", "c3": "feed:3"}
+def test_labels_are_title_or_headline_and_date():
+    assert ra.article_labels(ARTICLES).to_dict() == {"a1": ALPHA, "b2": BETA, "c3": FEED}
 
 
-def test_same_file_stem_in_two_folders_gets_a_distinct_label():
-    twins = frame("articles", [_article("x", "a/report.txt"), _article("y", "b/report.txt")])
-    assert ra.article_labels(twins).tolist() == ["report", "report~2"]
+def test_a_long_title_is_cut_at_a_word_and_only_an_untitled_article_is_named_by_its_file():
+    articles = frame("articles", [
+        _article("x", "a/report.txt", title="China Rare Earth Group Deepens ASEAN Partnerships at 2025 "
+                 "China-ASEAN Mining Cooperation Conference", published="2025-05-23"),
+        _article("y", "feed.jsonl", line=4),
+    ])
+    assert ra.article_labels(articles).tolist() == ["China Rare Earth Group Deepens ASEAN… · 2025-05-23",
+                                                   "feed:4 · no date"]
+
+
+def test_same_title_twice_gets_a_distinct_label():
+    twins = frame("articles", [_article("x", "a/report.txt", title="Report"),
+                               _article("y", "b/report.txt", title="Report")])
+    assert ra.article_labels(twins).tolist() == ["Report · no date", "Report · no date ~2"]
 
 
 def test_index_lists_dated_articles_first_and_says_no_date():
     index = ra.article_index(ARTICLES)
-    assert index["label"].tolist() == ["alpha", "beta", "feed:3"]
+    assert index["label"].tolist() == [ALPHA, BETA, FEED]
     assert index["published"].tolist() == ["2025-05-02", "2025-05-20", "no date"]
     assert index["title"].tolist() == ["Alpha <b>title</b>", "Beta", "Gamma headline"]
 
@@ -145,14 +157,22 @@ def test_health_summary_counts_by_hand():
 
 def test_overview_names_how_title_and_date_were_obtained():
     overview = ra.article_overview(ARTICLES).set_index("label")
-    assert overview.loc["feed:3", "title_source"] == "headline_fallback"
-    assert overview.loc["feed:3", "published_source"] == "missing"
-    assert overview.loc["alpha", "published_source"] == "text"
+    assert overview.loc[FEED, "title_source"] == "headline_fallback"
+    assert overview.loc[FEED, "published_source"] == "missing"
+    assert overview.loc[ALPHA, "published_source"] == "text"
+    assert list(overview.index) == [BETA, ALPHA, FEED]  # latest first, undated last
+
+
+def test_how_titles_and_dates_were_obtained_is_counted():
+    assert ra.how_obtained(ARTICLES).values.tolist() == [
+        ["title", "text", 2], ["title", "headline_fallback", 1],
+        ["publication date", "text", 2], ["publication date", "missing", 1]]
 
 
 def test_repairs_are_split_by_kind_most_first():
     repairs = ra.repairs_by_article(ARTICLES)
-    assert repairs.values.tolist() == [["alpha", "cp874_inferred", 3], ["alpha", "cp874_sequence", 2]]
+    assert repairs.values.tolist() == [[ALPHA, "cp874_inferred", 3], [ALPHA, "cp874_sequence", 2]]
+    assert ra.repairs_by_kind(ARTICLES).values.tolist() == [["cp874_inferred", 3, 1], ["cp874_sequence", 2, 1]]
 
 
 def test_boilerplate_by_kind_counts_lines_articles_and_rules():
@@ -170,7 +190,7 @@ def test_boilerplate_by_kind_counts_lines_articles_and_rules():
 
 def test_state_media_evidence_is_the_disclaimer_else_the_source():
     flagged = ra.state_media(ARTICLES)
-    assert flagged[["label", "evidence"]].values.tolist() == [["beta", "Xinhua"]]
+    assert flagged[["label", "evidence"]].values.tolist() == [[BETA, "Xinhua"]]
 
 
 # -------------------------------------------------------------------------------------- themes
@@ -178,11 +198,11 @@ def test_state_media_evidence_is_the_disclaimer_else_the_source():
 
 def test_theme_matrix_has_every_article_and_zero_where_absent():
     matrix = ra.theme_matrix(THEMES, ARTICLES)
-    assert matrix.columns.tolist() == ["alpha", "beta", "feed:3"]
+    assert matrix.columns.tolist() == [ALPHA, BETA, FEED]
     # totals: Export controls 140, Recycling 50, Quotas 40
     assert matrix.index.tolist() == ["Export controls", "Recycling", "Quotas"]
     assert matrix.loc["Export controls"].tolist() == [40.0, 0.0, 100.0]
-    assert matrix.loc["Quotas", "beta"] == 0.0
+    assert matrix.loc["Quotas", BETA] == 0.0
 
 
 def test_theme_matrix_select_by_id_or_label():
@@ -202,14 +222,14 @@ def test_theme_strength_averages_over_every_article_of_the_month_and_keeps_undat
 
 
 def test_undated_articles_are_named():
-    assert ra.undated_articles(ARTICLES).values.tolist() == [["feed:3", "Gamma headline"]]
+    assert ra.undated_articles(ARTICLES).values.tolist() == [[FEED, "Gamma headline"]]
 
 
 def test_top_sentences_rank_by_distinct_terms():
     top = ra.top_theme_sentences(THEME_HITS, SENTENCES, ARTICLES, THEMES, per_theme=1)
     rows = top.set_index("theme")
     # export controls: c3:s0 has two distinct terms, a1:s1 one
-    assert rows.loc["Export controls", "label"] == "feed:3"
+    assert rows.loc["Export controls", "label"] == FEED
     assert rows.loc["Export controls", "terms"] == "export controls, export licences"
     assert rows.loc["Export controls", "sentence"] == "Export controls, export licences."
     assert top["theme"].tolist() == ["Export controls", "Quotas", "Recycling"]
@@ -258,8 +278,8 @@ def test_cooccurrence_keep_and_min_weight():
 def test_actor_sentences_follow_the_requested_order():
     rows = ra.actor_sentences(MENTIONS, SENTENCES, ARTICLES, ENTITIES, actors=["malaysia", "lynas"], per_actor=1)
     assert rows.values.tolist() == [
-        ["Malaysia", "alpha", "Malaysia", "Lynas and China met in Malaysia; quotas and export controls."],
-        ["Lynas Rare Earths", "alpha", "Lynas", "Lynas and China met in Malaysia; quotas and export controls."],
+        ["Malaysia", ALPHA, "Malaysia", "Lynas and China met in Malaysia; quotas and export controls."],
+        ["Lynas Rare Earths", ALPHA, "Lynas", "Lynas and China met in Malaysia; quotas and export controls."],
     ]
 
 
@@ -327,13 +347,14 @@ def test_timeline_select_by_entity_id_matches_actor_names():
 def test_timeline_rows_merge_repeats():
     events = frame("events", [EVENTS.iloc[0].to_dict(), EVENTS.iloc[0].to_dict()])
     rows = ra.timeline_rows(ra.timeline_frame(events, SENTENCES, ARTICLES))
-    assert rows[["event", "mentions"]].values.tolist() == [["mid-2027 · alpha ×2", 2]]
+    assert rows[["event", "mentions"]].values.tolist() == [[f"mid-2027 · {ALPHA} ×2", 2]]
 
 
 def test_due_next_counts_days_to_the_start_and_keeps_events_under_way():
     due = ra.due_next(ra.timeline_frame(EVENTS, SENTENCES, ARTICLES), dt.date(2026, 11, 23))
     # late 2026 began on 2026-09-01 (83 days before); mid-2027 starts 2027-04-01 (129 days after)
-    assert due[["surface", "days_from_as_of"]].values.tolist() == [["late 2026", -83], ["mid-2027", 129]]
+    assert due[["when", "days_from_as_of", "articles", "statements"]].values.tolist() == [
+        ["2026-09 … 2026-12", -83, 1, 1], ["2027-04 … 2027-09", 129, 1, 1]]
 
 
 def test_events_by_precision_counts_future_ones():
@@ -400,10 +421,10 @@ def test_a_range_is_one_claim():
 def test_comparisons_put_conflicts_first_and_count_a_repeat_once():
     comparisons = ra.figure_comparisons(FIGURES, SENTENCES, ARTICLES)
     assert comparisons[["group", "status", "value", "claimant", "label"]].values.tolist() == [
-        [1, "conflict", "85", "Reuters", "beta"],
-        [1, "conflict", "90", "IEA", "alpha"],
-        [2, "agree", "60–70", "(unattributed)", "alpha"],
-        [2, "agree", "60–70", "(unattributed)", "feed:3"],
+        [1, "conflict", "85", "Reuters", BETA],
+        [1, "conflict", "90", "IEA", ALPHA],
+        [2, "agree", "60–70", "(unattributed)", ALPHA],
+        [2, "agree", "60–70", "(unattributed)", FEED],
     ]
     assert comparisons.loc[0, "measure"] == "global refining"  # first stated, by article label
     assert comparisons.loc[0, "unit"] == "percent"
@@ -419,3 +440,60 @@ def test_empty_tables_give_empty_frames_with_columns():
     assert ra.actor_counts(frame("mentions", []), ENTITIES).columns.tolist()[:2] == ["entity_id", "name"]
     assert ra.timeline_frame(frame("events", []), SENTENCES, ARTICLES).empty
     assert ra.theme_matrix(frame("themes", []), ARTICLES).shape == (0, 3)
+
+
+# ------------------------------------------------------------------------ report-level aggregates
+
+
+def test_what_comes_due_lists_a_fact_stated_twice_once_with_both_statements():
+    # beta states "late 2026" in its body and again in a second sentence of the same article
+    repeated = frame("events", [EVENTS.iloc[2].to_dict(), {**EVENTS.iloc[2].to_dict(), "sentence_id": "b2:s0"}])
+    due = ra.due_next(ra.timeline_frame(repeated, SENTENCES, ARTICLES), dt.date(2026, 11, 23))
+    assert due[["when", "articles", "statements", "sources"]].values.tolist() == [
+        ["2026-09 … 2026-12", 1, 2, BETA]]
+
+
+@pytest.mark.parametrize(("sentence", "surface", "clause"), [
+    # 001: the subordinate clause that holds the date, not the main clause after its comma
+    ("Although some measures were later suspended until late 2026, the policy direction signals Beijing’s "
+     "willingness to use rare earths as a strategic regulatory lever.", "late 2026",
+     "Although some measures were later suspended until late 2026"),
+    ("Output rose 15%; the park opens in mid-2027, officials said.", "mid-2027",
+     "the park opens in mid-2027, officials said"),
+    ("Lynas will expand Kalgoorlie by June 2026, while Iluka waits.", "June 2026",
+     "Lynas will expand Kalgoorlie by June 2026"),
+    ("In 2025 quotas fell.", "2025", "In 2025 quotas fell"),
+])
+def test_an_event_carries_the_clause_that_holds_its_date(sentence, surface, clause):
+    start = sentence.index(surface)
+    assert ra.event_clause(sentence, start, start + len(surface)) == clause
+
+
+def test_events_per_month_counts_by_start_month_and_precision_within_the_window():
+    timeline = ra.timeline_frame(EVENTS, SENTENCES, ARTICLES)
+    per_month = ra.events_per_month(timeline, dt.date(2026, 11, 23), years=1)
+    # only late 2026 (starts 2026-09) and mid-2027 (starts 2027-04) fall within a year of the as-of day
+    assert per_month.values.tolist() == [["2026-09", "half", 1], ["2027-04", "half", 1]]
+
+
+def test_the_publisher_of_an_article_is_not_an_actor_of_its_story():
+    articles = ARTICLES.copy()
+    articles["publisher"] = pd.array(["Lynas Rare Earths", None, None], dtype=articles["publisher"].dtype)
+    kept = ra.story_mentions(MENTIONS, articles, ENTITIES)
+    # alpha is published by Lynas; beta's publisher is unknown: Lynas is dropped from both
+    assert sorted(zip(kept["article_id"], kept["entity_id"])) == [
+        ("a1", "china"), ("a1", "malaysia"), ("b2", "china"), ("b2", "ndpr"), ("c3", "china")]
+
+
+def test_the_claims_ledger_puts_each_measure_on_one_line_with_its_values():
+    ledger = ra.claims_ledger(ra.figure_comparisons(FIGURES, SENTENCES, ARTICLES))
+    assert ledger[["measure", "status", "claims", "values", "claimants"]].values.tolist() == [
+        ["global refining", "conflict", 2, "85, 90", "IEA; Reuters"],
+        ["magnet output", "agree", 2, "60–70", "(unattributed)"],
+    ]
+
+
+def test_theme_month_matrix_labels_each_month_with_its_articles():
+    strength = ra.theme_strength_over_time(THEMES, ARTICLES)
+    matrix = ra.theme_month_matrix(strength)
+    assert matrix.columns.tolist() == ["2025-05 (2)"]

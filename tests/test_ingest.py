@@ -277,7 +277,11 @@ def test_raw_files_are_byte_identical_after_a_run(tmp_path):
 def test_export_parquet_and_csv_round_trip(tmp_path):
     corpus = _load(paths.bundled_corpus())
     written = corpus.export(tmp_path / "pq", format="parquet")
-    assert {p.stem for p in written} == set(corpus.frames)
+    assert {p.stem for p in written} == set(corpus.frames) | {"corpus"}  # and corpus.json
+    again = rr.Corpus.read(tmp_path / "pq")
+    assert again.as_of == corpus.as_of and again.toolkit_version == corpus.toolkit_version
+    for name, frame in corpus.frames.items():
+        pd.testing.assert_frame_equal(again.frames[name], frame, obj=name)
     articles = pd.read_parquet(tmp_path / "pq" / "articles.parquet")
     assert articles["article_id"].tolist() == corpus.articles["article_id"].tolist()
     tables = pd.read_parquet(tmp_path / "pq" / "tables.parquet")
@@ -285,6 +289,13 @@ def test_export_parquet_and_csv_round_trip(tmp_path):
     corpus.export(tmp_path / "csv", format="csv")
     sentences = pd.read_csv(tmp_path / "csv" / "sentences.csv")
     assert len(sentences) == len(corpus.sentences)
+
+
+def test_a_folder_without_a_whole_export_is_a_clear_error(tmp_path):
+    _load(paths.bundled_corpus()).export(tmp_path, format="parquet")
+    (tmp_path / "events.parquet").unlink()
+    with pytest.raises(rr.InvalidArgumentError, match="no complete corpus export"):
+        rr.Corpus.read(tmp_path)
 
 
 def test_jsonl_common_field_names_are_understood(tmp_path):
