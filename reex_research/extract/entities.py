@@ -28,7 +28,7 @@ import ahocorasick
 import pandas as pd
 
 from .. import paths, schema
-from ..datafile import read_yaml
+from ..datafile import read_data_file
 from ..errors import KnowledgeBaseError
 from ..kb import (
     ACTOR_TYPES,
@@ -69,34 +69,18 @@ _CASE_SENSITIVE = frozenset({"acronym_stop"})
 def load_candidate_rules(path: Path | None = None) -> CandidateRules:
     """Return the candidate word lists read from ``path`` (default ``data/rules/candidates.yaml``)."""
     path = Path(path) if path is not None else paths.rules_dir() / CANDIDATE_RULES_FILE
-    data = read_yaml(path)
-    keys = [f.name for f in fields(CandidateRules)]
-    if not isinstance(data, dict):
+    doc = read_data_file(path)
+    keys = tuple(f.name for f in fields(CandidateRules))
+    if not isinstance(doc.data, dict):
         raise KnowledgeBaseError(path, f"expected a mapping with one word list per key ({', '.join(keys)}); "
                                  "see the bundled data/rules/candidates.yaml")
-    unknown = [key for key in data if key not in keys]
-    if unknown:
-        raise KnowledgeBaseError(path, f"unknown key; check its spelling — allowed keys: {', '.join(keys)}",
-                                 field=str(unknown[0]))
+    doc.check_keys(allowed=keys)
     lists: dict[str, frozenset[str]] = {}
     for key in keys:
-        if key not in data:
-            raise KnowledgeBaseError(path, "required word list is missing; add it (write [] for an "
-                                     "empty list)", field=key)
-        values = data[key]
-        if not isinstance(values, list):
-            got = "nothing" if values is None else type(values).__name__
-            raise KnowledgeBaseError(path, f"expected a list of words, got {got} (write [] for an "
-                                     "empty list)", field=key)
-        wrong = [v for v in values if not isinstance(v, str)]
-        if wrong:
-            raise KnowledgeBaseError(path, f"entries {wrong} are not text; quote them: YAML reads "
-                                     "unquoted no, off, yes, on as false/true and digits as numbers",
-                                     field=key)
-        spaced = [v for v in values if not v or v != v.strip() or len(v.split()) != 1]
+        values = doc.strings(key, name_item=False, expected="a list of words (write [] for an empty list)")
+        spaced = [v for v in values if v != v.strip() or len(v.split()) != 1]
         if spaced:
-            raise KnowledgeBaseError(path, f"entries {spaced} are not single words; write one word "
-                                     "per entry, without spaces", field=key)
+            doc.fail((key,), f"entries {spaced} are not single words; write one word per entry, without spaces")
         lists[key] = frozenset(values if key in _CASE_SENSITIVE else (v.lower() for v in values))
     return CandidateRules(**lists)
 

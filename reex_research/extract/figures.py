@@ -63,7 +63,6 @@ Speed
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -73,9 +72,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
-import yaml
-
-from ..datafile import FAST_LOADER
+from ..datafile import DataFile, read_data_file
 from ..errors import KnowledgeBaseError
 from ..model import ParsedArticle, Sentence
 from ..paths import rules_dir
@@ -84,6 +81,7 @@ from ..schema import columns
 __all__ = ["FigureRules", "extract_figures", "load_figure_rules"]
 
 RULES_FILE = "units.yaml"
+_HINT = "see the comments in the bundled data/rules/units.yaml for the expected shape"
 
 # Structure lives here; every word (units, currencies, qualifiers, nouns) comes from the rules file.
 _DIGITS = "0123456789"
@@ -173,98 +171,16 @@ class _Figure(NamedTuple):
 
 def load_figure_rules(path: Path | None = None) -> FigureRules:
     """Return the figure rules read from ``path`` (default ``data/rules/units.yaml``), compiled."""
-    path = Path(path) if path is not None else rules_dir() / RULES_FILE
+    doc = read_data_file(Path(path) if path is not None else rules_dir() / RULES_FILE, hint=_HINT)
+    if not isinstance(doc.data, dict):
+        raise KnowledgeBaseError(doc.path, "expected a mapping of sections (units, currencies…)")
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise KnowledgeBaseError(path, f"cannot read the figure rules ({exc.strerror}); pass the "
-                                       f"path of a units.yaml like data/rules/units.yaml") from exc
-    doc = _Doc.parse(path, raw)
-    try:
-        return _compile(doc, hashlib.sha1(raw).hexdigest()[:12])
+        return _compile(doc, doc.sha1[:12])
     except re.error as exc:
-        raise KnowledgeBaseError(path, f"an entry makes an invalid pattern: {exc}") from exc
+        raise KnowledgeBaseError(doc.path, f"an entry makes an invalid pattern: {exc}") from exc
 
 
-class _Doc:
-    """The parsed YAML plus its node tree, for typed access with line numbers in errors."""
-
-    def __init__(self, path: Path, data: Any, node: yaml.Node) -> None:
-        self.path, self.data, self.node = path, data, node
-
-    @classmethod
-    def parse(cls, path: Path, raw: bytes) -> _Doc:
-        """Return the parsed document or raise KnowledgeBaseError with the YAML error's line."""
-        try:
-            text = raw.decode("utf-8")
-            node = yaml.compose(text, Loader=FAST_LOADER)
-            data = yaml.load(text, Loader=FAST_LOADER)
-        except UnicodeDecodeError as exc:
-            raise KnowledgeBaseError(path, "not UTF-8 text; save the file as UTF-8") from exc
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            raise KnowledgeBaseError(path, f"invalid YAML: {getattr(exc, 'problem', exc)}",
-                                     line=line) from exc
-        if not isinstance(data, dict):
-            raise KnowledgeBaseError(path, "expected a mapping of sections (units, currencies…)")
-        return cls(path, data, node)
-
-    def get(self, *keys: str | int, kind: type | tuple[type, ...], default: Any = ...) -> Any:
-        """Return the value at ``keys``, checked against ``kind``; raise naming field and line."""
-        value: Any = self.data
-        for depth, key in enumerate(keys):
-            present = (key in value if isinstance(value, dict) else
-                       isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value))
-            if not present:
-                if default is not ...:
-                    return default
-                self.fail(keys[: depth + 1], "is missing", at=keys[:depth])
-            value = value[key]
-        if value is None and default is not ...:
-            return default
-        if isinstance(value, bool) or not isinstance(value, kind):
-            names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
-            self.fail(keys, f"should be a {names}, not {type(value).__name__}")
-        return value
-
-    def strings(self, *keys: str | int, default: Any = ...) -> list[str]:
-        """Return the list of strings at ``keys`` (YAML numbers are read as text)."""
-        items = self.get(*keys, kind=list, default=default)
-        for index, item in enumerate(items):
-            if not isinstance(item, (str, int, float)) or isinstance(item, bool) or str(item) == "":
-                self.fail((*keys, index), "should be a non-empty string")
-        return [str(item) for item in items]
-
-    def fail(self, keys: tuple, message: str, at: tuple | None = None) -> None:
-        """Raise KnowledgeBaseError for the field ``keys``, at the line of ``at`` (or ``keys``)."""
-        field = ".".join(str(k) for k in keys)
-        where = keys if at is None else at
-        raise KnowledgeBaseError(self.path, f"{message}; see the comments in the bundled "
-                                            f"data/rules/units.yaml for the expected shape",
-                                 line=self.line(where) if where else None, field=field)
-
-    def line(self, keys: tuple) -> int | None:
-        """Return the 1-based line of the deepest key or item found along ``keys``."""
-        node, mark = self.node, self.node.start_mark if self.node is not None else None
-        for key in keys:
-            found = _child(node, key)
-            if found is None:
-                break
-            mark, node = found[0].start_mark, found[1]
-        return mark.line + 1 if mark is not None else None
-
-
-def _child(node: yaml.Node, key: str | int) -> tuple[yaml.Node, yaml.Node] | None:
-    """Return (node naming the child, child) by mapping key or sequence index, or None."""
-    if isinstance(node, yaml.MappingNode):
-        return next(((k, v) for k, v in node.value if k.value == str(key)), None)
-    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        return node.value[key], node.value[key]
-    return None
-
-
-def _compile(doc: _Doc, version: str) -> FigureRules:
+def _compile(doc: DataFile, version: str) -> FigureRules:
     """Return FigureRules built from a parsed rules document."""
     units, unit_exact, unit_words = _read_units(doc)
     currencies, cur_symbols, cur_codes, cur_words = _read_currencies(doc)
@@ -307,7 +223,7 @@ def _compile(doc: _Doc, version: str) -> FigureRules:
     )
 
 
-def _count_rules(doc: _Doc) -> dict[str, Any]:
+def _count_rules(doc: DataFile) -> dict[str, Any]:
     """Return the FigureRules fields that decide whether a bare number is a count."""
     stops = [*doc.strings("measure", "stop_words"), *doc.strings("measure", "determiners")]
     return {
@@ -319,7 +235,7 @@ def _count_rules(doc: _Doc) -> dict[str, Any]:
     }
 
 
-def _measure_rules(doc: _Doc) -> dict[str, Any]:
+def _measure_rules(doc: DataFile) -> dict[str, Any]:
     """Return the FigureRules fields used to name what a figure measures."""
     doc.get("measure", kind=dict)
     return {
@@ -336,7 +252,7 @@ def _measure_rules(doc: _Doc) -> dict[str, Any]:
     }
 
 
-def _claim_rules(doc: _Doc) -> dict[str, Any]:
+def _claim_rules(doc: DataFile) -> dict[str, Any]:
     """Return the FigureRules fields used to find who claims a figure."""
     doc.get("attribution", kind=dict)
     according = doc.strings("attribution", "according")
@@ -356,7 +272,7 @@ def _claim_rules(doc: _Doc) -> dict[str, Any]:
     }
 
 
-def _read_units(doc: _Doc) -> tuple[dict[str, tuple[str, Decimal]], list[str], list[str]]:
+def _read_units(doc: DataFile) -> tuple[dict[str, tuple[str, Decimal]], list[str], list[str]]:
     """Return (lookup written form -> (unit, factor), exact forms, case-insensitive forms)."""
     lookup: dict[str, tuple[str, Decimal]] = {}
     exact: list[str] = []
@@ -379,7 +295,7 @@ def _read_units(doc: _Doc) -> tuple[dict[str, tuple[str, Decimal]], list[str], l
     return lookup, exact, words
 
 
-def _read_currencies(doc: _Doc) -> tuple[dict[str, str], list[str], list[str], list[str]]:
+def _read_currencies(doc: DataFile) -> tuple[dict[str, str], list[str], list[str], list[str]]:
     """Return (written form -> ISO code, symbols, codes, case-insensitive words)."""
     lookup: dict[str, str] = {}
     symbols: list[str] = []
@@ -399,7 +315,7 @@ def _read_currencies(doc: _Doc) -> tuple[dict[str, str], list[str], list[str], l
     return lookup, symbols, codes, words
 
 
-def _read_scales(doc: _Doc) -> tuple[dict[str, tuple[str, Decimal]], list[str], list[str]]:
+def _read_scales(doc: DataFile) -> tuple[dict[str, tuple[str, Decimal]], list[str], list[str]]:
     """Return (written form -> (scale, factor), scale words, currency-only abbreviations)."""
     lookup: dict[str, tuple[str, Decimal]] = {}
     words: list[str] = []
@@ -416,7 +332,7 @@ def _read_scales(doc: _Doc) -> tuple[dict[str, tuple[str, Decimal]], list[str], 
     return lookup, words, cur_only
 
 
-def _read_qualifiers(doc: _Doc) -> tuple[dict[str, str], list[str], list[str]]:
+def _read_qualifiers(doc: DataFile) -> tuple[dict[str, str], list[str], list[str]]:
     """Return (written form -> canonical qualifier, word forms, symbol forms)."""
     lookup: dict[str, str] = {}
     words: list[str] = []
@@ -428,18 +344,18 @@ def _read_qualifiers(doc: _Doc) -> tuple[dict[str, str], list[str], list[str]]:
     return lookup, words, symbols
 
 
-def _read_mapping_of_lists(doc: _Doc, key: str) -> dict[str, list[str]]:
+def _read_mapping_of_lists(doc: DataFile, key: str) -> dict[str, list[str]]:
     """Return a mapping of name -> list of strings found at ``key``."""
     return {str(name): doc.strings(key, name) for name in doc.get(key, kind=dict)}
 
 
-def _read_str_mapping(doc: _Doc, *keys: str) -> dict[str, str]:
+def _read_str_mapping(doc: DataFile, *keys: str) -> dict[str, str]:
     """Return a mapping of folded word -> string found at ``keys``."""
     mapping = doc.get(*keys, kind=dict)
     return {_fold(str(k)): str(doc.get(*keys, k, kind=str)) for k in mapping}
 
 
-def _read_numbers(doc: _Doc, key: str) -> dict[str, int]:
+def _read_numbers(doc: DataFile, key: str) -> dict[str, int]:
     """Return a mapping of folded number word -> integer value found at ``key``."""
     mapping = doc.get(key, kind=dict)
     return {_fold(str(word)): doc.get(key, word, kind=int) for word in mapping}
@@ -454,15 +370,16 @@ def _number_values(words: dict[str, int], units: dict[str, int]) -> dict[str, in
     return values
 
 
-def _factor(doc: _Doc, keys: tuple, default: int | None = None) -> Decimal:
+def _factor(doc: DataFile, keys: tuple, default: int | None = None) -> Decimal:
     """Return a positive numeric factor at ``keys`` as a Decimal."""
-    value = doc.get(*keys, kind=(int, float), default=default if default is not None else ...)
+    value = (doc.get(*keys, kind=(int, float)) if default is None
+             else doc.get(*keys, kind=(int, float), default=default))
     if value <= 0:
         doc.fail(keys, "should be a positive number")
     return Decimal(str(value))
 
 
-def _positive(doc: _Doc, *keys: str) -> int:
+def _positive(doc: DataFile, *keys: str) -> int:
     """Return a positive integer at ``keys``."""
     value = doc.get(*keys, kind=int)
     if value <= 0:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import paths, schema
 from .boilerplate import BoilerplateRules, load_boilerplate_rules
-from ..datafile import compile_pattern, read_yaml
+from ..datafile import read_data_file
 from .datetext import find_dates, find_numeric_days, parse_day
 from ..errors import KnowledgeBaseError
 from .ingest import Problem, RawDocument
@@ -73,28 +73,15 @@ class ParseRules:
 def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
     """Read parse.yaml and boilerplate.yaml from ``rules_dir`` (default ``data/rules``)."""
     folder = Path(rules_dir) if rules_dir else paths.rules_dir()
-    path = folder / "parse.yaml"
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError(path, "expected a mapping of parsing rules")
-
-    def get(key: str, kind: type) -> Any:
-        if key not in data:
-            raise KnowledgeBaseError(path, "required field is missing", field=key)
-        if not isinstance(data[key], kind):
-            raise KnowledgeBaseError(path, f"expected {kind.__name__}", field=key)
-        return data[key]
+    doc = read_data_file(folder / "parse.yaml")
+    if not isinstance(doc.data, dict):
+        raise KnowledgeBaseError(doc.path, "expected a mapping of parsing rules")
 
     def words(key: str) -> frozenset[str]:
-        values = get(key, list)
-        wrong = [v for v in values if not isinstance(v, str)]
-        if wrong:
-            raise KnowledgeBaseError(path, f"entries {wrong} are not text; quote them (YAML reads "
-                                     "No, On, Yes as true/false)", field=key)
-        return frozenset(values)
+        return frozenset(doc.strings(key, name_item=False))
 
     def patterns(key: str) -> tuple[re.Pattern[str], ...]:
-        return tuple(compile_pattern(p, path, key, flags=0) for p in get(key, list))
+        return tuple(doc.pattern(key, index, flags=0) for index in range(len(doc.get(key, kind=list))))
 
     return ParseRules(
         boilerplate=load_boilerplate_rules(folder / "boilerplate.yaml"),
@@ -103,19 +90,18 @@ def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
             sentence_starters=words("sentence_starters"),
         ),
         highlight_labels=frozenset(x.lower() for x in words("highlight_labels")),
-        bullet=compile_pattern(get("bullet_pattern", str), path, "bullet_pattern"),
-        dateline_prefix=compile_pattern(get("dateline_prefix", str), path, "dateline_prefix"),
-        lead_dateline=compile_pattern(get("lead_dateline_pattern", str), path, "lead_dateline_pattern",
-                                      flags=0),
+        bullet=doc.pattern("bullet_pattern"),
+        dateline_prefix=doc.pattern("dateline_prefix"),
+        lead_dateline=doc.pattern("lead_dateline_pattern", flags=0),
         wire_agencies=frozenset(x.lower() for x in words("wire_agencies")),
-        byline=compile_pattern(get("byline_pattern", str), path, "byline_pattern", flags=0),
-        byline_max_words=int(get("byline_max_words", int)),
-        source=compile_pattern(get("source_pattern", str), path, "source_pattern"),
+        byline=doc.pattern("byline_pattern", flags=0),
+        byline_max_words=doc.get("byline_max_words", kind=int),
+        source=doc.pattern("source_pattern"),
         disclaimers=patterns("disclaimer_patterns"),
         state_media=patterns("state_media_patterns"),
-        publisher=compile_pattern(get("publisher_pattern", str), path, "publisher_pattern"),
-        title_max_words=int(get("title_max_words", int)),
-        heading_max_words=int(get("heading_max_words", int)),
+        publisher=doc.pattern("publisher_pattern"),
+        title_max_words=doc.get("title_max_words", kind=int),
+        heading_max_words=doc.get("heading_max_words", kind=int),
         camel_case_names=words("camel_case_names"),
     )
 
