@@ -64,16 +64,6 @@ def read_yaml(path: Path | str) -> Any:
     return read_data_file(path).data
 
 
-def compile_pattern(pattern: str, path: Path, field: str, flags: int = re.IGNORECASE,
-                    line: int | None = None) -> re.Pattern[str]:
-    """Compile a regular expression from a data file; raise KnowledgeBaseError when it is invalid."""
-    try:
-        return re.compile(pattern, flags)
-    except re.error as exc:
-        raise KnowledgeBaseError(path, f"invalid regular expression {pattern!r}: {exc}",
-                                 line=line, field=field) from exc
-
-
 @dataclass(frozen=True, slots=True)
 class Record:
     """One mapping of a list of entries: its values, the line of each field, and its own line."""
@@ -161,8 +151,11 @@ class DataFile:
 
     def pattern(self, *keys: Key, flags: int = re.IGNORECASE) -> re.Pattern[str]:
         """Return the regular expression written at ``keys``, compiled with ``flags``."""
-        return compile_pattern(self.get(*keys, kind=str), self.path, ".".join(str(k) for k in keys),
-                               flags=flags, line=self.line(*keys))
+        pattern = self.get(*keys, kind=str)
+        try:
+            return re.compile(pattern, flags)
+        except re.error as exc:
+            self.fail(keys, f"invalid regular expression {pattern!r}: {exc}")
 
     def check_keys(self, *keys: Key, allowed: tuple[str, ...]) -> dict[Any, Any]:
         """Return the mapping at ``keys`` after checking that it holds only ``allowed`` keys."""
