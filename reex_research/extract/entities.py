@@ -16,7 +16,6 @@ that the matcher keeps. Nothing is read at import time.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -39,7 +38,7 @@ from ..kb import (
     normalise_form,
     scan_form,
 )
-from ..model import ParsedArticle, Sentence
+from ..model import ParsedArticle, Sentence, SentenceLocator
 
 Found = tuple[int, int, int, int]  # start, end, entity index, sentence index
 
@@ -138,33 +137,11 @@ def _resolution(entries: list[tuple[int, str | None]]) -> tuple[tuple[tuple[int,
     return tuple(checks), -1
 
 
-class SentenceLocator:
-    """Maps character spans of an article to the sentence that wholly contains them."""
-
-    __slots__ = ("ends", "sentences", "starts")
-
-    def __init__(self, article: ParsedArticle) -> None:
-        """Index the sentences of ``article`` by start offset."""
-        sentences = article.sentences
-        starts = [s.start for s in sentences]
-        if starts != sorted(starts):
-            sentences = tuple(sorted(sentences, key=lambda s: s.start))
-            starts = [s.start for s in sentences]
-        self.starts = starts
-        self.sentences = sentences
-        self.ends = [s.end for s in sentences]
-
-    def locate(self, start: int, end: int) -> int:
-        """Return the index of the sentence holding ``[start, end)``, or -1 if none does."""
-        i = bisect_right(self.starts, start) - 1
-        return i if i >= 0 and end <= self.ends[i] else -1
-
-
 def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocator) -> list[Found]:
     """Return ``(start, end, entity_index, sentence_index)`` for every kept match, in text order."""
     text = article.text
     n = len(text)
-    starts, ends = locator.starts, locator.ends
+    locate = locator.locate
     raw: list[tuple[int, int, int, int]] = []
     # keys start with a space, so every hit starts a word; check that it ends one, inside a sentence.
     # A key's last character is a word character exactly when the text's is (lower case and
@@ -173,8 +150,8 @@ def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocat
         if in_word and end < n and ((after := text[end]).isalnum() or after == "_" or after == "$"):
             continue  # inside a word, or a currency's prefix: "US$" names a currency, not the country
         start = end - length
-        i = bisect_right(starts, start) - 1
-        if i < 0 or end > ends[i]:
+        i = locate(start, end)
+        if i < 0:
             continue
         if checks:
             surface = text[start:end]
@@ -196,7 +173,7 @@ def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocat
 
 def extract_mentions(article: ParsedArticle, matcher: EntityMatcher) -> dict[str, list]:
     """Return columns of the ``mentions`` table for every knowledge-base match in ``article``."""
-    locator = SentenceLocator(article)
+    locator = SentenceLocator.of(article)
     found = _scan(article, matcher, locator)
     starts, ends, indices, positions = (list(column) for column in zip(*found)) if found else ([], [], [], [])
     text, sentences, ids, types = article.text, locator.sentences, matcher.entity_ids, matcher.entity_types
@@ -241,14 +218,14 @@ def extract_candidates(
 
     Pass the article's ``mentions`` columns (from :func:`extract_mentions`) to skip a second scan.
     """
-    locator = SentenceLocator(article)
+    locator = SentenceLocator.of(article)
     if mentions is None:
         covered = [(start, end) for start, end, _, _ in _scan(article, matcher, locator)]
     else:
         covered = list(zip(mentions["start"], mentions["end"]))
     text = _masked(article.text, covered)
     rules = matcher.candidates
-    starts, ends, sentences = locator.starts, locator.ends, locator.sentences
+    starts, sentences, locate = locator.starts, locator.sentences, locator.locate
     glued, acronym = _GLUED.match, _ACRONYM.match
     noisy: dict[int, bool] = {}
     out: list[tuple[str, str]] = []
@@ -261,8 +238,8 @@ def extract_candidates(
         start, end = run.span()
         if start > 0 and glued(text, start - 1) and not text.endswith("--", 0, start):
             continue  # a capital inside a word: "eBay" (a double hyphen is a dash: "WIRE)--Lynas")
-        index = bisect_right(starts, start) - 1
-        if index < 0 or end > ends[index]:
+        index = locate(start, end)
+        if index < 0:
             continue  # not inside one sentence
         if len(words) == 1 and (_TICKER_BEFORE.search(article.text, max(0, start - 12), start)
                                 or start == starts[index] and _DATELINE_AFTER.match(article.text, end)):

@@ -64,7 +64,6 @@ Speed
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
@@ -74,7 +73,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from ..datafile import DataFile, read_data_file
 from ..errors import KnowledgeBaseError
-from ..model import ParsedArticle, Sentence
+from ..model import ParsedArticle, Sentence, SentenceLocator
 from ..paths import rules_dir
 from ..schema import columns
 
@@ -558,12 +557,12 @@ def _anchors_by_sentence(article: ParsedArticle,
     """Yield each sentence that holds anchors, with those anchors relative to the sentence."""
     if not anchors:
         return
-    sentences = article.sentences
-    starts = [sentence.start for sentence in sentences]
+    locator = SentenceLocator.of(article)
+    sentences, starts, locate = locator.sentences, locator.starts, locator.locate
     groups: dict[int, list[int]] = {}
     for anchor in anchors:
-        index = bisect_right(starts, anchor) - 1
-        if index >= 0 and anchor < sentences[index].end:
+        index = locate(anchor, anchor + 1)
+        if index >= 0:
             groups.setdefault(index, []).append(anchor - starts[index])
     for index in sorted(groups):
         yield sentences[index], groups[index]
