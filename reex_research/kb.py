@@ -18,13 +18,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
-from typing import Any, NoReturn
+
 
 import pandas as pd
-import yaml
 
 from . import paths, schema
-from .datafile import FAST_LOADER
+from .datafile import Record, read_data_file
 from .errors import KnowledgeBaseError
 from .read.textfix import lower_same_length
 
@@ -107,15 +106,6 @@ class KnowledgeBase:
             if entity.id == entity_id:
                 return entity
         raise KeyError(entity_id)
-
-
-@dataclass(frozen=True)
-class _Record:
-    """One YAML mapping: its values, the line of each field, and its own line."""
-
-    values: dict[str, Any]
-    lines: dict[str, int]
-    line: int
 
 
 # ---------------------------------------------------------------- matching rules (shared)
@@ -217,7 +207,7 @@ def entities_frame(kb: KnowledgeBase) -> pd.DataFrame:
     return schema.frame("entities", rows)
 
 
-# ---------------------------------------------------------------- reading YAML with lines
+# ---------------------------------------------------------------- files and version
 
 
 def kb_version(path: Path | None = None) -> str:
@@ -241,105 +231,60 @@ def _version(files: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _read_records(path: Path) -> list[_Record]:
-    """Return the mappings of the YAML list in ``path`` with line numbers."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeBaseError(path, f"cannot read file ({exc}) — save it as UTF-8 text") from exc
-    loader = FAST_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise KnowledgeBaseError(path, "expected a list of entries ('- id: ...')", line=_line(node))
-        return [_record(path, loader, item) for item in node.value]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise KnowledgeBaseError(
-            path, f"invalid YAML: {problem} — fix the syntax (indentation, quotes, colons)",
-            line=mark.line + 1 if mark else None,
-        ) from exc
-    finally:
-        loader.dispose()
-
-
-def _record(path: Path, loader: yaml.SafeLoader, node: yaml.Node) -> _Record:  # or the C loader
-    if not isinstance(node, yaml.MappingNode):
-        raise KnowledgeBaseError(path, "each entry must be a mapping of field: value", line=_line(node))
-    values: dict[str, Any] = {}
-    lines: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            raise KnowledgeBaseError(path, f"field name {key!r} is not text", line=_line(key_node))
-        if key in values:
-            raise KnowledgeBaseError(path, "field given twice in one entry", line=_line(key_node), field=key)
-        values[key] = loader.construct_object(value_node, deep=True)
-        lines[key] = _line(key_node)
-    return _Record(values, lines, _line(node))
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
 # ---------------------------------------------------------------- entities
 
 
 def _load_entities(path: Path) -> list[Entity]:
-    return [_entity(path, record) for record in _read_records(path)]
+    return [_entity(record) for record in read_data_file(path).records()]
 
 
-def _entity(path: Path, rec: _Record) -> Entity:
-    _check_fields(path, rec, ENTITY_FIELDS, ENTITY_REQUIRED)
+def _entity(rec: Record) -> Entity:
+    _check_fields(rec, ENTITY_FIELDS, ENTITY_REQUIRED)
     v = rec.values
-    entity_id = _text(path, rec, "id")
+    entity_id = _text(rec, "id")
     if not _ID.match(entity_id):
-        _fail(path, rec, "id", f"id {entity_id!r} is not a slug — use lower-case letters, digits and '_'")
-    kind = _text(path, rec, "type")
+        rec.fail("id", f"id {entity_id!r} is not a slug — use lower-case letters, digits and '_'")
+    kind = _text(rec, "type")
     if kind not in TYPES:
-        _fail(path, rec, "type", f"unknown type {kind!r} — use one of {', '.join(TYPES)}")
-    subtype = _text(path, rec, "subtype")
+        rec.fail("type", f"unknown type {kind!r} — use one of {', '.join(TYPES)}")
+    subtype = _text(rec, "subtype")
     if subtype not in TYPES[kind]:
-        _fail(path, rec, "subtype", f"unknown subtype {subtype!r} for {kind} — use one of {', '.join(TYPES[kind])}")
+        rec.fail("subtype", f"unknown subtype {subtype!r} for {kind} — use one of {', '.join(TYPES[kind])}")
     return Entity(
-        id=entity_id, name=normalise_form(_text(path, rec, "name")), type=kind, subtype=subtype,
-        country=_country(path, rec), aliases=_forms(path, rec, "aliases"),
-        exact_aliases=_forms(path, rec, "exact_aliases"),
-        parent=_text(path, rec, "parent") if v.get("parent") is not None else None,
-        file=path.name, line=rec.line, field_lines=tuple(rec.lines.items()),
+        id=entity_id, name=normalise_form(_text(rec, "name")), type=kind, subtype=subtype,
+        country=_country(rec), aliases=_forms(rec, "aliases"),
+        exact_aliases=_forms(rec, "exact_aliases"),
+        parent=_text(rec, "parent") if v.get("parent") is not None else None,
+        file=rec.path.name, line=rec.line, field_lines=tuple(rec.lines.items()),
     )
 
 
-def _country(path: Path, rec: _Record) -> str:
+def _country(rec: Record) -> str:
     value = rec.values.get("country")
     if value is None or value == "":
         return ""
     if value is False:
-        _fail(path, rec, "country", "YAML read NO as false — write the code in quotes: country: \"NO\"")
+        rec.fail("country", "YAML read NO as false — write the code in quotes: country: \"NO\"")
     if not isinstance(value, str) or not _COUNTRY.match(value):
-        _fail(path, rec, "country", f"country {value!r} is not an ISO-3166 alpha-2 code like CN, US, AU (or empty)")
+        rec.fail("country", f"country {value!r} is not an ISO-3166 alpha-2 code like CN, US, AU (or empty)")
     return value
 
 
-def _forms(path: Path, rec: _Record, field: str) -> tuple[str, ...]:
+def _forms(rec: Record, field: str) -> tuple[str, ...]:
     value = rec.values.get(field)
     if value is None:
         return ()
     if not isinstance(value, list):
-        _fail(path, rec, field, f"{field} must be a list, e.g. {field}: [CREG, China Rare Earth]")
+        rec.fail(field, f"{field} must be a list, e.g. {field}: [CREG, China Rare Earth]")
     out = []
     for item in value:
         if not isinstance(item, str) or not item.strip():
-            _fail(path, rec, field, f"{field} entry {item!r} is not text — quote it")
+            rec.fail(field, f"{field} entry {item!r} is not text — quote it")
         form = normalise_form(item)
         if len(form.rstrip("*")) < 2:
-            _fail(path, rec, field, f"{form!r} is too short — one-letter names and aliases are not allowed")
+            rec.fail(field, f"{form!r} is too short — one-letter names and aliases are not allowed")
         if not is_word_char(form[0]):
-            _fail(path, rec, field, f"{form!r} must start with a letter or digit")
+            rec.fail(field, f"{form!r} must start with a letter or digit")
         out.append(form)
     return tuple(out)
 
@@ -406,7 +351,7 @@ def _check_parent(entity: Entity, by_id: dict[str, Entity], folder: Path) -> Non
 
 
 def _load_themes(path: Path) -> list[Theme]:
-    themes = [_theme(path, record) for record in _read_records(path)]
+    themes = [_theme(record) for record in read_data_file(path).records()]
     if not themes:
         raise KnowledgeBaseError(path, "no themes defined — add at least one '- id: ... terms: [...]'")
     seen: dict[str, Theme] = {}
@@ -420,27 +365,27 @@ def _load_themes(path: Path) -> list[Theme]:
     return themes
 
 
-def _theme(path: Path, rec: _Record) -> Theme:
-    _check_fields(path, rec, THEME_FIELDS, THEME_REQUIRED)
-    theme_id = _text(path, rec, "id")
+def _theme(rec: Record) -> Theme:
+    _check_fields(rec, THEME_FIELDS, THEME_REQUIRED)
+    theme_id = _text(rec, "id")
     if not _ID.match(theme_id):
-        _fail(path, rec, "id", f"theme id {theme_id!r} is not a slug — use lower-case letters, digits and '_'")
-    terms = _terms(path, rec, "terms")
+        rec.fail("id", f"theme id {theme_id!r} is not a slug — use lower-case letters, digits and '_'")
+    terms = _terms(rec, "terms")
     if not terms:
-        _fail(path, rec, "terms", "theme has no terms — list at least one word or phrase")
-    return Theme(theme_id, _text(path, rec, "label"), terms, _terms(path, rec, "exclude"), path.name, rec.line)
+        rec.fail("terms", "theme has no terms — list at least one word or phrase")
+    return Theme(theme_id, _text(rec, "label"), terms, _terms(rec, "exclude"), rec.path.name, rec.line)
 
 
-def _terms(path: Path, rec: _Record, field: str) -> tuple[str, ...]:
+def _terms(rec: Record, field: str) -> tuple[str, ...]:
     out: list[str] = []
-    for form in _forms(path, rec, field):
+    for form in _forms(rec, field):
         stem = form.rstrip("*")
         if "*" in stem or form.count("*") > 1:
-            _fail(path, rec, field, f"term {form!r}: '*' is allowed once, at the end only")
+            rec.fail(field, f"term {form!r}: '*' is allowed once, at the end only")
         if form.endswith("*") and len(stem) < 3:
-            _fail(path, rec, field, f"term {form!r}: a wildcard needs at least 3 letters before '*'")
+            rec.fail(field, f"term {form!r}: a wildcard needs at least 3 letters before '*'")
         if form in out:
-            _fail(path, rec, field, f"term {form!r} is listed twice")
+            rec.fail(field, f"term {form!r} is listed twice")
         out.append(form)
     return tuple(out)
 
@@ -448,21 +393,17 @@ def _terms(path: Path, rec: _Record, field: str) -> tuple[str, ...]:
 # ---------------------------------------------------------------- field helpers
 
 
-def _check_fields(path: Path, rec: _Record, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
+def _check_fields(rec: Record, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
     for key in rec.values:
         if key not in allowed:
-            _fail(path, rec, key, f"unknown field {key!r} — allowed fields: {', '.join(allowed)}")
+            rec.fail(key, f"unknown field {key!r} — allowed fields: {', '.join(allowed)}")
     for key in required:
         if rec.values.get(key) in (None, "", []):
-            raise KnowledgeBaseError(path, f"missing required field {key!r}", line=rec.line, field=key)
+            raise KnowledgeBaseError(rec.path, f"missing required field {key!r}", line=rec.line, field=key)
 
 
-def _text(path: Path, rec: _Record, field: str) -> str:
+def _text(rec: Record, field: str) -> str:
     value = rec.values.get(field)
     if not isinstance(value, str) or not value.strip():
-        _fail(path, rec, field, f"{field} must be text, got {value!r} — quote it")
+        rec.fail(field, f"{field} must be text, got {value!r} — quote it")
     return value.strip()
-
-
-def _fail(path: Path, rec: _Record, field: str, message: str) -> NoReturn:
-    raise KnowledgeBaseError(path, message, line=rec.lines.get(field, rec.line), field=field)

@@ -278,7 +278,7 @@ def test_nothing_is_read_when_the_module_is_imported(monkeypatch, tmp_path):
     def refuse(path):
         raise AssertionError(f"read at import time: {path}")
 
-    monkeypatch.setattr(datafile, "read_yaml", refuse)
+    monkeypatch.setattr(datafile, "read_data_file", refuse)
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "nowhere"))
     name = "reex_research.extract._entities_import_check"
     spec = importlib.util.spec_from_file_location(name, entities.__file__)

@@ -20,13 +20,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from bisect import bisect_right
 
 import pandas as pd
 
 from .. import schema
 from ..read.datetext import find_dates
-from ..model import ParsedArticle
+from ..model import ParsedArticle, SentenceLocator
 
 COLUMNS: tuple[str, ...] = schema.row_columns("events")
 """The columns :func:`extract_events` gives: all but ``is_future``, which depends on the load's as_of."""
@@ -54,17 +53,14 @@ def extract_events(article: ParsedArticle, actors: dict[str, str] | None = None)
     ``actors`` maps a sentence id to the actors named in it (the ``actors`` column; missing when the
     sentence names none).
     """
-    sentences = article.sentences
-    starts = [s.start for s in sentences]
-    if starts != sorted(starts):  # they usually are in text order already
-        sentences = sorted(sentences, key=lambda s: s.start)
-        starts = [s.start for s in sentences]
+    locator = SentenceLocator.of(article)
+    sentences = locator.sentences
     rows: list[tuple] = []
     reference = _as_date(article.published)
     text = article.text
     for date in find_dates(text, reference=reference):
-        i = bisect_right(starts, date.start) - 1
-        if i < 0 or date.end > sentences[i].end:  # outside every sentence, or across two
+        i = locator.locate(date.start, date.end)
+        if i < 0:  # outside every sentence, or across two
             continue
         date_start, date_end = date.date_start, date.date_end
         reach = max(sentences[i].start, date.start - FUTURE_REACH)

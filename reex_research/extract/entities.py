@@ -16,7 +16,6 @@ that the matcher keeps. Nothing is read at import time.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -28,7 +27,7 @@ import ahocorasick
 import pandas as pd
 
 from .. import paths, schema
-from ..datafile import read_yaml
+from ..datafile import read_data_file
 from ..errors import KnowledgeBaseError
 from ..kb import (
     ACTOR_TYPES,
@@ -39,7 +38,7 @@ from ..kb import (
     normalise_form,
     scan_form,
 )
-from ..model import ParsedArticle, Sentence
+from ..model import ParsedArticle, Sentence, SentenceLocator
 
 Found = tuple[int, int, int, int]  # start, end, entity index, sentence index
 
@@ -69,34 +68,18 @@ _CASE_SENSITIVE = frozenset({"acronym_stop"})
 def load_candidate_rules(path: Path | None = None) -> CandidateRules:
     """Return the candidate word lists read from ``path`` (default ``data/rules/candidates.yaml``)."""
     path = Path(path) if path is not None else paths.rules_dir() / CANDIDATE_RULES_FILE
-    data = read_yaml(path)
-    keys = [f.name for f in fields(CandidateRules)]
-    if not isinstance(data, dict):
+    doc = read_data_file(path)
+    keys = tuple(f.name for f in fields(CandidateRules))
+    if not isinstance(doc.data, dict):
         raise KnowledgeBaseError(path, f"expected a mapping with one word list per key ({', '.join(keys)}); "
                                  "see the bundled data/rules/candidates.yaml")
-    unknown = [key for key in data if key not in keys]
-    if unknown:
-        raise KnowledgeBaseError(path, f"unknown key; check its spelling — allowed keys: {', '.join(keys)}",
-                                 field=str(unknown[0]))
+    doc.check_keys(allowed=keys)
     lists: dict[str, frozenset[str]] = {}
     for key in keys:
-        if key not in data:
-            raise KnowledgeBaseError(path, "required word list is missing; add it (write [] for an "
-                                     "empty list)", field=key)
-        values = data[key]
-        if not isinstance(values, list):
-            got = "nothing" if values is None else type(values).__name__
-            raise KnowledgeBaseError(path, f"expected a list of words, got {got} (write [] for an "
-                                     "empty list)", field=key)
-        wrong = [v for v in values if not isinstance(v, str)]
-        if wrong:
-            raise KnowledgeBaseError(path, f"entries {wrong} are not text; quote them: YAML reads "
-                                     "unquoted no, off, yes, on as false/true and digits as numbers",
-                                     field=key)
-        spaced = [v for v in values if not v or v != v.strip() or len(v.split()) != 1]
+        values = doc.strings(key, name_item=False, expected="a list of words (write [] for an empty list)")
+        spaced = [v for v in values if v != v.strip() or len(v.split()) != 1]
         if spaced:
-            raise KnowledgeBaseError(path, f"entries {spaced} are not single words; write one word "
-                                     "per entry, without spaces", field=key)
+            doc.fail((key,), f"entries {spaced} are not single words; write one word per entry, without spaces")
         lists[key] = frozenset(values if key in _CASE_SENSITIVE else (v.lower() for v in values))
     return CandidateRules(**lists)
 
@@ -154,33 +137,11 @@ def _resolution(entries: list[tuple[int, str | None]]) -> tuple[tuple[tuple[int,
     return tuple(checks), -1
 
 
-class SentenceLocator:
-    """Maps character spans of an article to the sentence that wholly contains them."""
-
-    __slots__ = ("ends", "sentences", "starts")
-
-    def __init__(self, article: ParsedArticle) -> None:
-        """Index the sentences of ``article`` by start offset."""
-        sentences = article.sentences
-        starts = [s.start for s in sentences]
-        if starts != sorted(starts):
-            sentences = tuple(sorted(sentences, key=lambda s: s.start))
-            starts = [s.start for s in sentences]
-        self.starts = starts
-        self.sentences = sentences
-        self.ends = [s.end for s in sentences]
-
-    def locate(self, start: int, end: int) -> int:
-        """Return the index of the sentence holding ``[start, end)``, or -1 if none does."""
-        i = bisect_right(self.starts, start) - 1
-        return i if i >= 0 and end <= self.ends[i] else -1
-
-
 def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocator) -> list[Found]:
     """Return ``(start, end, entity_index, sentence_index)`` for every kept match, in text order."""
     text = article.text
     n = len(text)
-    starts, ends = locator.starts, locator.ends
+    locate = locator.locate
     raw: list[tuple[int, int, int, int]] = []
     # keys start with a space, so every hit starts a word; check that it ends one, inside a sentence.
     # A key's last character is a word character exactly when the text's is (lower case and
@@ -189,8 +150,8 @@ def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocat
         if in_word and end < n and ((after := text[end]).isalnum() or after == "_" or after == "$"):
             continue  # inside a word, or a currency's prefix: "US$" names a currency, not the country
         start = end - length
-        i = bisect_right(starts, start) - 1
-        if i < 0 or end > ends[i]:
+        i = locate(start, end)
+        if i < 0:
             continue
         if checks:
             surface = text[start:end]
@@ -212,7 +173,7 @@ def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocat
 
 def extract_mentions(article: ParsedArticle, matcher: EntityMatcher) -> dict[str, list]:
     """Return columns of the ``mentions`` table for every knowledge-base match in ``article``."""
-    locator = SentenceLocator(article)
+    locator = SentenceLocator.of(article)
     found = _scan(article, matcher, locator)
     starts, ends, indices, positions = (list(column) for column in zip(*found)) if found else ([], [], [], [])
     text, sentences, ids, types = article.text, locator.sentences, matcher.entity_ids, matcher.entity_types
@@ -257,14 +218,14 @@ def extract_candidates(
 
     Pass the article's ``mentions`` columns (from :func:`extract_mentions`) to skip a second scan.
     """
-    locator = SentenceLocator(article)
+    locator = SentenceLocator.of(article)
     if mentions is None:
         covered = [(start, end) for start, end, _, _ in _scan(article, matcher, locator)]
     else:
         covered = list(zip(mentions["start"], mentions["end"]))
     text = _masked(article.text, covered)
     rules = matcher.candidates
-    starts, ends, sentences = locator.starts, locator.ends, locator.sentences
+    starts, sentences, locate = locator.starts, locator.sentences, locator.locate
     glued, acronym = _GLUED.match, _ACRONYM.match
     noisy: dict[int, bool] = {}
     out: list[tuple[str, str]] = []
@@ -277,8 +238,8 @@ def extract_candidates(
         start, end = run.span()
         if start > 0 and glued(text, start - 1) and not text.endswith("--", 0, start):
             continue  # a capital inside a word: "eBay" (a double hyphen is a dash: "WIRE)--Lynas")
-        index = bisect_right(starts, start) - 1
-        if index < 0 or end > ends[index]:
+        index = locate(start, end)
+        if index < 0:
             continue  # not inside one sentence
         if len(words) == 1 and (_TICKER_BEFORE.search(article.text, max(0, start - 12), start)
                                 or start == starts[index] and _DATELINE_AFTER.match(article.text, end)):

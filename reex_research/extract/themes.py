@@ -10,7 +10,6 @@ theme, overlapping hits keep the leftmost-longest one; a hit overlapping one of 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +19,7 @@ import pandas as pd
 
 from .. import schema
 from ..kb import KnowledgeBase, is_word_char, match_key, scan_form
-from ..model import ParsedArticle
-from .entities import SentenceLocator
+from ..model import ParsedArticle, SentenceLocator
 
 TERM, EXCLUDE = 0, 1
 
@@ -109,21 +107,22 @@ def _kept(hits: list[tuple], vetoes: dict[int, list]) -> list[tuple]:
     return kept
 
 
-def _in_sentences(hits: list[tuple], vetoes: dict[int, list], starts: list[int],
-                  ends: list[int]) -> tuple[list[tuple], dict[int, list]]:
+def _in_sentences(hits: list[tuple], vetoes: dict[int, list],
+                  locator: SentenceLocator) -> tuple[list[tuple], dict[int, list]]:
     """Keep the hits and exclusions that lie inside one sentence, each hit with its sentence index.
 
     This comes before overlaps are resolved, so that a match across a line break (between two
     highlights, say) can neither win over nor veto a hit inside a sentence.
     """
+    locate = locator.locate
     located = []
     for theme, start, neg_end, term in hits:
-        index = bisect_right(starts, start) - 1  # inlined SentenceLocator.locate()
-        if index >= 0 and -neg_end <= ends[index]:
+        index = locate(start, -neg_end)
+        if index >= 0:
             located.append((theme, start, neg_end, term, index))
     inside = {}
     for theme, spans in vetoes.items():
-        within = [(vs, ve) for vs, ve in spans if (i := bisect_right(starts, vs) - 1) >= 0 and ve <= ends[i]]
+        within = [(vs, ve) for vs, ve in spans if locate(vs, ve) >= 0]
         if within:
             inside[theme] = within
     return located, inside
@@ -131,15 +130,15 @@ def _in_sentences(hits: list[tuple], vetoes: dict[int, list], starts: list[int],
 
 def extract_theme_hits(article: ParsedArticle, matcher: ThemeMatcher) -> dict[str, list]:
     """Return columns of the ``theme_hits`` table for ``article`` (exclusions applied)."""
-    locator = SentenceLocator(article)
-    starts, ends, sentences, theme_ids = locator.starts, locator.ends, locator.sentences, matcher.theme_ids
+    locator = SentenceLocator.of(article)
+    sentences, theme_ids = locator.sentences, matcher.theme_ids
     sentence_col: list[str] = []
     theme_col: list[str] = []
     term_col: list[str] = []
     start_col: list[int] = []
     end_col: list[int] = []
     hits, vetoes = _raw_hits(article.text, matcher)
-    for start, end, theme, term, index in _kept(*_in_sentences(hits, vetoes, starts, ends)):
+    for start, end, theme, term, index in _kept(*_in_sentences(hits, vetoes, locator)):
         sentence_col.append(sentences[index].sentence_id)
         theme_col.append(theme_ids[theme])
         term_col.append(term)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
-from ..datafile import compile_pattern, read_yaml, require
+from ..datafile import read_data_file
 from ..errors import KnowledgeBaseError
 from .textfix import lower_same_length
 
@@ -91,28 +91,26 @@ def _first(rules: tuple[Rule, ...], lowered: str) -> Rule | None:
 
 def load_boilerplate_rules(path: Path | None = None) -> BoilerplateRules:
     """Read and compile the boilerplate rules (default ``data/rules/boilerplate.yaml``)."""
-    path = Path(path) if path else paths.rules_dir() / "boilerplate.yaml"
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError(path, "expected a mapping with 'lines', 'trailers' and 'inline'")
+    doc = read_data_file(Path(path) if path else paths.rules_dir() / "boilerplate.yaml")
+    if not isinstance(doc.data, dict):
+        raise KnowledgeBaseError(doc.path, "expected a mapping with 'lines', 'trailers' and 'inline'")
     names: set[str] = set()
 
     def rules(section: str) -> tuple[Rule, ...]:
         out = []
-        for item in data.get(section) or []:
-            name = require(item, "rule", path)
+        for index in range(len(doc.get(section, kind=list, default=[]))):
+            name = doc.get(section, index, "rule", kind=str)
             if name in names:
-                raise KnowledgeBaseError(path, f"duplicate rule name '{name}'", field="rule")
+                doc.fail((section, index, "rule"), f"duplicate rule name '{name}'")
             names.add(name)
-            pattern = compile_pattern(require(item, "pattern", path), path, f"{section}.{name}.pattern",
-                                      flags=0)
-            out.append(Rule(name, require(item, "kind", path), pattern))
+            out.append(Rule(name, doc.get(section, index, "kind", kind=str),
+                            doc.pattern(section, index, "pattern", flags=0)))
         return tuple(out)
 
-    share = data.get("trailer_min_share", 0.4)
-    if not isinstance(share, (int, float)) or not 0 <= share <= 1:
-        raise KnowledgeBaseError(path, "must be a number between 0 and 1", field="trailer_min_share")
-    limit = data.get("max_line_length", 300)
-    if not isinstance(limit, int) or limit <= 0:
-        raise KnowledgeBaseError(path, "must be a positive whole number", field="max_line_length")
+    share = doc.get("trailer_min_share", kind=(int, float), default=0.4)
+    if not 0 <= share <= 1:
+        doc.fail(("trailer_min_share",), "must be a number between 0 and 1")
+    limit = doc.get("max_line_length", kind=int, default=300)
+    if limit <= 0:
+        doc.fail(("max_line_length",), "must be a positive whole number")
     return BoilerplateRules(rules("lines"), rules("trailers"), rules("inline"), float(share), limit)

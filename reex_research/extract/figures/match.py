@@ -1,0 +1,206 @@
+"""Finding figures: anchors (digits, number words) found cheaply, the figure regex run at each,
+candidates accepted or not, and the rows of table ``figures`` per sentence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from ...model import ParsedArticle, Sentence, SentenceLocator
+from ...schema import columns
+from .claimant import claim
+from .measure import count_noun, measure_of, separated
+from .rules import FigureRules, fold_words
+
+_DIGITS = "0123456789"
+_YEAR_MIN, _YEAR_MAX = 1800, 2199
+_ONE = Decimal(1)
+
+
+class _Figure(NamedTuple):
+    """One figure inside a sentence, offsets relative to the sentence text."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    currency: str
+    scale: str
+    qualifier: str
+    measure: str
+
+
+def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, list]:
+    """Return the columns of table ``figures`` for one article: a row per figure, two per range."""
+    cols: dict[str, list] = {name: [] for name in columns("figures")}
+    for sentence, anchors in _anchors_by_sentence(article, _anchors(article.text, rules)):
+        text = sentence.text
+        figures = _sentence_figures(text, anchors, rules)
+        if not figures:
+            continue
+        claimed_by, claim_source = claim(text, article.source, rules)
+        for fig in figures:
+            cols["article_id"].append(article.article_id)
+            cols["sentence_id"].append(sentence.sentence_id)
+            cols["surface"].append(text[fig.start:fig.end])
+            cols["start"].append(sentence.start + fig.start)
+            cols["end"].append(sentence.start + fig.end)
+            cols["value"].append(fig.value)
+            cols["unit"].append(fig.unit)
+            cols["currency"].append(fig.currency)
+            cols["scale"].append(fig.scale)
+            cols["qualifier"].append(fig.qualifier)
+            cols["measure"].append(fig.measure)
+            cols["claimed_by"].append(claimed_by)
+            cols["claim_source"].append(claim_source)
+    return cols
+
+
+def _anchors(text: str, rules: FigureRules) -> list[int]:
+    """Return the sorted positions where a number may start: digit runs and number words.
+
+    This is the cheap pre-check: ``str.find`` per digit and a literal-prefixed scan for number
+    words after a space or a line break; the full figure regex then runs only at these positions.
+    """
+    found = []
+    for digit in _DIGITS:
+        at = text.find(digit)
+        while at >= 0:
+            if at == 0 or text[at - 1] not in _DIGITS:
+                found.append(at)
+            at = text.find(digit, at + 1)
+    found += [m.start() + 1 for m in rules.words_after_space.finditer(text)]
+    found += [m.start() + 1 for m in rules.words_after_newline.finditer(text)]
+    if rules.words_at_start.match(text):
+        found.append(0)
+    found.sort()
+    return found
+
+
+def _anchors_by_sentence(article: ParsedArticle,
+                         anchors: list[int]) -> Iterator[tuple[Sentence, list[int]]]:
+    """Yield each sentence that holds anchors, with those anchors relative to the sentence."""
+    if not anchors:
+        return
+    locator = SentenceLocator.of(article)
+    sentences, starts, locate = locator.sentences, locator.starts, locator.locate
+    groups: dict[int, list[int]] = {}
+    for anchor in anchors:
+        index = locate(anchor, anchor + 1)
+        if index >= 0:
+            groups.setdefault(index, []).append(anchor - starts[index])
+    for index in sorted(groups):
+        yield sentences[index], groups[index]
+
+
+def _sentence_figures(text: str, anchors: list[int], rules: FigureRules) -> list[_Figure]:
+    """Return the figures of one sentence, trying the figure regex at each anchor in order."""
+    found: list[_Figure] = []
+    done = 0
+    for anchor in anchors:
+        if anchor < done:
+            continue
+        match = rules.figure.match(text, _candidate_start(text, anchor, rules))
+        if match is None or match.start("num") != anchor:
+            match = rules.figure.match(text, anchor)
+        if match is None or match.start("num") != anchor:
+            continue
+        figures = _accept(text, match, rules)
+        found += figures
+        done = match.end() if figures else match.end("num")
+    return found
+
+
+def _candidate_start(text: str, anchor: int, rules: FigureRules) -> int:
+    """Return where a figure at ``anchor`` may begin: before a currency, "between" or a sign."""
+    window = text[max(0, anchor - 16):anchor][::-1]
+    return anchor - rules.prefix.match(window).end()
+
+
+def _accept(text: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:
+    """Return the figure(s) a candidate match stands for, or [] if it is not a figure."""
+    bare = not (m["unit"] or m["scale"] or m["cpre"] or m["cpost"])
+    if bare and not _is_count(text, m, rules):
+        return []
+    currency = _currency(m, rules)
+    unit, unit_factor = _unit(m, currency, rules)
+    scale, scale_factor = _scale(m["scale"], rules)
+    end = m.start("per") if m["per"] and not currency else m.end()
+    numbers = [m["num"], m["num2"]] if m["num2"] else [m["num"]]
+    values = [_number(n, rules) * scale_factor * unit_factor for n in numbers]
+    if m["neg"]:
+        values[0] = -values[0]
+    if m["num2"]:
+        start, qualifiers = m.start(), ["from", "to"]
+    else:
+        start, qualifier = _qualifier(text, m.end("rw") if m["rw"] else m.start(), rules)
+        qualifiers = [qualifier]
+    measure = measure_of(text, start, end, m, unit, rules)
+    return [_Figure(start, end, float(v), unit, currency, scale, q, measure)
+            for v, q in zip(values, qualifiers)]
+
+
+def _unit(m: re.Match[str], currency: str, rules: FigureRules) -> tuple[str, Decimal]:
+    """Return (canonical unit, factor into it); "count" when nothing else names the unit."""
+    if currency:
+        per = f"/{_written(rules.per_units, m['perunit'])}" if m["per"] else ""
+        return f"currency{per}", _ONE
+    if m["unit"]:
+        return _written(rules.units, m["unit"])
+    return "count", _ONE
+
+
+def _scale(written: str | None, rules: FigureRules) -> tuple[str, Decimal]:
+    """Return (scale name, factor) for a written scale word, or ("", 1)."""
+    if not written:
+        return "", _ONE
+    return _written(rules.scales, written)
+
+
+def _currency(m: re.Match[str], rules: FigureRules) -> str:
+    """Return the ISO code written before or after the number, or ""."""
+    for written in (m["cpre"], m["cpost"]):
+        if written:
+            return rules.currencies.get(written) or rules.currencies.get(fold_words(written), "")
+    return ""
+
+
+def _number(written: str, rules: FigureRules) -> Decimal:
+    """Return the value of a written number ("1,200.5", "twenty-five")."""
+    try:
+        return Decimal(written.replace(",", ""))
+    except InvalidOperation:
+        return Decimal(rules.number_words[fold_words(written)])
+
+
+def _is_count(text: str, m: re.Match[str], rules: FigureRules) -> bool:
+    """Return True when a bare number is followed by a countable noun (and is not a year)."""
+    num, num2 = m["num"], m["num2"]
+    if "." in num or _is_year(num) or (num2 is not None and ("." in num2 or _is_year(num2))):
+        return False
+    return count_noun(text, m.end(), separated(m), rules) is not None
+
+
+def _is_year(written: str) -> bool:
+    """Return True for a four-digit number without separators in the range of years."""
+    return len(written) == 4 and written.isdigit() and _YEAR_MIN <= int(written) <= _YEAR_MAX
+
+
+def _qualifier(text: str, start: int, rules: FigureRules) -> tuple[int, str]:
+    """Return (new start, canonical qualifier) for a qualifier written just before ``start``."""
+    found = rules.qualifier.match(text[max(0, start - 30):start][::-1])
+    if found is None:
+        return start, ""
+    written = found.group().strip()[::-1]
+    return start - found.end(), rules.qualifiers.get(fold_words(written), "")
+
+
+def _written(table: Mapping[str, Any], written: str) -> Any:
+    """The entry of ``table`` (keyed by forms as written and folded) for a form read in the text,
+    whose words may be joined by hyphens instead of spaces ("ton-per-year")."""
+    found = table.get(written)
+    if found is None:
+        found = table.get(fold_words(written))
+    return found if found is not None else table[fold_words(written.replace("-", " "))]

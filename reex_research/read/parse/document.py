@@ -1,0 +1,215 @@
+"""One document → article: repair the text, sort lines into blocks, rebuild a clean text from the
+blocks that belong to the article, and return every row the corpus tables need, each with offsets
+into that clean text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...model import ParsedArticle, Sentence
+from ..ingest import Problem, RawDocument
+from ..datetext import parse_day
+from ..sentences import split_spans
+from ..textfix import repair_text
+from .lines import sort_lines
+from .metadata import Metadata, any_search
+from .rules import ParseRules
+from .structure import Block, assemble, classify, group
+from .tables import table_row
+
+_HEADLINE_MAX = 140
+
+
+@dataclass(slots=True)
+class ArticleRecord:
+    """All rows one article contributes to the corpus tables, plus what extractors read."""
+
+    article: dict[str, Any]
+    highlights: list[dict[str, Any]]
+    paragraphs: list[dict[str, Any]]
+    sentences: dict[str, list[Any]]  # columns
+    tables: list[dict[str, Any]]
+    boilerplate: list[dict[str, Any]]
+    problems: list[Problem]
+    parsed: ParsedArticle
+
+
+def parse_document(doc: RawDocument, rules: ParseRules) -> ArticleRecord | None:
+    """Parse one document; return None when nothing of the article is left after cleaning."""
+    repaired = repair_text(doc.text)
+    lines = sort_lines(repaired.text, rules)
+    blocks, found = classify(group(lines.content, rules), rules)
+    meta = lines.meta
+    meta.add(found)
+    if not any(b.kind in ("paragraph", "highlight", "table", "heading", "title") for b in blocks):
+        return None
+    text, spans = assemble(blocks)
+    article_id = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    record = _rows(doc, article_id, text, blocks, spans, rules, meta)
+    record.article["repairs"] = repaired.count
+    record.article["repair_kinds"] = repaired.kinds
+    record.boilerplate = [
+        {"article_id": article_id, "file": doc.file, "line": line, "rule": rule, "kind": kind, "text": t}
+        for line, rule, kind, t in lines.removed
+    ]
+    record.article["n_boilerplate"] = len(lines.removed)
+    return record
+
+
+def _rows(doc: RawDocument, article_id: str, text: str, blocks: list[Block], starts: list[int],
+          rules: ParseRules, meta: Metadata) -> ArticleRecord:
+    """Return the rows of one article from its blocks and their starts in the clean text."""
+    highlights: list[dict[str, Any]] = []
+    paragraphs: list[dict[str, Any]] = []
+    sentences = _SentenceColumns()
+    tables: list[dict[str, Any]] = []
+    section: str | None = None
+    title: str | None = None
+    sentence_rules = rules.sentences
+
+    for block, base in zip(blocks, starts):
+        kind = block.kind
+        start = base + block.content_start
+        end = base + len(block.text)
+        block_text = text[start:end]
+        paragraph_id = f"{article_id}:p{len(paragraphs):03d}"
+        if kind == "heading":
+            section = block_text
+        if kind == "title" and title is None:
+            title = block_text
+        paragraphs.append({"article_id": article_id, "paragraph_id": paragraph_id,
+                           "position": len(paragraphs), "kind": kind,
+                           "section": None if kind in ("title", "heading") else section,
+                           "start": start, "end": end, "text": block_text})
+        if kind == "highlight":
+            highlights.append({"article_id": article_id, "highlight_id": f"{article_id}:h{len(highlights):02d}",
+                               "position": len(highlights), "start": start, "end": end,
+                               "text": block_text})
+            sentences.add(paragraph_id, kind, split_spans(text, start, end, sentence_rules))
+        elif kind == "paragraph":
+            sentences.add(paragraph_id, kind, split_spans(text, start, end, sentence_rules))
+        elif kind in ("title", "heading"):
+            sentences.add(paragraph_id, kind, [(start, end)])
+        elif kind == "table":
+            tables.append(table_row(article_id, len(tables), text, base, len(block.text), block.cells))
+            for row in block.cells[1:]:
+                for s, e in row:
+                    if e > s:
+                        sentences.add(paragraph_id, kind, split_spans(text, base + s, base + e, sentence_rules))
+
+    sentence_rows = sentences.columns(article_id, text)
+    article, problems = _article_row(doc, article_id, text, title, highlights, meta, rules)
+    article.update(n_highlights=len(highlights), n_paragraphs=sum(p["kind"] == "paragraph" for p in paragraphs),
+                   n_sentences=len(sentence_rows["start"]))
+    parsed = ParsedArticle(article_id=article_id, text=text, sentences=_sentence_objects(sentence_rows),
+                           published=_as_date(article["published"]), title=title,
+                           source=article["source"] or article["publisher"], author=article["author"])
+    return ArticleRecord(article, highlights, paragraphs, sentence_rows, tables, [], problems, parsed)
+
+
+@dataclass(slots=True)
+class _SentenceColumns:
+    """Sentence spans gathered column by column, in document order."""
+
+    paragraph_ids: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, paragraph_id: str, block: str, spans: list[tuple[int, int]]) -> None:
+        """Append the sentences ``spans`` of one paragraph (or table cell) of kind ``block``."""
+        count = len(spans)
+        self.paragraph_ids += [paragraph_id] * count
+        self.blocks += [block] * count
+        self.spans += spans
+
+    def columns(self, article_id: str, text: str) -> dict[str, list[Any]]:
+        """The rows of the sentences table, as columns."""
+        spans = self.spans
+        count = len(spans)
+        prefix = f"{article_id}:s"
+        return {
+            "article_id": [article_id] * count,
+            "sentence_id": [f"{prefix}{i:04d}" for i in range(count)],
+            "paragraph_id": self.paragraph_ids,
+            "position": list(range(count)),
+            "block": self.blocks,
+            "start": [s for s, _ in spans],
+            "end": [e for _, e in spans],
+            "text": [text[s:e] for s, e in spans],
+        }
+
+
+def _sentence_objects(rows: dict[str, list[Any]]) -> tuple[Sentence, ...]:
+    return tuple(map(Sentence, rows["sentence_id"], rows["paragraph_id"], rows["position"], rows["block"],
+                     rows["start"], rows["end"], rows["text"]))
+
+
+def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None,
+                 highlights: list[dict[str, Any]], meta: Metadata,
+                 rules: ParseRules) -> tuple[dict[str, Any], list[Problem]]:
+    """Return the ``articles`` row of one article and the problems met making it."""
+    supplied = {key: repair_text(value).text for key, value in doc.metadata.items()}
+    title_source = "text" if title else None
+    if supplied.get("title"):
+        title, title_source = supplied["title"], "metadata"
+    headline = title or _headline(highlights)
+    if not title:
+        title_source = "headline_fallback" if headline else "missing"
+    published, published_source, problem = _published(doc, meta)
+    source = supplied.get("source") or meta.source or meta.agency
+    disclaimer = " ".join(meta.disclaimers) or None
+    evidence = " ".join(filter(None, [disclaimer, meta.source]))
+    return {
+        "article_id": article_id, "file": doc.file, "line": doc.line, "format": doc.format,
+        "encoding": doc.encoding, "title": title, "title_source": title_source, "headline": headline,
+        "published": published, "published_source": published_source,
+        "author": supplied.get("author") or meta.author, "url": supplied.get("url"),
+        "source": source, "publisher": meta.publisher, "disclaimer": disclaimer,
+        "is_state_media_sourced": any_search(rules.state_media, evidence.lower()),
+        "n_chars": len(text), "text": text,
+    }, [problem] if problem else []
+
+
+def _headline(highlights: list[dict[str, Any]]) -> str | None:
+    if not highlights:
+        return None
+    first = highlights[0]["text"]
+    if len(first) <= _HEADLINE_MAX:
+        return first
+    cut = first[:_HEADLINE_MAX].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def _published(doc: RawDocument, meta: Metadata) -> tuple[dt.date | None, str | None, Problem | None]:
+    """Return the publication day, where it was read, and the problem of a bad metadata date."""
+    value = doc.metadata.get("date")
+    problem = None
+    if value:
+        day = parse_day(value) or _iso_day(value)
+        if day:
+            return day, "metadata", None
+        problem = Problem(doc.file, doc.line, "bad_date",
+                          f"metadata date {value!r} is not a full date; use YYYY-MM-DD")
+    if meta.published:
+        return meta.published, "text", problem
+    if meta.source_date:
+        return meta.source_date, "text", problem
+    return None, None, problem
+
+
+def _iso_day(value: str) -> dt.date | None:
+    match = re.match(r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ].*)?$", value)
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+def _as_date(value: Any) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
