@@ -11,7 +11,8 @@ What counts as a figure
     rare-earth standards", "15 projects"), or a number with thousands separators followed by any
     plural noun ("1,200 workers"). Years and dates ("2025", "May 22, 2025", "Q3 2025",
     "mid-2025"), ordinals ("first phase"), section and phone numbers give no rows: they carry no
-    unit, and a four-digit number from 1800 to 2199 without separators is never a count (so
+    unit, and a four-digit number in the years of
+    :mod:`~reex_research.read.datetext` (1900 to 2100) without separators is never a count (so
     "2000 workers" is missed on purpose). "one" and vague words ("dozens", "several") are never
     counts: "one of the", and no value to give. Number words are found after a space or a line
     break, in lower case or capitalised ("two", "Two").
@@ -79,6 +80,7 @@ from ..datafile import FAST_LOADER
 from ..errors import KnowledgeBaseError
 from ..model import ParsedArticle, Sentence
 from ..paths import rules_dir
+from ..read.datetext import YEAR_MAX, YEAR_MIN
 from ..schema import columns
 
 __all__ = ["FigureRules", "extract_figures", "load_figure_rules"]
@@ -97,7 +99,6 @@ _TOKEN = (r"(?P<paren>\([^()\n]{1,40}\))"                              # "(NdFeB
           r"|\S")                                                        # anything else
 _WORD = r"[^\W\d_](?:[^\W\d]|[’'\-])*"
 _PLURAL = r"[a-z](?:[^\W\d]|[’'\-])+[a-hj-rtv-z]s"  # lower case, ≥4 letters, not -ss/-us/-is
-_YEAR_MIN, _YEAR_MAX = 1800, 2199
 _ONE = Decimal(1)
 _T = TypeVar("_T")
 
@@ -747,7 +748,7 @@ def _separated(m: re.Match[str]) -> bool:
 
 def _is_year(written: str) -> bool:
     """Return True for a four-digit number without separators in the range of years."""
-    return len(written) == 4 and written.isdigit() and _YEAR_MIN <= int(written) <= _YEAR_MAX
+    return len(written) == 4 and written.isdigit() and YEAR_MIN <= int(written) <= YEAR_MAX
 
 
 def _count_noun(text: str, pos: int, separated: bool, rules: FigureRules) -> tuple[int, int] | None:
