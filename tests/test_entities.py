@@ -275,17 +275,28 @@ def test_bundled_candidate_rules_load_as_word_sets(matcher):
 
 
 def test_nothing_is_read_when_the_module_is_imported(monkeypatch, tmp_path):
-    def refuse(path):
-        raise AssertionError(f"read at import time: {path}")
+    read = datafile.read_yaml
+    reads: list[Path] = []
 
-    monkeypatch.setattr(datafile, "read_yaml", refuse)
+    def recording(path):
+        reads.append(Path(path))
+        return read(path)
+
+    monkeypatch.setattr(datafile, "read_yaml", recording)
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "nowhere"))
     name = "reex_research.extract._entities_import_check"
     spec = importlib.util.spec_from_file_location(name, entities.__file__)
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, name, module)
     spec.loader.exec_module(module)  # a fresh import of the module: must not touch any file
-    assert module.load_candidate_rules is not entities.load_candidate_rules
+    assert reads == []
+    # the default rules folder is the one in effect when the rules are loaded, not at import
+    (tmp_path / "data" / "rules").mkdir(parents=True)
+    copy = shutil.copy(BUNDLED_CANDIDATES, tmp_path / "data" / "rules" / "candidates.yaml")
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "data"))
+    rules = module.load_candidate_rules()
+    assert reads == [Path(copy)]
+    assert "may" in rules.months and "ministry" in rules.institutions
 
 
 @pytest.mark.parametrize(
