@@ -67,6 +67,14 @@ from dataclasses import dataclass
 
 # ---------------------------------------------------------------------------------------------
 # Tables and thresholds
+#
+# These stay in code, unlike the word lists of data/rules: they are English calendar words the
+# regexes below are written around (the month forms, parts, ordinals and relative words appear
+# in the patterns too), and the grammar is compiled once at import so that find_dates and
+# parse_day need no rules object. QUANTITY_UNITS is the one list that is corpus knowledge; moving
+# it to a rules file means compiling the grammar per rules folder and passing it to every caller
+# (the parser's dateline reading, ingest, the events extractor), so that a custom rules folder
+# reaches all of them, not only some.
 # ---------------------------------------------------------------------------------------------
 
 # The years a four-digit number may be, for the date grammar and for the figures extractor (a
