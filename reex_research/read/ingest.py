@@ -386,7 +386,7 @@ def _labelled_date(tree, label: re.Pattern[str]) -> str | None:
         found = label.match(text)
         match = _LABELLED_DAY.fullmatch(text, found.end()) if found else None
         day = parse_day(match["date"]) if match else None
-        if day is None:
+        if found is None or day is None:
             continue
         if "updated" not in found.group().lower():
             return day.isoformat()
