@@ -126,7 +126,7 @@ def process_file(path: Path, root: Path, metadata: dict[str, dict[str, str]], to
     """Run ingest → parse → extract on one file; every failure becomes a problem row."""
     name = Path(path).relative_to(root).as_posix()
     output = FileOutput(name, key)
-    result: FileResult = load_file(path, root, metadata)
+    result: FileResult = load_file(path, root, metadata, date_label=toolkit.rules.dateline_prefix)
     for problem in result.problems:
         output.problem(problem)
     for document in result.documents:

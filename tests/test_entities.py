@@ -23,7 +23,7 @@ from reex_research.extract.entities import (
     extract_candidates,
     extract_mentions,
     load_candidate_rules,
-    relations_from_mentions,
+    relation_columns,
 )
 from reex_research.kb import load_kb
 from reex_research.model import ParsedArticle, Sentence
@@ -275,17 +275,28 @@ def test_bundled_candidate_rules_load_as_word_sets(matcher):
 
 
 def test_nothing_is_read_when_the_module_is_imported(monkeypatch, tmp_path):
-    def refuse(path):
-        raise AssertionError(f"read at import time: {path}")
+    read = datafile.read_data_file
+    reads: list[Path] = []
 
-    monkeypatch.setattr(datafile, "read_data_file", refuse)
+    def recording(path, *args, **kwargs):
+        reads.append(Path(path))
+        return read(path, *args, **kwargs)
+
+    monkeypatch.setattr(datafile, "read_data_file", recording)
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "nowhere"))
     name = "reex_research.extract._entities_import_check"
     spec = importlib.util.spec_from_file_location(name, entities.__file__)
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, name, module)
     spec.loader.exec_module(module)  # a fresh import of the module: must not touch any file
-    assert module.load_candidate_rules is not entities.load_candidate_rules
+    assert reads == []
+    # the default rules folder is the one in effect when the rules are loaded, not at import
+    (tmp_path / "data" / "rules").mkdir(parents=True)
+    copy = shutil.copy(BUNDLED_CANDIDATES, tmp_path / "data" / "rules" / "candidates.yaml")
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "data"))
+    rules = module.load_candidate_rules()
+    assert reads == [Path(copy)]
+    assert "may" in rules.months and "ministry" in rules.institutions
 
 
 @pytest.mark.parametrize(
@@ -388,21 +399,27 @@ def mentions_frame(text: str, matcher: EntityMatcher, article_id: str = "test000
     return schema.frame("mentions", extract_mentions(make_article(text, article_id=article_id), matcher))
 
 
+def relations(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Return the ``relations`` table the pipeline builds from a mentions dataframe."""
+    rows = zip(*(mentions[c].tolist() for c in ("article_id", "sentence_id", "entity_id", "entity_type")))
+    return schema.frame("relations", relation_columns(rows))
+
+
 def test_relations_pair_distinct_actors_in_a_sentence(matcher):
     text = "CREG met officials from Laos and Laos again in Nanning about neodymium."
-    relations = schema.validate("relations", relations_from_mentions(mentions_frame(text, matcher)))
-    assert list(zip(relations["source_id"], relations["target_id"])) == [
+    table = schema.validate("relations", relations(mentions_frame(text, matcher)))
+    assert list(zip(table["source_id"], table["target_id"])) == [
         ("china_rare_earth_group", "laos"), ("china_rare_earth_group", "nanning"), ("laos", "nanning"),
     ]
-    assert relations["source_type"].tolist() == ["organisation", "organisation", "place"]
-    assert relations["target_type"].tolist() == ["place", "place", "place"]
-    assert set(relations["sentence_id"]) == {"test0001:s0000"}
+    assert table["source_type"].tolist() == ["organisation", "organisation", "place"]
+    assert table["target_type"].tolist() == ["place", "place", "place"]
+    assert set(table["sentence_id"]) == {"test0001:s0000"}
 
 
 def test_relations_are_per_sentence_and_ordered(matcher):
     text = "Lynas and Japan agreed.\nJapan and Lynas agreed again.\nOnly terbium and dysprosium here."
-    relations = relations_from_mentions(mentions_frame(text, matcher))
-    assert list(zip(relations["sentence_id"], relations["source_id"], relations["target_id"])) == [
+    table = relations(mentions_frame(text, matcher))
+    assert list(zip(table["sentence_id"], table["source_id"], table["target_id"])) == [
         ("test0001:s0000", "japan", "lynas"), ("test0001:s0001", "japan", "lynas"),
     ]
 
@@ -410,12 +427,12 @@ def test_relations_are_per_sentence_and_ordered(matcher):
 def test_relations_are_deterministic_across_articles(matcher):
     frames = [mentions_frame("Xi Jinping visited Kazakhstan and Russia.", matcher, "b"),
               mentions_frame("Lynas sells to Japan.", matcher, "a")]
-    forward = relations_from_mentions(pd.concat(frames, ignore_index=True))
-    backward = relations_from_mentions(pd.concat(frames[::-1], ignore_index=True))
+    forward = relations(pd.concat(frames, ignore_index=True))
+    backward = relations(pd.concat(frames[::-1], ignore_index=True))
     assert forward.equals(backward)
     assert forward["article_id"].tolist() == ["a", "b", "b", "b"]
 
 
 def test_no_actors_means_an_empty_relations_table(matcher):
-    assert schema.validate("relations", relations_from_mentions(mentions_frame("Terbium only.", matcher))).empty
-    assert relations_from_mentions(schema.empty("mentions")).empty
+    assert schema.validate("relations", relations(mentions_frame("Terbium only.", matcher))).empty
+    assert relations(schema.empty("mentions")).empty

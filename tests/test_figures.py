@@ -14,6 +14,7 @@ import pytest
 from reex_research import paths, schema
 from reex_research.errors import KnowledgeBaseError
 from reex_research.extract.figures import FigureRules, extract_figures, load_figure_rules
+from reex_research.read.datetext import YEAR_MAX, YEAR_MIN
 from tests.helpers import make_article
 
 BUNDLED_RULES = paths.rules_dir() / "units.yaml"
@@ -148,6 +149,13 @@ def test_bundled_articles_raw_text_gives_the_seed_figures_and_exact_offsets(rule
 ])
 def test_years_dates_ordinals_and_codes_are_not_figures(rules, text):
     assert rows(text, rules) == []
+
+
+@pytest.mark.parametrize("number, counted", [
+    (YEAR_MIN - 1, True), (YEAR_MIN, False), (YEAR_MAX, False), (YEAR_MAX + 1, True),
+])
+def test_a_number_in_the_date_grammars_years_is_never_a_count(rules, number, counted):
+    assert bool(rows(f"The group runs {number} projects.", rules)) == counted
 
 
 # --------------------------------------------------------------------------- units

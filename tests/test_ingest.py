@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,8 @@ import pytest
 
 import reex_research as rr
 from reex_research import paths
+from reex_research.read.ingest import dateline_prefix, load_file
+from reex_research.read.parse import load_parse_rules
 
 ARTICLE = (
     "Lynas Signs Heavy Rare Earths Deal\n\n"
@@ -147,6 +150,26 @@ def test_html_publication_date_from_a_labelled_header_line(tmp_path, header, pub
     assert row["published"].date().isoformat() == published
     assert row["published_source"] == "metadata"
     assert pd.isna(row["author"]) or "Published" not in row["author"]
+
+
+def _dated_page(folder: Path, header: str) -> Path:
+    """Write a small HTML page whose header holds ``header``; return its path."""
+    page = folder / "page.html"
+    page.write_text("<html><head><meta charset='utf-8'><title>Lynas ships</title></head>"
+                    f"<body><header>{header}</header><article><h1>Lynas ships</h1>"
+                    "<p>Lynas shipped its first separated heavy rare earths from Malaysia.</p>"
+                    "</article></body></html>", encoding="utf-8")
+    return page
+
+
+def test_page_date_labels_are_the_parsing_rules_dateline_prefix(tmp_path):
+    assert dateline_prefix().pattern == load_parse_rules().dateline_prefix.pattern
+    page = _dated_page(tmp_path, "<p>Issued on 3 November 2026</p>")  # a label parse.yaml holds
+    assert load_file(page, tmp_path).documents[0].metadata["date"] == "2026-11-03"
+    page = _dated_page(tmp_path, "<p>Stamped 5 November 2026</p>")
+    assert "date" not in load_file(page, tmp_path).documents[0].metadata
+    stamped = re.compile(r"^stamped\s+", re.IGNORECASE)
+    assert load_file(page, tmp_path, date_label=stamped).documents[0].metadata["date"] == "2026-11-05"
 
 
 def test_jsonl_lines_and_broken_lines(tmp_path):

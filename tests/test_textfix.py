@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reex_research.errors import InvalidArgumentError
-from reex_research.read.textfix import apply_plan, get_fixer, is_thai_text, repair_text
+from reex_research.read.textfix import apply_plan, get_fixer, repair_text
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "textfix.yaml").read_text(encoding="utf-8"))
 
@@ -38,9 +38,9 @@ def test_repairs_are_counted_by_kind():
     assert result.kinds == "line_endings:1;cp874_sequence:1;cp874_inferred:1"
 
 
-def test_thai_detection():
-    assert is_thai_text("ภาษาไทยเป็นภาษาราชการ")
-    assert not is_thai_text("Chinaโs grip and Beijingโ€™s plan")
+def test_genuine_thai_is_kept_and_thai_mojibake_repaired():
+    assert repair_text("ภาษาไทยเป็นภาษาราชการ").text == "ภาษาไทยเป็นภาษาราชการ"
+    assert repair_text("Chinaโs grip and Beijingโ€™s plan").text == "China’s grip and Beijing’s plan"
 
 
 def test_unknown_fixer_names_the_valid_ones():

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from reex_research import schema
-from reex_research.extract.themes import ThemeMatcher, extract_theme_hits, score_themes
+from reex_research.extract.themes import ThemeMatcher, extract_theme_hits, theme_score_columns
 from reex_research.kb import KnowledgeBase, load_kb
 from tests.helpers import make_article
 
@@ -133,27 +133,24 @@ def test_matcher_records_the_kb_version(small_kb, matcher):
 # ---------------------------------------------------------------- scoring
 
 
-def hits_frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    """Return a theme_hits frame from ``(article_id, sentence_id, theme_id)`` rows."""
-    return schema.frame("theme_hits", [
-        {"article_id": a, "sentence_id": s, "theme_id": t, "term": "x", "start": 0, "end": 1} for a, s, t in rows
-    ])
-
-
-def sentences_frame(counts: dict[str, int], blocks: dict[str, str] | None = None) -> pd.DataFrame:
-    """Return a sentences-like frame with ``counts[article]`` sentences per article."""
-    rows = [(a, f"{a}:s{i}") for a, n in counts.items() for i in range(n)]
+def sentence_rows(counts: dict[str, int], blocks: dict[str, str | None] | None = None) -> list[tuple]:
+    """Return ``(article_id, sentence_id, block)`` rows, ``counts[article]`` sentences per article."""
     blocks = blocks or {}
-    return pd.DataFrame({"article_id": [a for a, _ in rows], "sentence_id": [s for _, s in rows],
-                         "block": [blocks.get(s, "paragraph") for _, s in rows]})
+    return [(a, f"{a}:s{i}", blocks.get(f"{a}:s{i}", "paragraph")) for a, n in counts.items() for i in range(n)]
+
+
+def score(hits: list[tuple[str, str, str]], sentences: list[tuple], kb: KnowledgeBase) -> pd.DataFrame:
+    """Return the ``themes`` table the pipeline builds from ``(article_id, sentence_id, theme_id)`` hits."""
+    labels = {theme.id: theme.label for theme in kb.themes}
+    return schema.frame("themes", theme_score_columns(hits, sentences, labels))
 
 
 def test_score_is_share_of_sentences_touching_the_theme(small_kb):
-    theme_hits = hits_frame([
+    theme_hits = [
         ("a", "a:s0", "recycling"), ("a", "a:s0", "recycling"), ("a", "a:s1", "recycling"),
         ("b", "b:s0", "recycling"), ("b", "b:s5", "recycling"),
-    ])
-    table = schema.validate("themes", score_themes(theme_hits, sentences_frame({"a": 4, "b": 10}), small_kb))
+    ]
+    table = schema.validate("themes", score(theme_hits, sentence_rows({"a": 4, "b": 10}), small_kb))
     assert table[["article_id", "theme_id", "theme", "hits"]].values.tolist() == [
         ["a", "recycling", "Recycling", 3], ["b", "recycling", "Recycling", 2],
     ]
@@ -161,35 +158,34 @@ def test_score_is_share_of_sentences_touching_the_theme(small_kb):
 
 
 def test_title_and_highlights_weigh_more(small_kb):
-    theme_hits = hits_frame([("a", "a:s0", "recycling"), ("a", "a:s1", "standards"), ("a", "a:s2", "environment")])
+    theme_hits = [("a", "a:s0", "recycling"), ("a", "a:s1", "standards"), ("a", "a:s2", "environment")]
     blocks = {"a:s0": "title", "a:s1": "highlight"}
-    table = score_themes(theme_hits, sentences_frame({"a": 4}, blocks), small_kb)
+    table = score(theme_hits, sentence_rows({"a": 4}, blocks), small_kb)
     # weights 3 + 2 + 1 + 1 = 7
     assert table["theme_id"].tolist() == ["recycling", "standards", "environment"]
     assert table["score"].tolist() == pytest.approx([300 / 7, 200 / 7, 100 / 7])
 
 
 def test_rows_ordered_by_article_then_score_then_hits_then_id(small_kb):
-    theme_hits = hits_frame([
+    theme_hits = [
         ("b", "b:s0", "standards"), ("a", "a:s0", "standards"), ("a", "a:s1", "recycling"),
         ("a", "a:s1", "recycling"), ("a", "a:s2", "environment"), ("a", "a:s2", "export_controls"),
-    ])
-    table = score_themes(theme_hits, sentences_frame({"a": 5, "b": 2}), small_kb)
+    ]
+    table = score(theme_hits, sentence_rows({"a": 5, "b": 2}), small_kb)
     assert list(zip(table["article_id"], table["theme_id"])) == [
         ("a", "recycling"), ("a", "environment"), ("a", "export_controls"), ("a", "standards"), ("b", "standards"),
     ]
-    shuffled = theme_hits.sample(frac=1.0, random_state=3).reset_index(drop=True)
-    assert score_themes(shuffled, sentences_frame({"b": 2, "a": 5}), small_kb).equals(table)
+    shuffled = [theme_hits[i] for i in (4, 1, 5, 0, 3, 2)]
+    assert score(shuffled, sentence_rows({"b": 2, "a": 5}), small_kb).equals(table)
 
 
-def test_sentences_without_block_column_weigh_one(small_kb):
-    theme_hits = hits_frame([("a", "a:s0", "recycling")])
-    sentences = sentences_frame({"a": 4}).drop(columns="block")
-    assert score_themes(theme_hits, sentences, small_kb)["score"].tolist() == pytest.approx([25.0])
+def test_sentences_without_a_block_weigh_one(small_kb):
+    sentences = sentence_rows({"a": 4}, {f"a:s{i}": None for i in range(4)})
+    assert score([("a", "a:s0", "recycling")], sentences, small_kb)["score"].tolist() == pytest.approx([25.0])
 
 
 def test_no_hits_give_an_empty_table(small_kb):
-    table = score_themes(schema.empty("theme_hits"), sentences_frame({"a": 3}), small_kb)
+    table = score([], sentence_rows({"a": 3}), small_kb)
     assert schema.validate("themes", table).empty
 
 

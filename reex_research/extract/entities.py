@@ -351,19 +351,12 @@ def aggregate_candidates(rows: Sequence[tuple[str, str, str, str]]) -> pd.DataFr
 # ---------------------------------------------------------------- relations
 
 
-def relations_from_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
-    """Return the ``relations`` table: distinct actor pairs per sentence, source_id < target_id.
-
-    Rows are ordered by article, sentence, source and target.
-    """
-    columns = ("article_id", "sentence_id", "entity_id", "entity_type")
-    return schema.frame("relations", relation_columns(zip(*(mentions[c].tolist() for c in columns))))
-
-
 def relation_columns(mentions: Iterable[tuple[str, str, str, str]]) -> dict[str, list]:
-    """Columns of the ``relations`` table from ``(article_id, sentence_id, entity_id, entity_type)``
-    mention rows: every distinct pair of actors sharing a sentence, ordered as
-    :func:`relations_from_mentions` documents."""
+    """Return the columns of the ``relations`` table: distinct actor pairs per sentence.
+
+    The input is ``(article_id, sentence_id, entity_id, entity_type)`` mention rows. Each pair has
+    ``source_id < target_id``; rows are ordered by article, sentence, source and target.
+    """
     rows = sorted({row for row in mentions if row[3] in ACTOR_TYPES})
     pairs = [(*source, *target[2:])
              for group in _sentence_groups(rows) for source, target in combinations(group, 2)]

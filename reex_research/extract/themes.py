@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick
-import pandas as pd
 
 from .. import schema
 from ..kb import KnowledgeBase, is_word_char, match_key, scan_form
@@ -152,33 +151,21 @@ def extract_theme_hits(article: ParsedArticle, matcher: ThemeMatcher) -> dict[st
 BLOCK_WEIGHTS: dict[str, float] = {"title": 3.0, "highlight": 2.0, "heading": 2.0}
 
 
-def score_themes(theme_hits: pd.DataFrame, sentences: pd.DataFrame, kb: KnowledgeBase) -> pd.DataFrame:
-    """Return the ``themes`` table: hits and a length-normalised score per article and theme.
-
-    ``score = 100 * sum(w(s) for sentences s that mention the theme) / sum(w(s) for all sentences)``
-    with ``w = 3`` for the title, ``2`` for highlights and headings and ``1`` for other sentences
-    (``BLOCK_WEIGHTS``; all 1 when ``sentences`` has no ``block`` column). It is the weighted
-    percentage of the article's sentences that touch the theme: counting sentences rather than
-    hits stops one term-dense sentence from outweighing a theme the article keeps returning to,
-    the weights reward what the title and highlights put first, and dividing by the article's own
-    total makes short and long articles comparable. Rows are ordered by article, then score
-    (ties: hits, then theme id), so the first row of each article is its top theme.
-    """
-    if theme_hits.empty:
-        return schema.empty("themes")
-    hits = zip(*(theme_hits[c].tolist() for c in ("article_id", "sentence_id", "theme_id")))
-    ids = sentences["sentence_id"].tolist()
-    blocks = sentences["block"].tolist() if "block" in sentences.columns else [None] * len(ids)
-    labels = {theme.id: theme.label for theme in kb.themes}
-    return schema.frame("themes", theme_score_columns(hits, zip(sentences["article_id"].tolist(), ids, blocks),
-                                                      labels))
-
-
 def theme_score_columns(hits: Iterable[tuple[str, str, str]], sentences: Iterable[tuple[str, str, str | None]],
                         labels: dict[str, str]) -> dict[str, list]:
-    """Columns of the ``themes`` table (scored as :func:`score_themes` documents) from
-    ``(article_id, sentence_id, theme_id)`` hit rows and ``(article_id, sentence_id, block)``
-    sentence rows; ``labels`` maps theme ids to labels."""
+    """Return the columns of the ``themes`` table: hits and a length-normalised score per article and theme.
+
+    The input is ``(article_id, sentence_id, theme_id)`` hit rows and ``(article_id, sentence_id,
+    block)`` sentence rows; ``labels`` maps theme ids to labels.
+    ``score = 100 * sum(w(s) for sentences s that mention the theme) / sum(w(s) for all sentences)``
+    with ``w = 3`` for the title, ``2`` for highlights and headings and ``1`` for other sentences
+    (``BLOCK_WEIGHTS``; 1 for a block of None). It is the weighted percentage of the article's
+    sentences that touch the theme: counting sentences rather than hits stops one term-dense
+    sentence from outweighing a theme the article keeps returning to, the weights reward what the
+    title and highlights put first, and dividing by the article's own total makes short and long
+    articles comparable. Rows are ordered by article, then score (ties: hits, then theme id), so
+    the first row of each article is its top theme.
+    """
     weight: dict[str, float] = {}
     totals: dict[str, float] = {}
     for article_id, sentence_id, block in sentences:

@@ -67,10 +67,20 @@ from dataclasses import dataclass
 
 # ---------------------------------------------------------------------------------------------
 # Tables and thresholds
+#
+# These stay in code, unlike the word lists of data/rules: they are English calendar words the
+# regexes below are written around (the month forms, parts, ordinals and relative words appear
+# in the patterns too), and the grammar is compiled once at import so that find_dates and
+# parse_day need no rules object. QUANTITY_UNITS is the one list that is corpus knowledge; moving
+# it to a rules file means compiling the grammar per rules folder and passing it to every caller
+# (the parser's dateline reading, ingest, the events extractor), so that a custom rules folder
+# reaches all of them, not only some.
 # ---------------------------------------------------------------------------------------------
 
+# The years a four-digit number may be, for the date grammar and for the figures extractor (a
+# number in this range is never a count). One range for the whole package; mirrored by YEAR_RE.
 YEAR_MIN = 1900
-YEAR_MAX = 2100  # mirrored by YEAR_RE
+YEAR_MAX = 2100
 TWO_DIGIT_CENTURY = 2000  # "3Q25", "Q3'25", "1H25" -> 2025
 INFER_MAX_AHEAD_DAYS = 183  # an inferred date may start at most this far after the reference
 
@@ -324,8 +334,8 @@ def parse_day(s: str) -> dt.date | None:
 
 
 _NUMERIC_DAY = re.compile(
-    r"(?<![\w.,/-])(?:(?P<y>(?:19|20)\d\d)(?P<ysep>[./])(?P<ym>\d{1,2})(?P=ysep)(?P<yd>\d{1,2})"
-    r"|(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d\d))(?![\w/-]|[.,]\d)"
+    rf"(?<![\w.,/-])(?:(?P<y>{YEAR_RE})(?P<ysep>[./])(?P<ym>\d{{1,2}})(?P=ysep)(?P<yd>\d{{1,2}})"
+    rf"|(?P<a>\d{{1,2}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P=sep)(?P<year>{YEAR_RE}))(?![\w/-]|[.,]\d)"
 )
 
 

@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import paths
+from ..datafile import read_data_file
 from .datetext import parse_day
 from ..errors import CorpusNotFoundError, DecodeError
 
@@ -146,8 +148,13 @@ def metadata_row(metadata: dict[str, dict[str, str]], name: str, base: str) -> d
     return metadata.get(name) or metadata.get(base) or {}
 
 
-def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None = None) -> FileResult:
-    """Read one file into documents; every failure becomes a Problem, never an exception."""
+def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None = None, *,
+              date_label: re.Pattern[str] | None = None) -> FileResult:
+    """Read one file into documents; every failure becomes a Problem, never an exception.
+
+    ``date_label`` is the parsing rules' ``dateline_prefix`` (default: the one in ``data/rules``),
+    the labels that date an HTML page from a short header element.
+    """
     path = Path(path)
     name = path.relative_to(root).as_posix()
     suffix = path.suffix.lower()
@@ -166,7 +173,7 @@ def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None
             return _load_jsonl(name, data, extra)
         if suffix in HTML_FORMATS:
             text, encoding = decode_bytes(data, html=True)
-            return _load_html(name, text, encoding, extra)
+            return _load_html(name, text, encoding, extra, date_label)
         text, encoding = decode_bytes(data)
     except DecodeError as exc:
         return _fail(name, exc.kind, str(exc))
@@ -287,7 +294,8 @@ def _html_options() -> Extractor:
     return Extractor(output_format="markdown", tables=True, formatting=True, comments=False, recall=True)
 
 
-def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> FileResult:
+def _load_html(name: str, html: str, encoding: str, extra: dict[str, str],
+               date_label: re.Pattern[str] | None) -> FileResult:
     import trafilatura
     from trafilatura.metadata import extract_metadata
 
@@ -298,7 +306,8 @@ def _load_html(name: str, html: str, encoding: str, extra: dict[str, str]) -> Fi
             return _fail(name, "empty", _NO_MAIN_TEXT)
         text = trafilatura.extract(tree, options=_html_options())
         found = extract_metadata(tree, extensive=False)
-        date = _markup_date(tree, getattr(found, "url", None)) or _labelled_date(tree)
+        date = _markup_date(tree, getattr(found, "url", None)) or _labelled_date(
+            tree, date_label if date_label is not None else dateline_prefix())
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         return _fail(name, "bad_html", f"the page could not be parsed ({type(exc).__name__}: {exc})")
     if not text or not text.strip():
@@ -341,15 +350,26 @@ def _markup_date(tree, url: str | None) -> str | None:
 
 
 _AUTHOR_TAIL = re.compile(r"\s+(?:published|posted|updated|last updated)\b.*$", re.IGNORECASE)
-_DATE_LABEL = re.compile(
-    r"^(?P<label>published|posted|first published|date|updated|last updated)(?: on)?\s*:?\s+"
-    r"(?P<date>.{6,40}?)(?:\s*[|,]?\s+\d{1,2}:\d{2}\b.*)?$", re.IGNORECASE)
+# what follows a date label: the day, perhaps a time ("Nov 03, 2026 10:48 PM")
+_LABELLED_DAY = re.compile(r"(?P<date>.{6,40}?)(?:\s*[|,]?\s+\d{1,2}:\d{2}\b.*)?")
 _LABELLED_TAGS = frozenset({"span", "div", "p", "time", "small", "li", "em", "strong", "dd"})
 _LABEL_MAX = 80
 _LABEL_MAX_CHILDREN = 3  # a container of more elements holds more than a label: its text is not read
 
 
-def _labelled_date(tree) -> str | None:
+def dateline_prefix(rules_dir: Path | None = None) -> re.Pattern[str]:
+    """Return the ``dateline_prefix`` pattern of ``parse.yaml`` in ``rules_dir`` (default ``data/rules``)."""
+    return _dateline_prefix(Path(rules_dir) if rules_dir else paths.rules_dir())
+
+
+@lru_cache(maxsize=8)
+def _dateline_prefix(folder: Path) -> re.Pattern[str]:
+    """Read and compile the pattern once per rules folder."""
+    path = folder / "parse.yaml"
+    return read_data_file(path).pattern("dateline_prefix")
+
+
+def _labelled_date(tree, label: re.Pattern[str]) -> str | None:
     """The day a short element of the page labels as its publication ("Published: Nov 03, 2026
     10:48 PM"), as ISO text, or None: what a page header says in plain text rather than markup.
 
@@ -363,11 +383,12 @@ def _labelled_date(tree) -> str | None:
         text = " ".join(element.text_content().split())
         if not text or len(text) > _LABEL_MAX:
             continue
-        match = _DATE_LABEL.match(text)
+        found = label.match(text)
+        match = _LABELLED_DAY.fullmatch(text, found.end()) if found else None
         day = parse_day(match["date"]) if match else None
-        if day is None:
+        if found is None or day is None:
             continue
-        if "updated" not in match["label"].lower():
+        if "updated" not in found.group().lower():
             return day.isoformat()
         updated = updated or day.isoformat()
     return updated

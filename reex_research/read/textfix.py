@@ -123,13 +123,6 @@ def lower_same_length(text: str) -> str:
     return "".join(low if len(low := c.lower()) == 1 else c for c in text)
 
 
-def is_thai_text(text: str) -> bool:
-    """True when ``text`` holds genuine Thai: characters that remain once mojibake is repaired."""
-    repaired, _ = _sequence_pass(text)
-    repaired, _ = _remnant_pass(repaired)
-    return has_thai(repaired)
-
-
 def _sequence_pass(text: str) -> tuple[str, int]:
     """Decode every maximal run of Windows-874 characters that holds a Thai character.
 

@@ -14,7 +14,8 @@ What counts as a figure
     rare-earth standards", "15 projects"), or a number with thousands separators followed by any
     plural noun ("1,200 workers"). Years and dates ("2025", "May 22, 2025", "Q3 2025",
     "mid-2025"), ordinals ("first phase"), section and phone numbers give no rows: they carry no
-    unit, and a four-digit number from 1800 to 2199 without separators is never a count (so
+    unit, and a four-digit number in the years of
+    :mod:`~reex_research.read.datetext` (1900 to 2100) without separators is never a count (so
     "2000 workers" is missed on purpose). "one" and vague words ("dozens", "several") are never
     counts: "one of the", and no value to give. Number words are found after a space or a line
     break, in lower case or capitalised ("two", "Two").

@@ -9,13 +9,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from ...model import ParsedArticle, Sentence, SentenceLocator
+from ...read.datetext import YEAR_MAX, YEAR_MIN
 from ...schema import columns
 from .claimant import claim
 from .measure import count_noun, measure_of, separated
 from .rules import FigureRules, fold_words
 
 _DIGITS = "0123456789"
-_YEAR_MIN, _YEAR_MAX = 1800, 2199
 _ONE = Decimal(1)
 
 
@@ -185,7 +185,7 @@ def _is_count(text: str, m: re.Match[str], rules: FigureRules) -> bool:
 
 def _is_year(written: str) -> bool:
     """Return True for a four-digit number without separators in the range of years."""
-    return len(written) == 4 and written.isdigit() and _YEAR_MIN <= int(written) <= _YEAR_MAX
+    return len(written) == 4 and written.isdigit() and YEAR_MIN <= int(written) <= YEAR_MAX
 
 
 def _qualifier(text: str, start: int, rules: FigureRules) -> tuple[int, str]:
