@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -39,7 +40,7 @@ class Corpus:
     """The dataframes of one loaded corpus; every derived row points at a sentence."""
 
     root: Path
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    frames: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     as_of: dt.date | None = None
     toolkit_version: str | None = None
 
@@ -107,19 +108,46 @@ class Corpus:
 
     @classmethod
     def read(cls, folder: Path | str) -> Corpus:
-        """Return the corpus a Parquet :meth:`export` wrote to ``folder``, every table checked."""
+        """Return the corpus a Parquet :meth:`export` wrote to ``folder``.
+
+        Each table is read (and checked against its schema) when first used, so a notebook that
+        needs four tables reads four.
+        """
         folder = Path(folder)
+        missing = [name for name in schema.TABLES if not (folder / f"{name}.parquet").is_file()]
         try:
+            if missing:
+                raise FileNotFoundError(f"missing {', '.join(missing)}")
             about = json.loads((folder / CORPUS_INFO).read_text(encoding="utf-8"))
-            frames = {name: schema.validate(name, pd.read_parquet(folder / f"{name}.parquet"))
-                      for name in schema.TABLES}
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError) as exc:
             raise InvalidArgumentError(
                 f"{folder} holds no complete corpus export ({exc}); write one with "
                 f"corpus.export(folder, format='parquet')") from exc
         as_of = dt.date.fromisoformat(about["as_of"]) if about.get("as_of") else None
-        return cls(root=Path(about.get("root") or folder), frames=frames, as_of=as_of,
+        return cls(root=Path(about.get("root") or folder), frames=ParquetTables(folder), as_of=as_of,
                    toolkit_version=about.get("toolkit_version"))
+
+
+class ParquetTables(Mapping[str, pd.DataFrame]):
+    """The tables of a Parquet export, each read and schema-checked on first use."""
+
+    def __init__(self, folder: Path) -> None:
+        """Tables of ``folder`` (one ``<table>.parquet`` per table of the schema)."""
+        self.folder = folder
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in schema.TABLES:
+            raise KeyError(name)
+        if name not in self._read:
+            self._read[name] = schema.validate(name, pd.read_parquet(self.folder / f"{name}.parquet"))
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(schema.TABLES)
+
+    def __len__(self) -> int:
+        return len(schema.TABLES)
 
 
 def load_corpus(
