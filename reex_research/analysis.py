@@ -364,19 +364,19 @@ def top_theme_sentences(
     hits = hits[_matches(hits["theme_id"], hits["theme"], select)]
     if hits.empty:
         return pd.DataFrame(columns=columns)
-    hits["term_key"] = hits["term"].str.lower()
-    grouped = hits.groupby(["theme", "article_id", "sentence_id"], sort=True)
-    out = grouped.agg(
-        distinct=("term_key", "nunique"),
-        hits=("term", "size"),
-        terms=("term_key", lambda s: ", ".join(sorted(set(s)))),
-    ).reset_index()
+    hits["term_key"] = hits["term"].astype("object").str.lower()
+    keys = ["theme", "article_id", "sentence_id"]
+    grouped = hits.groupby(keys, sort=True)
+    out = grouped.agg(distinct=("term_key", "nunique"), hits=("term", "size")).reset_index()
     out = _with_sentence(out, sentences)
     out["label"] = out["article_id"].map(article_labels(articles)).astype("object")
     out = out.sort_values(["theme", "distinct", "hits", "label", "position"],
                           ascending=[True, False, False, True, True], kind="stable")
     out["rank"] = out.groupby("theme", sort=False).cumcount() + 1
     out = out[out["rank"] <= per_theme]
+    kept = hits.merge(out[keys], on=keys)  # the terms of the kept sentences only
+    terms = kept.groupby(keys)["term_key"].agg(lambda s: ", ".join(sorted(set(s))))
+    out["terms"] = [terms[key] for key in zip(out["theme"], out["article_id"], out["sentence_id"])]
     out["hits"] = out["hits"].astype("int64")
     return _tidy(out[columns])
 
@@ -516,8 +516,8 @@ def actor_sentences(
     rows = mentions[mentions["entity_id"].isin(list(order))]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    grouped = rows.groupby(["entity_id", "article_id", "sentence_id"], sort=True)
-    out = grouped["surface"].agg(lambda s: ", ".join(sorted(set(s)))).rename("surfaces").reset_index()
+    keys = ["entity_id", "article_id", "sentence_id"]
+    out = rows[keys].drop_duplicates()
     out = _with_sentence(out, sentences)
     names = entities.drop_duplicates("entity_id").set_index("entity_id")["name"]
     out["name"] = out["entity_id"].map(names).fillna(out["entity_id"]).astype("object")
@@ -525,6 +525,9 @@ def actor_sentences(
     out["_order"] = out["entity_id"].map(order)
     out = out.sort_values(["_order", "label", "position"], kind="stable")
     out = out.groupby("_order", sort=False).head(per_actor)
+    kept = rows.merge(out[keys], on=keys)  # the surfaces of the kept sentences only
+    surfaces = kept.groupby(keys)["surface"].agg(lambda s: ", ".join(sorted(set(s))))
+    out["surfaces"] = [surfaces[key] for key in zip(out["entity_id"], out["article_id"], out["sentence_id"])]
     return _tidy(out[columns])
 
 

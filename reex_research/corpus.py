@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from . import schema
 from .assemble import assemble_frames
@@ -68,18 +69,20 @@ class Corpus:
     def summary(self) -> str:
         """One line: what was loaded and what went wrong."""
         f = self.frames
+        rows = f.rows if isinstance(f, ParquetTables) else (lambda name: len(f[name]))
+        repairs = f.column("articles", "repairs") if isinstance(f, ParquetTables) else f["articles"]["repairs"]
         problems = f["problems"]
         kinds = problems["kind"].value_counts().sort_index()
         detail = ", ".join(f"{k}: {n}" for k, n in kinds.items())
         parts = [
-            f"{len(f['articles'])} articles",
-            f"{len(f['sentences'])} sentences",
-            f"{int(f['articles']['repairs'].sum())} text repairs",
-            f"{len(f['boilerplate'])} boilerplate lines removed",
+            f"{rows('articles')} articles",
+            f"{rows('sentences')} sentences",
+            f"{int(repairs.sum())} text repairs",
+            f"{rows('boilerplate')} boilerplate lines removed",
         ]
         for name, label in (("mentions", "mentions"), ("events", "dated events"), ("figures", "figures")):
             if name in f:
-                parts.append(f"{len(f[name])} {label}")
+                parts.append(f"{rows(name)} {label}")
         parts.append(f"{len(problems)} problems" + (f" ({detail})" if detail else ""))
         return f"{self.root}: " + ", ".join(parts)
 
@@ -142,6 +145,18 @@ class ParquetTables(Mapping[str, pd.DataFrame]):
         if name not in self._read:
             self._read[name] = schema.validate(name, pd.read_parquet(self.folder / f"{name}.parquet"))
         return self._read[name]
+
+    def rows(self, name: str) -> int:
+        """The number of rows of table ``name``, from the file's footer when it is not read yet."""
+        if name in self._read:
+            return len(self._read[name])
+        return int(pq.ParquetFile(self.folder / f"{name}.parquet").metadata.num_rows)
+
+    def column(self, name: str, column: str) -> pd.Series:
+        """One column of table ``name``, read alone when the table is not read yet."""
+        if name in self._read:
+            return self._read[name][column]
+        return pd.read_parquet(self.folder / f"{name}.parquet", columns=[column])[column]
 
     def __iter__(self) -> Iterator[str]:
         return iter(schema.TABLES)

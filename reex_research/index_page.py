@@ -49,38 +49,22 @@ def digest_page(
     provenance: Mapping[str, str],
     parameters: Mapping[str, Any],
     rendered_at: dt.datetime,
+    sections: str | None = None,
 ) -> str:
     """Return the index page of a report of ``corpus`` (see the module docstring for its sections).
 
     ``pages`` are ``(stem, title)`` of the rendered notebooks, ``tables`` the full-table files
     (paths relative to the report), ``previous`` the day and state of the last report of the same
-    corpus, if any.
+    corpus, if any. ``sections`` is :func:`digest_sections` when already computed.
     """
     e = html.escape
     day = e(as_of.isoformat())
-    parts = [f"<h1>Rare-earth news report {day}</h1>",
-             f'<p class="health">{e(digest.health_line(corpus))}</p>']
-    if corpus.articles.empty:
-        parts.append("<p>There is nothing to show: the corpus holds no article. Add .txt, .md, .html or "
-                     ".jsonl articles to the corpus folder and render the report again.</p>")
-    else:
-        if previous is not None:
-            parts.append(_since(previous, digest.report_state(corpus, as_of)))
-        parts.append(_themes(corpus))
-        parts.append(_actors(corpus))
-        parts.append(_section("What comes due next", digest.due_soon(corpus, as_of),
-                              "Nothing the articles state comes due after the report date.",
-                              note="Each stated date once, soonest first, with the number of articles "
-                                   "stating it; the timeline page has every statement.",
-                              link="04_timeline.html"))
-        parts.append(_section("Headline figures", digest.headline_figures(corpus),
-                              "The articles state no figure with a measure.",
-                              note="The measures stated in most articles, their values and who claims them; "
-                                   "conflicting values are on the figures page.",
-                              link="05_figures.html"))
-    parts.append(_links(pages, tables))
-    parts.append(_provenance(provenance, parameters, rendered_at))
-    body = "\n".join(parts)
+    body = "\n".join([
+        f"<h1>Rare-earth news report {day}</h1>",
+        sections if sections is not None else digest_sections(corpus, as_of, previous),
+        _links(pages, tables),
+        _provenance(provenance, parameters, rendered_at),
+    ])
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -93,6 +77,31 @@ def digest_page(
 </body>
 </html>
 """
+
+
+def digest_sections(corpus: Corpus, as_of: dt.date, previous: tuple[str, ReportState] | None) -> str:
+    """The digest's sections as HTML: health, changes since ``previous``, themes, actors, due, figures."""
+    e = html.escape
+    parts = [f'<p class="health">{e(digest.health_line(corpus))}</p>']
+    if corpus.articles.empty:
+        parts.append("<p>There is nothing to show: the corpus holds no article. Add .txt, .md, .html or "
+                     ".jsonl articles to the corpus folder and render the report again.</p>")
+        return "\n".join(parts)
+    if previous is not None:
+        parts.append(_since(previous, digest.report_state(corpus, as_of)))
+    parts.append(_themes(corpus))
+    parts.append(_actors(corpus))
+    parts.append(_section("What comes due next", digest.due_soon(corpus, as_of),
+                          "Nothing the articles state comes due after the report date.",
+                          note="Each stated date once, soonest first, with the number of articles "
+                               "stating it; the timeline page has every statement.",
+                          link="04_timeline.html"))
+    parts.append(_section("Headline figures", digest.headline_figures(corpus),
+                          "The articles state no figure with a measure.",
+                          note="The measures stated in most articles, their values and who claims them; "
+                               "conflicting values are on the figures page.",
+                          link="05_figures.html"))
+    return "\n".join(parts)
 
 
 def _since(previous: tuple[str, ReportState], now: ReportState) -> str:

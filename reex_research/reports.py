@@ -30,19 +30,21 @@ import contextlib
 import datetime as dt
 import hashlib
 import html
+import json
 import os
 import re
 import shutil
 import tempfile
 import time
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from .corpus import Corpus, load_corpus
 from .digest import ReportState, report_state
 from .errors import CorpusNotFoundError, NotebookExecutionError, ReportError
-from .index_page import digest_page
+from .index_page import digest_page, digest_sections
 
 KERNEL = "python3"
 NOTEBOOK_NAME = re.compile(r"^\d{2}_[^/\\]+\.ipynb$")
@@ -142,8 +144,6 @@ def render_report(
     are the notebooks' parameters. A folder holding a report of another corpus is not replaced
     unless ``force``. ``progress`` receives one line per step (``None``: silent).
     """
-    from .corpus import load_corpus
-
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise CorpusNotFoundError(corpus)
@@ -173,22 +173,22 @@ def render_report(
         "knowledge-base version": kb_version(),
     }
     say(f"rendering {len(sources)} notebooks into {final}")
-    with _staging(out, final.name) as staging:
+    with _staging(out, final.name) as staging, ThreadPoolExecutor(max_workers=1) as beside:
         loaded.export(staging / TABLES / "corpus", format="parquet")
-        loaded.export(staging / TABLES / "corpus", format="csv")
+        # the kernels run in their own processes: meanwhile this one writes the CSV copies and the digest
+        side = beside.submit(_beside_the_notebooks, loaded, as_of, staging, previous)
         pages: list[tuple[str, str]] = []
         for number, source in enumerate(sources, start=1):
             tick = time.perf_counter()
             title = _run(source, staging, parameters)
             pages.append((source.stem, title))
             say(f"[{number}/{len(sources)}] {source.stem} … {time.perf_counter() - tick:.1f} s")
-        state = report_state(loaded, as_of)
-        state.write(staging / STATE)
-        earlier = (previous.name, ReportState.read(previous / STATE)) if previous is not None else None
+        sections = side.result()
         rendered_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
         (staging / "index.html").write_text(
-            digest_page(loaded, as_of, pages=pages, tables=_table_files(staging), previous=earlier,
-                        provenance=provenance, parameters=parameters, rendered_at=rendered_at),
+            digest_page(loaded, as_of, pages=pages, tables=_table_files(staging), previous=None,
+                        provenance=provenance, parameters=parameters, rendered_at=rendered_at,
+                        sections=sections),
             encoding="utf-8",
         )
         (staging / REPORT_INFO).write_text(json.dumps(
@@ -197,6 +197,14 @@ def render_report(
         _move_into_place(staging, final)
     say(f"report written to {final} ({len(sources)} notebooks, {time.perf_counter() - started:.1f} s)")
     return final
+
+
+def _beside_the_notebooks(loaded: Corpus, as_of: dt.date, staging: Path, previous: Path | None) -> str:
+    """The report's work that needs no notebook: CSV copies of the tables, the state, the digest."""
+    loaded.export(staging / TABLES / "corpus", format="csv")
+    report_state(loaded, as_of).write(staging / STATE)
+    earlier = (previous.name, ReportState.read(previous / STATE)) if previous is not None else None
+    return digest_sections(loaded, as_of, earlier)
 
 
 def _report_day(as_of: dt.date | str | None) -> dt.date:

@@ -30,3 +30,22 @@ def test_report_with_a_missing_corpus_is_a_clear_error(tmp_path, capsys):
     assert main(["report", str(tmp_path / "missing"), "--out", str(tmp_path / "out")]) == 2
     assert "corpus folder not found" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_report_passes_every_notebook_parameter_and_force(tmp_path, monkeypatch, capsys):
+    from reex_research import reports
+
+    seen = {}
+
+    def fake_render(**kwargs):
+        seen.update(kwargs)
+        return tmp_path / "2026-11-23"
+
+    monkeypatch.setattr(reports, "render_report", fake_render)
+    code = main(["report", str(paths.bundled_corpus()), "--as-of", "2026-11-23", "--out", str(tmp_path),
+                 "--themes", "recycling", "export_controls", "--actors", "lynas", "--min-mentions", "2",
+                 "--force", "--no-cache"])
+    assert code == 0
+    assert seen["themes"] == ["recycling", "export_controls"] and seen["actors"] == ["lynas"]
+    assert (seen["min_mentions"], seen["force"], seen["cache"]) == (2, True, False)
+    assert "index.html" in capsys.readouterr().out
