@@ -20,9 +20,6 @@ from .read.datetext import PRECISIONS as DATE_PRECISIONS
 from .kb import ACTOR_TYPES as KB_ACTOR_TYPES
 
 NO_DATE = "no date"
-_SUBORDINATE_OPENING = re.compile(r"^(?:Although|Though|While|Whereas|After|Before|When|Since|Because|If|Once|Until)\b[^,;]*,\s")
-_CLAUSE_BREAK = re.compile(r"(?:;|:\s|\s[—–-]\s|,\s(?=(?:while|whereas|but|which|who|although|though|after|before|as|"
-                           r"when|and then)\b))")
 UNATTRIBUTED = "(unattributed)"
 #: Entity types that count as actors, in the order charts show them (from the knowledge base).
 ACTOR_TYPES: tuple[str, ...] = tuple(sorted(KB_ACTOR_TYPES))
@@ -449,6 +446,23 @@ def actor_counts(
     return _tidy(out[columns])
 
 
+def discovered_actors(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """Return the actors the knowledge base lacks, most-named first: ``name, type, evidence, mentions,
+    articles, entity_id``; ``evidence`` says what typed each (a title, a company suffix, a gazetteer…)."""
+    columns = ["name", "type", "evidence", "mentions", "articles", "entity_id"]
+    found = entities[entities["origin"] == "discovered"]
+    found = found[found["type"].isin(ACTOR_TYPES)]
+    rows = mentions[mentions["entity_id"].isin(set(found["entity_id"]))]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    counts = rows.groupby("entity_id").agg(mentions=("sentence_id", "size"), articles=("article_id", "nunique"))
+    out = found.set_index("entity_id").join(counts, how="inner").reset_index()
+    out = out.astype({"name": "object", "type": "object", "evidence": "object", "entity_id": "object",
+                      "mentions": "int64", "articles": "int64"})
+    out = out.sort_values(["mentions", "name"], ascending=[False, True], kind="stable")
+    return _tidy(out[columns])
+
+
 def most_mentioned(counts: pd.DataFrame, *, n: int = 5) -> list[str]:
     """Return the entity ids of the ``n`` most-mentioned actors of :func:`actor_counts` (ties: name)."""
     ranked = counts.sort_values(["mentions", "name"], ascending=[False, True], kind="stable")
@@ -472,6 +486,7 @@ def cooccurrence(
     both sides are in it. Rows: weight (highest first), then source and target name.
     """
     columns = ["source_id", "target_id", "source", "target", "weight", "articles", "example"]
+    relations = relations[relations["kind"] == "cooccurs"]
     if relations.empty:
         return pd.DataFrame(columns=columns)
     pairs = relations.drop_duplicates(["article_id", "sentence_id", "source_id", "target_id"])
@@ -494,6 +509,50 @@ def cooccurrence(
     out = out.sort_values(["weight", "source", "target"], ascending=[False, True, True], kind="stable")
     out["weight"] = out["weight"].astype("int64")
     out["articles"] = out["articles"].astype("int64")
+    return _tidy(out[columns])
+
+
+def verb_relations(
+    relations: pd.DataFrame,
+    entities: pd.DataFrame,
+    sentences: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    select: Sequence[str] = (),
+    keep: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Return who does what with whom: one row per subject, kind and object, most-stated first.
+
+    Columns: ``source_id, target_id, subject, kind, object, weight, articles, negated, hedged, verb,
+    example, label``; ``weight`` counts the sentences stating it (``negated``/``hedged`` how many of
+    them deny or hedge it), ``verb`` and ``example`` are the first statement's verb and sentence,
+    ``label`` its article. ``select`` keeps relations with one of those actors (ids or names) on
+    either side; ``keep`` (entity ids) keeps those whose both sides are in it.
+    """
+    columns = ["source_id", "target_id", "subject", "kind", "object", "weight", "articles", "negated", "hedged",
+               "verb", "example", "label"]
+    rows = relations[relations["kind"] != "cooccurs"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = _with_sentence(rows, sentences)
+    rows["label"] = rows["article_id"].map(article_labels(articles)).astype("object")
+    rows = rows.sort_values(["label", "position", "start"], kind="stable")
+    grouped = rows.groupby(["source_id", "kind", "target_id"], sort=True)
+    out = grouped.agg(weight=("sentence_id", "nunique"), articles=("article_id", "nunique"),
+                      negated=("negated", "sum"), hedged=("hedged", "sum"), verb=("verb", "first"),
+                      example=("sentence", "first"), label=("label", "first")).reset_index()
+    names = entities.drop_duplicates("entity_id").set_index("entity_id")["name"]
+    out["subject"] = out["source_id"].map(names).fillna(out["source_id"]).astype("object")
+    out["object"] = out["target_id"].map(names).fillna(out["target_id"]).astype("object")
+    if select:
+        out = out[_matches(out["source_id"], out["subject"], select) | _matches(out["target_id"], out["object"], select)]
+    if keep is not None:
+        kept = set(keep)
+        out = out[out["source_id"].isin(kept) & out["target_id"].isin(kept)]
+    for column in ("weight", "articles", "negated", "hedged"):
+        out[column] = out[column].astype("int64")
+    out = out.sort_values(["weight", "articles", "subject", "kind", "object"], ascending=[False, False, True, True, True],
+                          kind="stable")
     return _tidy(out[columns])
 
 
@@ -559,8 +618,8 @@ def timeline_frame(
     """Return one row per dated event: what happened and when.
 
     Columns: ``when, precision, date_source, surface, clause, actors, label, is_future, sentence``;
-    ``clause`` is the part of the sentence that holds the date (:func:`event_clause`), ``label``
-    names the article (title and date).
+    ``clause`` is the part of the sentence that holds the date, ``actors`` those named in it, and
+    ``label`` names the article (title and date).
 
     ``when`` is the stated interval as text (``2025-05-22``, ``2025-05``, ``2025-Q3``, ``2025-H2``,
     ``2025``, else ``start … end``); ``date_start``/``date_end`` are kept for drawing. ``select``
@@ -569,8 +628,8 @@ def timeline_frame(
     year was stated (``text``) or taken from the publication date (``inferred_year``). Rows: by
     start, end, label, position in the article.
     """
-    columns = ["when", "precision", "date_source", "surface", "clause", "actors", "label", "is_future", "sentence",
-               "date_start", "date_end"]
+    columns = ["when", "precision", "date_source", "surface", "clause", "subject", "actors", "label", "is_future",
+               "sentence", "date_start", "date_end"]
     rows = events[events["date_start"].notna()]
     if select:
         wanted = _actor_keys(select, entities)
@@ -578,9 +637,8 @@ def timeline_frame(
     if rows.empty:
         return pd.DataFrame(columns=columns)
     out = _with_sentence(rows.copy(), sentences)
-    sentence_start = out["sentence_id"].map(sentences.drop_duplicates("sentence_id").set_index("sentence_id")["start"])
-    out["clause"] = [event_clause(text, int(start) - int(offset), int(end) - int(offset))
-                     for text, start, end, offset in zip(out["sentence"], out["start"], out["end"], sentence_start)]
+    out["clause"] = out["clause"].astype("object").fillna("")
+    out["subject"] = out["subject"].astype("object").fillna("")
     out["label"] = out["article_id"].map(article_labels(articles)).astype("object")
     out["when"] = [format_interval(s, e, p) for s, e, p in zip(out["date_start"], out["date_end"], out["precision"])]
     out["actors"] = out["actors"].astype("object").fillna("")
@@ -662,31 +720,6 @@ def events_per_month(timeline: pd.DataFrame, as_of: dt.date, *, years: int = 5) 
     out["events"] = out["events"].astype("int64")
     out["_p"] = out["precision"].map({p: i for i, p in enumerate(PRECISIONS)})
     return _tidy(out.sort_values(["month", "_p"], kind="stable")[columns])
-
-
-def event_clause(sentence: str, start: int, end: int) -> str:
-    """Return the clause of ``sentence`` that holds ``sentence[start:end]`` (a date).
-
-    Clauses end at ``;``, a dash between spaces, a colon, a comma followed by a conjunction or
-    relative word ("…, while", "…, which"), or the comma closing an opening subordinate clause
-    ("Although …,"); a clause shorter than four words takes in its
-    neighbour. Falls back to the whole sentence when the offsets do not fit it.
-    """
-    if not 0 <= start < end <= len(sentence):
-        return sentence.strip()
-    cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence) + 1]
-    opening = _SUBORDINATE_OPENING.match(sentence)
-    if opening:  # "Although X, Y": the first comma closes the subordinate clause
-        cuts.append(opening.end())
-        cuts.sort()
-    left = max(c for c in cuts if c <= start)
-    right = min(c for c in cuts if c >= end)
-    clause = sentence[left:right].strip(" ,;:—–-")
-    if len(clause.split()) < 4 and (left > 0 or right <= len(sentence)):
-        wider_left = max((c for c in cuts if c < left), default=left)
-        wider_right = min((c for c in cuts if c > right), default=right)
-        clause = sentence[wider_left:wider_right].strip(" ,;:—–-")
-    return clause.rstrip(".")
 
 
 def events_by_precision(timeline: pd.DataFrame) -> pd.DataFrame:
@@ -1005,10 +1038,10 @@ __all__ = [
     "boilerplate_lines",
     "claims_ledger",
     "cooccurrence",
+    "discovered_actors",
     "display_title",
     "display_unit",
     "due_next",
-    "event_clause",
     "events_per_month",
     "events_by_precision",
     "figure_claims",
@@ -1037,4 +1070,5 @@ __all__ = [
     "timeline_rows",
     "top_theme_sentences",
     "undated_articles",
+    "verb_relations",
 ]

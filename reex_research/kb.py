@@ -204,6 +204,8 @@ def entities_frame(kb: KnowledgeBase) -> pd.DataFrame:
         rows["country"].append(entity.country)
         rows["parent_id"].append(entity.parent)
         rows["aliases"].append("; ".join((*entity.aliases, *entity.exact_aliases)))
+        rows["origin"].append("kb")
+        rows["evidence"].append(None)
     return schema.frame("entities", rows)
 
 

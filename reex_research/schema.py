@@ -113,6 +113,8 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("country", STR),
         ("parent_id", STR),
         ("aliases", STR),
+        ("origin", STR),
+        ("evidence", STR),
     ),
     "mentions": (
         ("article_id", STR),
@@ -122,6 +124,8 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("surface", STR),
         ("start", INT),
         ("end", INT),
+        ("origin", STR),
+        ("evidence", STR),
     ),
     "candidates": (
         ("name", STR),
@@ -138,6 +142,12 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("target_id", STR),
         ("source_type", STR),
         ("target_type", STR),
+        ("kind", STR),
+        ("verb", STR),
+        ("negated", BOOL),
+        ("hedged", BOOL),
+        ("start", OPT_INT),
+        ("end", OPT_INT),
     ),
     "themes": (
         ("article_id", STR),
@@ -165,6 +175,9 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("precision", STR),
         ("date_source", STR),
         ("is_future", BOOL),
+        ("clause", STR),
+        ("subject", STR),
+        ("predicate", STR),
         ("actors", STR),
     ),
     "figures": (
@@ -188,10 +201,15 @@ TABLES: tuple[str, ...] = tuple(SCHEMAS)
 
 ROW_TABLES = ("articles", "highlights", "paragraphs", "sentences", "tables", "boilerplate",
               "mentions", "relations", "theme_hits", "themes", "events", "figures", "candidate_rows",
-              "problems")
-"""Tables whose rows come from one document each (``candidate_rows`` feeds the candidates table)."""
+              "discovery_rows", "problems")
+"""Tables whose rows come from one document each (``candidate_rows`` feeds the candidates table,
+``discovery_rows`` the discovered actors of the entities table)."""
 CANDIDATE_ROWS = ("article_id", "name", "sentence_id", "sentence_text")
 """Columns of ``candidate_rows``: one row per candidate name found, before the corpus counts them."""
+DISCOVERY_ROWS = ("article_id", "entity_id", "name", "entity_type", "evidence")
+"""Columns of ``discovery_rows``: one row per actor an article names that the knowledge base lacks."""
+INTERNAL_ROWS = {"candidate_rows": CANDIDATE_ROWS, "discovery_rows": DISCOVERY_ROWS}
+"""Row tables the corpus turns into other tables; every column is text."""
 CORPUS_LEVEL = {"events": ("is_future",)}
 """Columns computed over the whole corpus (or the load's ``as_of``), not carried by the rows."""
 
@@ -259,7 +277,7 @@ def _column(values: Sequence[Any], dtype: str) -> Any:
 @cache
 def row_columns(table: str) -> tuple[str, ...]:
     """Columns the per-file pipeline fills in for a row table: its schema less corpus-level columns."""
-    if table == "candidate_rows":
-        return CANDIDATE_ROWS
+    if table in INTERNAL_ROWS:
+        return INTERNAL_ROWS[table]
     skip = CORPUS_LEVEL.get(table, ())
     return tuple(c for c in columns(table) if c not in skip)

@@ -77,15 +77,20 @@ MENTIONS = frame("mentions", [
     _mention("c3", "c3:s0", "china", "place", "China", 0),
 ])
 
+COOCCURS = {"kind": "cooccurs", "verb": None, "negated": False, "hedged": False, "start": None, "end": None}
 RELATIONS = frame("relations", [
     {"article_id": "a1", "sentence_id": "a1:s1", "source_id": "china", "target_id": "lynas",
-     "source_type": "place", "target_type": "organisation"},
+     "source_type": "place", "target_type": "organisation", **COOCCURS},
     {"article_id": "a1", "sentence_id": "a1:s1", "source_id": "china", "target_id": "malaysia",
-     "source_type": "place", "target_type": "place"},
+     "source_type": "place", "target_type": "place", **COOCCURS},
     {"article_id": "a1", "sentence_id": "a1:s1", "source_id": "lynas", "target_id": "malaysia",
-     "source_type": "organisation", "target_type": "place"},
+     "source_type": "organisation", "target_type": "place", **COOCCURS},
     {"article_id": "b2", "sentence_id": "b2:s1", "source_id": "china", "target_id": "lynas",
-     "source_type": "place", "target_type": "organisation"},
+     "source_type": "place", "target_type": "organisation", **COOCCURS},
+    # "Lynas and China met in Malaysia": a verb relation, not counted as co-occurrence
+    {"article_id": "a1", "sentence_id": "a1:s1", "source_id": "lynas", "target_id": "china",
+     "source_type": "organisation", "target_type": "place", "kind": "meets", "verb": "met", "negated": False,
+     "hedged": False, "start": 21, "end": 24},
 ])
 
 THEMES = frame("themes", [
@@ -453,22 +458,6 @@ def test_what_comes_due_lists_a_fact_stated_twice_once_with_both_statements():
         ["2026-09 … 2026-12", 1, 2, BETA]]
 
 
-@pytest.mark.parametrize(("sentence", "surface", "clause"), [
-    # 001: the subordinate clause that holds the date, not the main clause after its comma
-    ("Although some measures were later suspended until late 2026, the policy direction signals Beijing’s "
-     "willingness to use rare earths as a strategic regulatory lever.", "late 2026",
-     "Although some measures were later suspended until late 2026"),
-    ("Output rose 15%; the park opens in mid-2027, officials said.", "mid-2027",
-     "the park opens in mid-2027, officials said"),
-    ("Lynas will expand Kalgoorlie by June 2026, while Iluka waits.", "June 2026",
-     "Lynas will expand Kalgoorlie by June 2026"),
-    ("In 2025 quotas fell.", "2025", "In 2025 quotas fell"),
-])
-def test_an_event_carries_the_clause_that_holds_its_date(sentence, surface, clause):
-    start = sentence.index(surface)
-    assert ra.event_clause(sentence, start, start + len(surface)) == clause
-
-
 def test_events_per_month_counts_by_start_month_and_precision_within_the_window():
     timeline = ra.timeline_frame(EVENTS, SENTENCES, ARTICLES)
     per_month = ra.events_per_month(timeline, dt.date(2026, 11, 23), years=1)
@@ -497,3 +486,10 @@ def test_theme_month_matrix_labels_each_month_with_its_articles():
     strength = ra.theme_strength_over_time(THEMES, ARTICLES)
     matrix = ra.theme_month_matrix(strength)
     assert matrix.columns.tolist() == ["2025-05 (2)"]
+
+
+def test_verb_relations_are_directed_and_counted_by_sentence():
+    table = ra.verb_relations(RELATIONS, ENTITIES, SENTENCES, ARTICLES)
+    assert table[["subject", "kind", "object", "weight", "negated", "hedged", "verb", "label"]].values.tolist() == [
+        ["Lynas Rare Earths", "meets", "China", 1, 0, 0, "met", ALPHA]]
+    assert ra.verb_relations(RELATIONS, ENTITIES, SENTENCES, ARTICLES, keep=["china"]).empty

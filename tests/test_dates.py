@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from reex_research import schema
-from reex_research.extract.dates import COLUMNS, extract_events, is_future
+from reex_research.extract.dates import COLUMNS, clause_span, extract_events, is_future
 from reex_research.model import ParsedArticle, Sentence
 from tests.helpers import make_article
 
@@ -28,11 +28,53 @@ def test_columns_are_the_events_schema_without_is_future():
     assert list(extract_events(make_article("nothing dated here"))) == list(COLUMNS)
 
 
-def test_004_the_actors_of_an_event_are_those_of_its_sentence():
+def _actor(text: str, name: str, kind: str, surface: str | None = None, nth: int = 0) -> tuple:
+    """An actor span of ``surface`` (default ``name``), its ``nth`` occurrence in ``text``."""
+    surface = surface or name
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return (start, start + len(surface), name, kind)
+
+
+def test_004_an_event_carries_its_clause_subject_predicate_and_only_the_clause_actors():
     article = make_article(ARTICLE_004, published=D(2025, 11, 20), article_id="a004")
-    events = extract_events(article, {"a004:s0001": "Baogang Group; CREIA"})
+    actors = [_actor(ARTICLE_004, "Baogang Group", "organisation", nth=1),
+              _actor(ARTICLE_004, "CREIA", "organisation")]
+    events = extract_events(article, actors)
     assert events["surface"] == ["November 17", "November 17"]
+    # "In a high-level meeting on November 17, Baogang Group hosted the president of CREIA."
     assert events["actors"] == [None, "Baogang Group; CREIA"]
+    assert events["subject"][1] == "Baogang Group"
+    assert events["predicate"][1] == "hosted the president of CREIA"
+
+
+def test_an_event_keeps_the_actors_of_its_own_clause_only():
+    text = "Lynas opened Kalgoorlie in 2024; Iluka will open Eneabba in 2027."
+    actors = [_actor(text, "Lynas Rare Earths", "organisation", "Lynas"),
+              _actor(text, "Kalgoorlie", "place"), _actor(text, "Iluka Resources", "organisation", "Iluka"),
+              _actor(text, "Eneabba", "place")]
+    events = extract_events(make_article(text, published=D(2025, 1, 10)), actors)
+    assert events["clause"] == ["Lynas opened Kalgoorlie in 2024", "Iluka will open Eneabba in 2027"]
+    assert events["actors"] == ["Kalgoorlie; Lynas Rare Earths", "Eneabba; Iluka Resources"]
+    assert events["subject"] == ["Lynas Rare Earths", "Iluka Resources"]
+
+
+@pytest.mark.parametrize(("sentence", "surface", "clause"), [
+    # 001: the subordinate clause that holds the date, not the main clause after its comma
+    ("Although some measures were later suspended until late 2026, the policy direction signals Beijing’s "
+     "willingness to use rare earths as a strategic regulatory lever.", "late 2026",
+     "Although some measures were later suspended until late 2026"),
+    ("Output rose 15%; the park opens in mid-2027, officials said.", "mid-2027",
+     "the park opens in mid-2027, officials said"),
+    ("Lynas will expand Kalgoorlie by June 2026, while Iluka waits.", "June 2026",
+     "Lynas will expand Kalgoorlie by June 2026"),
+    ("In 2025 quotas fell.", "2025", "In 2025 quotas fell"),
+])
+def test_the_clause_of_a_date(sentence, surface, clause):
+    start = sentence.index(surface)
+    left, right = clause_span(sentence, start, start + len(surface))
+    assert sentence[left:right] == clause
 
 
 def test_001_rows_point_at_their_sentences_with_exact_offsets():

@@ -23,7 +23,6 @@ from reex_research.extract.entities import (
     extract_candidates,
     extract_mentions,
     load_candidate_rules,
-    relation_columns,
 )
 from reex_research.kb import load_kb
 from reex_research.model import ParsedArticle, Sentence
@@ -392,47 +391,3 @@ def test_aggregate_of_nothing_is_an_empty_table():
 
 
 # ---------------------------------------------------------------- relations
-
-
-def mentions_frame(text: str, matcher: EntityMatcher, article_id: str = "test0001") -> pd.DataFrame:
-    """Return the mentions dataframe of ``text``."""
-    return schema.frame("mentions", extract_mentions(make_article(text, article_id=article_id), matcher))
-
-
-def relations(mentions: pd.DataFrame) -> pd.DataFrame:
-    """Return the ``relations`` table the pipeline builds from a mentions dataframe."""
-    rows = zip(*(mentions[c].tolist() for c in ("article_id", "sentence_id", "entity_id", "entity_type")))
-    return schema.frame("relations", relation_columns(rows))
-
-
-def test_relations_pair_distinct_actors_in_a_sentence(matcher):
-    text = "CREG met officials from Laos and Laos again in Nanning about neodymium."
-    table = schema.validate("relations", relations(mentions_frame(text, matcher)))
-    assert list(zip(table["source_id"], table["target_id"])) == [
-        ("china_rare_earth_group", "laos"), ("china_rare_earth_group", "nanning"), ("laos", "nanning"),
-    ]
-    assert table["source_type"].tolist() == ["organisation", "organisation", "place"]
-    assert table["target_type"].tolist() == ["place", "place", "place"]
-    assert set(table["sentence_id"]) == {"test0001:s0000"}
-
-
-def test_relations_are_per_sentence_and_ordered(matcher):
-    text = "Lynas and Japan agreed.\nJapan and Lynas agreed again.\nOnly terbium and dysprosium here."
-    table = relations(mentions_frame(text, matcher))
-    assert list(zip(table["sentence_id"], table["source_id"], table["target_id"])) == [
-        ("test0001:s0000", "japan", "lynas"), ("test0001:s0001", "japan", "lynas"),
-    ]
-
-
-def test_relations_are_deterministic_across_articles(matcher):
-    frames = [mentions_frame("Xi Jinping visited Kazakhstan and Russia.", matcher, "b"),
-              mentions_frame("Lynas sells to Japan.", matcher, "a")]
-    forward = relations(pd.concat(frames, ignore_index=True))
-    backward = relations(pd.concat(frames[::-1], ignore_index=True))
-    assert forward.equals(backward)
-    assert forward["article_id"].tolist() == ["a", "b", "b", "b"]
-
-
-def test_no_actors_means_an_empty_relations_table(matcher):
-    assert schema.validate("relations", relations(mentions_frame("Terbium only.", matcher))).empty
-    assert relations(schema.empty("mentions")).empty

@@ -85,7 +85,19 @@ def test_relations_pair_actors_in_one_sentence(corpus, article_id):
     assert ("jl_mag", "mexico") in pairs
     rel004 = _rows(corpus.relations, article_id("004"))
     assert ("baogang_group", "creia") in set(zip(rel004["source_id"], rel004["target_id"]))
-    assert (corpus.relations["source_id"] < corpus.relations["target_id"]).all()
+    pairs = corpus.relations[corpus.relations["kind"] == "cooccurs"]
+    assert (pairs["source_id"] < pairs["target_id"]).all()
+
+
+def test_verb_relations_read_from_the_articles(corpus, article_id):
+    verbs = corpus.relations[corpus.relations["kind"] != "cooccurs"]
+    found = set(zip(verbs["article_id"], verbs["source_id"], verbs["kind"], verbs["target_id"]))
+    # 001: "Shenghe Resources gained control of Tanzania's Ngualla rare-earth project"
+    assert (article_id("001"), "shenghe_resources", "acquires", "ngualla") in found
+    # 000: "China Rare Earth Group and China Resources Recycling Group have signed a broad cooperation agreement"
+    assert (article_id("000"), "china_rare_earth_group", "partners_with", "china_resources_recycling_group") in found
+    # 004: "Baogang Group … hosted the president … of the China Rare Earth Industry Association"
+    assert (article_id("004"), "baogang_group", "meets", "creia") in found
 
 
 def test_unknown_actors_become_candidates_with_evidence(corpus):

@@ -53,8 +53,8 @@ def repeat_runs(values: Sequence[str], counts: Sequence[int]) -> pa.Array:
 
 
 def _dtypes(table: str) -> dict[str, str]:
-    if table == "candidate_rows":
-        types = dict.fromkeys(schema.CANDIDATE_ROWS, schema.STR)
+    if table in schema.INTERNAL_ROWS:
+        types = dict.fromkeys(schema.INTERNAL_ROWS[table], schema.STR)
     else:
         types = dict(schema.SCHEMAS[table])
     types.update(dict.fromkeys(PRIVATE, schema.STR))

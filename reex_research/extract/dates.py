@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -39,25 +40,35 @@ FUTURE_CUE = re.compile(
 """Words that put what follows them in the future, for dates whose year is inferred."""
 FUTURE_REACH = 80
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
+_SUBORDINATE_OPENING = re.compile(r"^(?:Although|Though|While|Whereas|After|Before|When|Since|Because|If|Once|Until)\b[^,;]*,\s")
+_CLAUSE_CUT = re.compile(r"(?:;|:\s|\s[—–-]\s|,\s(?=(?:while|whereas|but|which|who|although|though|after|before|as|"
+                         r"when|and then)\b))")
+PREDICATE_WORDS = 16
+"""Most words an event's ``predicate`` keeps."""
+ActorSpan = tuple[int, int, str, str]
+"""An actor mention: start, end, the actor's name, its type."""
 
 # the fields of one events row as extract_events gathers them
 _ROW_FIELDS: tuple[str, ...] = (
     "article_id", "sentence_id", "surface", "start", "end", "date_start", "date_end", "precision",
-    "date_source",
+    "date_source", "clause", "subject", "predicate", "actors",
 )
 
 
-def extract_events(article: ParsedArticle, actors: dict[str, str] | None = None) -> dict[str, list]:
+def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = ()) -> dict[str, list]:
     """Return the events columns (all but is_future) of ``article``, one row a date.
 
-    ``actors`` maps a sentence id to the actors named in it (the ``actors`` column; missing when the
-    sentence names none).
+    ``actors`` are the article's actor mentions as ``(start, end, name, type)``. Each event carries
+    the clause of its sentence that holds the date (:func:`clause_span`), the actors named in that
+    clause (``actors``, sorted, ``; ``-joined), the first of them as ``subject`` and what the clause
+    says after it as ``predicate`` (the whole clause when it names no actor).
     """
     locator = SentenceLocator.of(article)
     sentences = locator.sentences
     rows: list[tuple] = []
     reference = _as_date(article.published)
     text = article.text
+    ordered = sorted(actors)
     for date in find_dates(text, reference=reference):
         i = locator.locate(date.start, date.end)
         if i < 0:  # outside every sentence, or across two
@@ -67,12 +78,60 @@ def extract_events(article: ParsedArticle, actors: dict[str, str] | None = None)
         if date.recurs and date_end < reference and _said_of_the_future(text, reach, date.start):
             date_start = _next_occurrence(date_start, date.recurs)
             date_end = _next_occurrence(date_end, date.recurs)
-        rows.append((article.article_id, sentences[i].sentence_id, date.surface, date.start, date.end,
-                     date_start, date_end, date.precision, date.date_source))
+        sentence = sentences[i]
+        left, right = clause_span(sentence.text, date.start - sentence.start, date.end - sentence.start)
+        left, right = left + sentence.start, right + sentence.start
+        inside = [a for a in ordered if left <= a[0] and a[1] <= right]
+        subject = inside[0] if inside else None
+        predicate = _predicate(text, subject[1] if subject is not None else left, right)
+        rows.append((article.article_id, sentence.sentence_id, date.surface, date.start, date.end,
+                     date_start, date_end, date.precision, date.date_source, text[left:right],
+                     subject[2] if subject is not None else None, predicate,
+                     "; ".join(sorted({a[2] for a in inside})) or None))
     values = [list(column) for column in zip(*rows)] if rows else [[] for _ in _ROW_FIELDS]
     by_field = dict(zip(_ROW_FIELDS, values))
-    by_field["actors"] = [(actors or {}).get(sid) for sid in by_field["sentence_id"]]
     return {name: by_field[name] for name in COLUMNS}
+
+
+def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Return ``(start, end)`` in ``sentence`` of the clause that holds ``sentence[start:end]`` (a date).
+
+    Clauses end at ``;``, a dash between spaces, a colon, a comma followed by a conjunction or
+    relative word ("…, while", "…, which"), or the comma closing an opening subordinate clause
+    ("Although …,"); a clause shorter than four words takes in its neighbour. The whole sentence
+    (without its final stop) when the offsets do not fit it.
+    """
+    if not 0 <= start < end <= len(sentence):
+        return _trimmed(sentence, 0, len(sentence))
+    cuts = [0] + [m.end() for m in _CLAUSE_CUT.finditer(sentence)] + [len(sentence) + 1]
+    opening = _SUBORDINATE_OPENING.match(sentence)
+    if opening:  # "Although X, Y": the first comma closes the subordinate clause
+        cuts.append(opening.end())
+        cuts.sort()
+    left = max(c for c in cuts if c <= start)
+    right = min(c for c in cuts if c >= end)
+    if len(sentence[left:right].split()) < 4 and (left > 0 or right <= len(sentence)):
+        left = max((c for c in cuts if c < left), default=left)
+        right = min((c for c in cuts if c > right), default=right)
+    return _trimmed(sentence, left, min(right, len(sentence)))
+
+
+def _trimmed(text: str, left: int, right: int) -> tuple[int, int]:
+    """``[left, right)`` without the punctuation and blanks at either end."""
+    strip = " ,;:—–-\n\t"
+    while left < right and text[left] in strip:
+        left += 1
+    while right > left and text[right - 1] in strip + ".":
+        right -= 1
+    return left, right
+
+
+def _predicate(text: str, start: int, end: int) -> str | None:
+    """What the clause says after its subject: at most :data:`PREDICATE_WORDS` words."""
+    words = text[start:end].strip(" ,;:—–-'’s").split()
+    if words and words[0] in ("'s", "’s"):
+        words = words[1:]
+    return " ".join(words[:PREDICATE_WORDS]) or None
 
 
 def is_future(date_start: pd.Series, date_end: pd.Series, as_of: dt.date) -> pd.Series:

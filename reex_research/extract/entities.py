@@ -1,4 +1,4 @@
-"""Entity mentions, unknown-name candidates and co-occurrence relations.
+"""Entity mentions of the knowledge base, and the names it lacks (candidates).
 
 :class:`EntityMatcher` compiles every name and alias of a knowledge base into one Aho-Corasick
 automaton, built once. :func:`extract_mentions` scans an article's whole text once, keeps matches
@@ -16,10 +16,9 @@ that the matcher keeps. Nothing is read at import time.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +184,8 @@ def extract_mentions(article: ParsedArticle, matcher: EntityMatcher) -> dict[str
         "surface": [text[start:end] for start, end in zip(starts, ends)],
         "start": starts,
         "end": ends,
+        "origin": ["kb"] * len(found),
+        "evidence": [None] * len(found),
     }
 
 
@@ -218,6 +219,23 @@ def extract_candidates(
 
     Pass the article's ``mentions`` columns (from :func:`extract_mentions`) to skip a second scan.
     """
+    sentences = SentenceLocator.of(article).sentences
+    return [(name, sentences[index].sentence_id)
+            for _, _, name, index in _name_spans(article, matcher, mentions, single_words=False)]
+
+
+def candidate_spans(
+    article: ParsedArticle, matcher: EntityMatcher, *, mentions: dict[str, list] | None = None
+) -> list[tuple[int, int, str]]:
+    """Return ``(start, end, name)`` of the names :func:`extract_candidates` finds, and of single
+    capitalised words too ("Texas", "Lacaze"), in text order: what may name an actor the knowledge
+    base lacks."""
+    return [(start, end, name) for start, end, name, _ in _name_spans(article, matcher, mentions, single_words=True)]
+
+
+def _name_spans(article: ParsedArticle, matcher: EntityMatcher, mentions: dict[str, list] | None, *,
+                single_words: bool) -> list[tuple[int, int, str, int]]:
+    """``(start, end, name, sentence index)`` of every candidate name in ``article``."""
     locator = SentenceLocator.of(article)
     if mentions is None:
         covered = [(start, end) for start, end, _, _ in _scan(article, matcher, locator)]
@@ -228,10 +246,10 @@ def extract_candidates(
     starts, sentences, locate = locator.starts, locator.sentences, locator.locate
     glued, acronym = _GLUED.match, _ACRONYM.match
     noisy: dict[int, bool] = {}
-    out: list[tuple[str, str]] = []
+    out: list[tuple[int, int, str, int]] = []
     for run in _run_pattern(rules.connectors).finditer(text):
         words = run.group().split()
-        if len(words) == 1 and not acronym(words[0]):
+        if len(words) == 1 and not acronym(words[0]) and not single_words:
             continue  # one capitalised word is not a candidate
         if len(words) > 1 and all(word.isupper() for word in words):
             continue  # capitals throughout: a dateline or a wire's name ("LAS VEGAS", "BUSINESS WIRE")
@@ -248,9 +266,14 @@ def extract_candidates(
         if is_noisy is None:
             is_noisy = noisy[index] = _is_noisy(sentences[index], rules)
         if not is_noisy:
-            sentence_id = sentences[index].sentence_id
-            out.extend((name, sentence_id) for name in _names(words, rules))
+            offsets = [m.start() + start for m in _NON_BLANK.finditer(run.group())]
+            for name, first, last in _names(words, rules, single_words=single_words):
+                end_of_name = offsets[last] + len(name.rsplit(" ", 1)[-1])
+                out.append((offsets[first], end_of_name, name, index))
     return out
+
+
+_NON_BLANK = re.compile(r"\S+")
 
 
 def _masked(text: str, covered: list[tuple[int, int]]) -> str:
@@ -278,49 +301,72 @@ def _is_noisy(sentence: Sentence, rules: CandidateRules) -> bool:
     return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
-def _names(words: list[str], rules: CandidateRules) -> list[str]:
-    """Split one capitalised run at dates and at split words ("of", "for") not after an institution word."""
+def _names(words: list[str], rules: CandidateRules, *, single_words: bool = False) -> list[tuple[str, int, int]]:
+    """Split one capitalised run at dates and at split words ("of", "for") not after an institution word.
+
+    Returns ``(name, first word, last word)`` with word indices into ``words``.
+    """
     months, split_words, institutions = rules.months, rules.split_words, rules.institutions
-    segments: list[tuple[list[str], list[str]]] = [([], [])]  # (words, their lower case)
-    kept, lowered = segments[0]
-    for word in words:
+    segments: list[list[int]] = [[]]
+    kept = segments[0]
+    previous: str | None = None
+    for position, word in enumerate(words):
         lower = word.lower()
-        if lower in split_words and (not lowered or lowered[-1] not in institutions) \
+        if lower in split_words and (not kept or previous not in institutions) \
                 or lower.strip(".,") in months:
             # "Kazuo Tanaka of the Forum" is two names; "Ministry of Commerce" one
-            kept, lowered = [], []
-            segments.append((kept, lowered))
+            kept = []
+            segments.append(kept)
+            previous = None
         else:
-            kept.append(word)
-            lowered.append(lower)
-    return [name for kept, lowered in segments if kept and (name := _clean_segment(kept, lowered, rules))]
+            kept.append(position)
+            previous = lower
+    out = []
+    for positions in segments:
+        if positions:
+            found = _clean_segment(words, positions, rules, single_words=single_words)
+            if found is not None:
+                out.append(found)
+    return out
 
 
-def _clean_segment(words: list[str], lowered: list[str], rules: CandidateRules) -> str | None:
-    """Return the name in ``words`` (``lowered``: their lower case) after trimming stop words, or None
-    if it is not a name."""
+def _clean_segment(all_words: list[str], positions: list[int], rules: CandidateRules, *,
+                   single_words: bool) -> tuple[str, int, int] | None:
+    """Return ``(name, first, last)`` of the name at ``positions`` of ``all_words`` after trimming
+    stop words, or None if it is not a name."""
     connectors, leading_stop = rules.connectors, rules.leading_stop
-    first, last = 0, len(words)
-    while first < last and (lowered[first] in connectors or lowered[first] in leading_stop):
+    lowered_all = [all_words[p].lower() for p in positions]
+    first, last = 0, len(positions)
+    while first < last and (lowered_all[first] in connectors or lowered_all[first] in leading_stop):
         first += 1
-    while first < last and lowered[last - 1] in connectors:
+    while first < last and lowered_all[last - 1] in connectors:
         last -= 1
     if first == last:
         return None
-    words, lowered = words[first:last], lowered[first:last]
+    words = [all_words[p] for p in positions[first:last]]
+    lowered = lowered_all[first:last]
     words[-1] = _POSSESSIVE.sub("", words[-1])
     lowered[-1] = words[-1].lower()
+    if not words[-1]:
+        return None
     title_noise = rules.title_noise
     if any(lower in title_noise for lower in lowered):
         return None
+    span = (positions[first], positions[last - 1])
     capitals = [lower for word, lower in zip(words, lowered) if word[:1].isupper()]
     if len(capitals) >= 2:
         generic = rules.generic
-        return " ".join(words) if any(lower not in generic for lower in capitals) else None
+        return (" ".join(words), *span) if any(lower not in generic for lower in capitals) else None
     word = words[0]
-    if len(words) != 1 or not _ACRONYM.match(word) or word in rules.acronym_stop or _ROMAN.match(word):
+    if len(words) != 1:
         return None
-    return word if sum(ch.isalpha() for ch in word) >= 3 else None
+    if _ACRONYM.match(word):
+        if word in rules.acronym_stop or _ROMAN.match(word) or sum(ch.isalpha() for ch in word) < 3:
+            return None
+        return word, *span
+    if single_words and word[:1].isupper() and lowered[0] not in rules.generic and len(word) > 2:
+        return word, *span
+    return None
 
 
 def aggregate_candidates(rows: Sequence[tuple[str, str, str, str]]) -> pd.DataFrame:
@@ -346,52 +392,3 @@ def aggregate_candidates(rows: Sequence[tuple[str, str, str, str]]) -> pd.DataFr
             "example_sentence": [example[n][2] for n in names],
         },
     )
-
-
-# ---------------------------------------------------------------- relations
-
-
-def relation_columns(mentions: Iterable[tuple[str, str, str, str]]) -> dict[str, list]:
-    """Return the columns of the ``relations`` table: distinct actor pairs per sentence.
-
-    The input is ``(article_id, sentence_id, entity_id, entity_type)`` mention rows. Each pair has
-    ``source_id < target_id``; rows are ordered by article, sentence, source and target.
-    """
-    rows = sorted({row for row in mentions if row[3] in ACTOR_TYPES})
-    pairs = [(*source, *target[2:])
-             for group in _sentence_groups(rows) for source, target in combinations(group, 2)]
-    # pairs hold article_id, sentence_id, source_id, source_type, target_id, target_type
-    order = {"article_id": 0, "sentence_id": 1, "source_id": 2, "source_type": 3, "target_id": 4, "target_type": 5}
-    columns = [list(column) for column in zip(*pairs)] if pairs else [[] for _ in order]
-    return {name: columns[order[name]] for name in schema.columns("relations")}
-
-
-def _sentence_groups(rows: list[tuple[str, str, str, str]]) -> list[list[tuple[str, str, str, str]]]:
-    """Runs of sorted mention ``rows`` sharing one sentence, for runs of at least two rows."""
-    groups = []
-    previous: tuple[str, str] | None = None
-    group: list[tuple[str, str, str, str]] = []
-    for row in rows:
-        key = row[:2]
-        if key != previous:
-            if len(group) > 1:
-                groups.append(group)
-            previous, group = key, []
-        group.append(row)
-    if len(group) > 1:
-        groups.append(group)
-    return groups
-
-
-def actors_by_sentence(mentions: Iterable[tuple[str, str, str]], names: dict[str, str]) -> dict[str, str]:
-    """Canonical names of the actors of each sentence, sorted and joined by '; ', from
-    ``(sentence_id, entity_id, entity_type)`` mention rows; ``names`` maps entity ids to names."""
-    grouped: dict[str, set[str]] = {}
-    name_of = names.get
-    for sentence_id, entity_id, entity_type in mentions:
-        if entity_type in ACTOR_TYPES:
-            actors = grouped.get(sentence_id)
-            if actors is None:
-                actors = grouped[sentence_id] = set()
-            actors.add(name_of(entity_id, entity_id))
-    return {sid: "; ".join(sorted(v)) for sid, v in grouped.items()}

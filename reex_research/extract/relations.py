@@ -1,0 +1,234 @@
+"""Who does what with whom: typed, directed relations from a verb lexicon, and co-occurrence.
+
+Every pair of actors named in one sentence is a ``cooccurs`` row, as before. A verb of the lexicon
+(``data/rules/relations.yaml``: acquires, invests_in, partners_with, supplies, restricts, meets,
+owns, sues) between two actors of one clause adds a typed, directed row: in the active voice the
+first organisation or person (else place) of the clause before the verb does it to the first
+actor after it ("Shenghe Resources gained control of … Ngualla"); a passive phrase turns it round
+("was acquired by", "a subsidiary of"); a symmetric kind links two actors joined by "and" before
+it ("China Rare Earth Group and China Resources Recycling Group have signed a … agreement"). A
+negation before the verb in its clause ("did not acquire", "denied") sets ``negated``; a hedge
+("plans to", "may", "non-binding") sets ``hedged``. ``verb``, ``start`` and ``end`` give the
+verb phrase as written and its offsets in the article's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from .. import paths, schema
+from ..datafile import read_data_file
+from ..kb import ACTOR_TYPES
+from ..model import ParsedArticle, SentenceLocator
+
+RULES_FILE = "relations.yaml"
+COOCCURS = "cooccurs"
+_CLAUSE_END = re.compile(r";|\s[—–]\s|\s-\s|,\s(?=(?:while|whereas|but|although|though|which|who)\b)|\.\s")
+_WINDOW = 60
+"""Characters before a verb in which a negation or hedge counts."""
+_OBJECT_GAP = 70
+"""Most characters between a verb and its object ("signed a … agreement with X")."""
+Span = tuple[int, int, str, str]  # start, end, entity id, entity type
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """One kind of relation: its active and passive verb phrases, and whether it is symmetric."""
+
+    kind: str
+    active: re.Pattern[str] | None
+    passive: re.Pattern[str] | None
+    symmetric: bool
+
+
+@dataclass(frozen=True)
+class RelationRules:
+    """The verb lexicon, negations and hedges (``data/rules/relations.yaml``), compiled."""
+
+    kinds: tuple[KindRule, ...]
+    negation: re.Pattern[str]
+    hedge: re.Pattern[str]
+
+
+def load_relation_rules(path: Path | None = None) -> RelationRules:
+    """Return the verb lexicon read from ``path`` (default ``data/rules/relations.yaml``), compiled."""
+    path = Path(path) if path is not None else paths.rules_dir() / RULES_FILE
+    doc = read_data_file(path)
+    doc.check_keys(allowed=("kinds", "negations", "hedges"))
+    kinds_data = doc.get("kinds", kind=dict)
+    kinds = []
+    for kind in kinds_data:
+        doc.check_keys("kinds", kind, allowed=("active", "passive", "symmetric"))
+        active = doc.strings("kinds", kind, "active", default=[], name_item=False)
+        passive = doc.strings("kinds", kind, "passive", default=[], name_item=False)
+        symmetric = doc.get("kinds", kind, "symmetric", kind=bool, default=False)
+        kinds.append(KindRule(str(kind), _phrases(doc, ("kinds", kind, "active"), active),
+                              _phrases(doc, ("kinds", kind, "passive"), passive), symmetric))
+    negations = doc.strings("negations", name_item=False)
+    hedges = doc.strings("hedges", name_item=False)
+    return RelationRules(tuple(kinds), _phrases(doc, ("negations",), negations) or re.compile(r"(?!)"),
+                         _phrases(doc, ("hedges",), hedges) or re.compile(r"(?!)"))
+
+
+def _phrases(doc, keys: tuple, phrases: list[str]) -> re.Pattern[str] | None:
+    """One case-insensitive regex of ``phrases`` on word boundaries (not after a hyphen)."""
+    if not phrases:
+        return None
+    for phrase in phrases:
+        try:
+            re.compile(phrase)
+        except re.error as exc:
+            doc.fail(keys, f"invalid regular expression {phrase!r}: {exc}")
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in ordered) + r")(?![\w-])", re.IGNORECASE)
+
+
+def relation_columns(article: ParsedArticle, mentions: dict[str, list], rules: RelationRules) -> dict[str, list]:
+    """Return the ``relations`` rows of ``article``: co-occurring actor pairs, then verb relations."""
+    rows = _cooccurring(zip(mentions["article_id"], mentions["sentence_id"], mentions["entity_id"],
+                            mentions["entity_type"]))
+    rows.extend(_verb_relations(article, mentions, rules))
+    names = schema.columns("relations")
+    columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in names]
+    return dict(zip(names, columns))
+
+
+def _cooccurring(mentions: Iterable[tuple[str, str, str, str]]) -> list[tuple]:
+    """Distinct actor pairs per sentence, ``source_id < target_id``, by article, sentence, source, target."""
+    rows = sorted({row for row in mentions if row[3] in ACTOR_TYPES})
+    out = []
+    for group in _sentence_groups(rows):
+        for source, target in combinations(group, 2):
+            out.append((source[0], source[1], source[2], target[2], source[3], target[3], COOCCURS, None,
+                        False, False, None, None))
+    return out
+
+
+def _sentence_groups(rows: list[tuple[str, str, str, str]]) -> list[list[tuple[str, str, str, str]]]:
+    """Runs of sorted mention ``rows`` sharing one sentence, for runs of at least two rows."""
+    groups = []
+    previous: tuple[str, str] | None = None
+    group: list[tuple[str, str, str, str]] = []
+    for row in rows:
+        key = row[:2]
+        if key != previous:
+            if len(group) > 1:
+                groups.append(group)
+            previous, group = key, []
+        group.append(row)
+    if len(group) > 1:
+        groups.append(group)
+    return groups
+
+
+def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: RelationRules) -> list[tuple]:
+    """Typed relations of every sentence that names at least two actors."""
+    by_sentence: dict[str, list[Span]] = {}
+    for sid, start, end, entity_id, entity_type in zip(mentions["sentence_id"], mentions["start"], mentions["end"],
+                                                       mentions["entity_id"], mentions["entity_type"]):
+        if entity_type in ACTOR_TYPES:
+            by_sentence.setdefault(sid, []).append((start, end, entity_id, entity_type))
+    if not by_sentence:
+        return []
+    text = article.text
+    out: list[tuple] = []
+    for sentence in SentenceLocator.of(article).sentences:
+        spans = by_sentence.get(sentence.sentence_id)
+        if spans is None or len({s[2] for s in spans}) < 2:
+            continue
+        spans.sort()
+        seen: set[tuple[str, str, str]] = set()
+        for kind, passive, vs, ve in _verbs(text, sentence.start, sentence.end, rules):
+            found = _pair(text, sentence.start, sentence.end, spans, vs, ve, passive, kind)
+            if found is None:
+                continue
+            subject, obj = found
+            key = (subject[2], obj[2], kind.kind)
+            if key in seen:
+                continue
+            seen.add(key)
+            left = max(_clause_start(text, sentence.start, vs), vs - _WINDOW)
+            negated = rules.negation.search(text, left, vs) is not None
+            hedged = rules.hedge.search(text, left, ve) is not None
+            out.append((article.article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
+                        kind.kind, text[vs:ve], negated, hedged, vs, ve))
+    return out
+
+
+def _verbs(text: str, start: int, end: int, rules: RelationRules) -> list[tuple[KindRule, bool, int, int]]:
+    """Verb phrases in ``text[start:end]``: the longest wins where two overlap, in text order."""
+    found = []
+    for kind in rules.kinds:
+        for passive, pattern in ((False, kind.active), (True, kind.passive)):
+            if pattern is not None:
+                found.extend((m.start(), -m.end(), passive, kind) for m in pattern.finditer(text, start, end))
+    found.sort(key=lambda f: (f[0], f[1]))
+    kept: list[tuple[KindRule, bool, int, int]] = []
+    last_end = -1
+    for vs, neg_end, passive, kind in found:
+        if vs >= last_end:
+            kept.append((kind, passive, vs, -neg_end))
+            last_end = -neg_end
+    return kept
+
+
+def _pair(text: str, sentence_start: int, sentence_end: int, spans: list[Span], vs: int, ve: int,
+          passive: bool, kind: KindRule) -> tuple[Span, Span] | None:
+    """``(subject, object)`` of a verb at ``[vs, ve)``, or None when its clause lacks one of them."""
+    left = _clause_start(text, sentence_start, vs)
+    right = _clause_end(text, ve, sentence_end)
+    before = [s for s in spans if left <= s[0] and s[1] <= vs]
+    after = [s for s in spans if ve <= s[0] and s[1] <= right]
+    if passive:
+        if not before or not after:
+            return None
+        patient = before[-1]
+        agent = next((s for s in after if s[2] != patient[2]), None)
+        return (agent, patient) if agent is not None else None
+    subject = _subject(before)
+    if subject is None:
+        return None
+    obj = next((s for s in after if s[2] != subject[2] and not _possessor(text, s, after)
+                and _close(text, ve, s[0])), None)
+    if obj is None and kind.symmetric:
+        joined = [s for s in before if s[0] > subject[1] and s[2] != subject[2]
+                  and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", text[subject[1]:s[0]]) is not None]
+        obj = joined[0] if joined else None
+    return (subject, obj) if obj is not None else None
+
+
+def _close(text: str, verb_end: int, start: int) -> bool:
+    """True when an object at ``start`` belongs to the verb ending at ``verb_end``: near, no comma between."""
+    gap = text[verb_end:start]
+    return len(gap) <= _OBJECT_GAP and "," not in gap
+
+
+def _possessor(text: str, span: Span, spans: list[Span]) -> bool:
+    """True for "Tanzania's" in "Tanzania's Ngualla project": the actor it qualifies comes next."""
+    if text[span[1]:span[1] + 2] not in ("'s", "’s"):
+        return False
+    return any(0 < s[0] - span[1] <= 40 for s in spans)
+
+
+def _subject(before: list[Span]) -> Span | None:
+    """The doer among the actors before a verb: the first organisation or person, else the first place."""
+    for span in before:
+        if span[3] in ("organisation", "person"):
+            return span
+    return before[0] if before else None
+
+
+def _clause_start(text: str, sentence_start: int, position: int) -> int:
+    last = sentence_start
+    for match in _CLAUSE_END.finditer(text, sentence_start, position):
+        last = match.end()
+    return last
+
+
+def _clause_end(text: str, position: int, sentence_end: int) -> int:
+    match = _CLAUSE_END.search(text, position, sentence_end)
+    return match.start() if match else sentence_end
