@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import textwrap
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -25,6 +26,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .analysis import NO_DATE
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 #: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE: tuple[str, ...] = (
@@ -44,7 +48,7 @@ MAX_ANNOTATED_COLUMNS = 16
 MAX_LINES = 8
 """Most themes one line chart draws (the strongest); the table beside it has every theme."""
 
-STYLE: Mapping[str, object] = {
+STYLE: Mapping[RcKeyType, Any] = {
     "figure.figsize": (8.0, 4.5),
     "figure.dpi": 100,
     "savefig.dpi": 100,
@@ -223,7 +227,7 @@ def network(
     radius, so labels never overlap or leave the figure. Nodes are sized by mentions, edges by
     weight. Actors linked to none of the others are left out. Same data, same picture.
     """
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     linked = set(edges["source_id"]) | set(edges["target_id"]) if not edges.empty else set()
     ranked = nodes[nodes["entity_id"].isin(linked)].sort_values(["mentions", "name"], ascending=[False, True],
                                                                  kind="stable").head(top)

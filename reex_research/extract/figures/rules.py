@@ -81,7 +81,8 @@ class FigureRules:
 
 def _rebuild_rules(*values: Any) -> FigureRules:
     """Return FigureRules from pickled field values (dicts made read-only again)."""
-    return FigureRules(*(MappingProxyType(v) if isinstance(v, dict) else v for v in values))
+    fields_in_order: list[Any] = [MappingProxyType(v) if isinstance(v, dict) else v for v in values]
+    return FigureRules(*fields_in_order)
 
 
 def load_figure_rules(path: Path | None = None) -> FigureRules:
