@@ -58,7 +58,6 @@ class FigureRules:
     qualifiers: Mapping[str, str]
     per_units: Mapping[str, str]
     number_words: Mapping[str, int]
-    countable: frozenset[str]
     not_countable: frozenset[str]
     determiners: frozenset[str]
     stop_words: frozenset[str]
@@ -146,7 +145,6 @@ def _count_rules(doc: DataFile) -> dict[str, Any]:
         "count_tail": re.compile(_count_pattern(stops, _alternation(
             folded=doc.strings("countable_nouns")))),
         "plural_tail": re.compile(_count_pattern(stops, _PLURAL)),
-        "countable": _folded_set(doc.strings("countable_nouns")),
         "not_countable": _folded_set(doc.strings("not_countable", default=[])),
     }
 
@@ -224,7 +222,7 @@ def _read_currencies(doc: DataFile) -> tuple[dict[str, str], list[str], list[str
         for key, bucket in (("symbols", symbols), ("codes", codes)):
             forms = doc.strings("currencies", iso, key, default=[])
             lookup.update({form: iso for form in forms})
-            bucket += forms
+            bucket.extend(forms)
         folded = doc.strings("currencies", iso, "words", default=[])
         lookup.update({fold_words(form): iso for form in folded})
         words += folded
