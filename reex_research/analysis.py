@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import SupportsFloat
 
 import pandas as pd
 
@@ -926,7 +927,7 @@ def measure_key(measure: object) -> str:
     return " ".join(w for w in words if w not in GENERIC_MEASURE_WORDS)
 
 
-def format_number(value: object) -> str:
+def format_number(value: SupportsFloat | None) -> str:
     """Return ``value`` as plain text with thousands separators: ``1,500``, ``2.5``, 1.2e9 -> ``1,200,000,000``."""
     if value is None or pd.isna(value):
         return ""
@@ -936,7 +937,7 @@ def format_number(value: object) -> str:
     return f"{number:,.6f}".rstrip("0").rstrip(".")
 
 
-def format_range(low: object, high: object) -> str:
+def format_range(low: SupportsFloat | None, high: SupportsFloat | None) -> str:
     """Return ``low`` or ``low–high`` as text (see :func:`format_number`)."""
     return format_number(low) if low == high else f"{format_number(low)}–{format_number(high)}"
 

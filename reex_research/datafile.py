@@ -59,11 +59,6 @@ def read_data_file(path: Path | str, *, hint: str = "") -> DataFile:
     return DataFile(path, data, node, hashlib.sha1(raw).hexdigest(), hint)
 
 
-def read_yaml(path: Path | str) -> Any:
-    """Return the parsed content of a YAML file; raise KnowledgeBaseError naming file and line."""
-    return read_data_file(path).data
-
-
 @dataclass(frozen=True, slots=True)
 class Record:
     """One mapping of a list of entries: its values, the line of each field, and its own line."""

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
+from typing import Any
 
 
 import pandas as pd
@@ -195,7 +196,7 @@ def kb_summary(kb: KnowledgeBase) -> str:
 
 def entities_frame(kb: KnowledgeBase) -> pd.DataFrame:
     """Return the ``entities`` dataframe (aliases joined with '; ', parent as parent_id)."""
-    rows = {name: [] for name in schema.columns("entities")}
+    rows: dict[str, list[Any]] = {name: [] for name in schema.columns("entities")}
     for entity in kb.entities:
         rows["entity_id"].append(entity.id)
         rows["name"].append(entity.name)
@@ -335,16 +336,16 @@ def _alias_field(entity: Entity, form: str) -> str:
 def _check_parent(entity: Entity, by_id: dict[str, Entity], folder: Path) -> None:
     if entity.parent is None:
         return
-    where = {"line": entity.line_of("parent"), "field": "parent"}
+    file, line = folder / entity.file, entity.line_of("parent")
     parent = by_id.get(entity.parent)
     if parent is None:
-        raise KnowledgeBaseError(folder / entity.file, f"parent {entity.parent!r} is not a known id", **where)
+        raise KnowledgeBaseError(file, f"parent {entity.parent!r} is not a known id", line=line, field="parent")
     if parent.type != "organisation" or entity.type != "organisation":
-        raise KnowledgeBaseError(folder / entity.file, "parent links organisations only", **where)
+        raise KnowledgeBaseError(file, "parent links organisations only", line=line, field="parent")
     chain = {entity.id}
     while parent is not None:
         if parent.id in chain:
-            raise KnowledgeBaseError(folder / entity.file, f"parent chain loops back to {parent.id!r}", **where)
+            raise KnowledgeBaseError(file, f"parent chain loops back to {parent.id!r}", line=line, field="parent")
         chain.add(parent.id)
         parent = by_id.get(parent.parent) if parent.parent else None
 

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import textwrap
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -25,6 +26,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .analysis import NO_DATE
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 #: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE: tuple[str, ...] = (
@@ -44,7 +48,7 @@ MAX_ANNOTATED_COLUMNS = 16
 MAX_LINES = 8
 """Most themes one line chart draws (the strongest); the table beside it has every theme."""
 
-STYLE: Mapping[str, object] = {
+STYLE: Mapping[RcKeyType, Any] = {
     "figure.figsize": (8.0, 4.5),
     "figure.dpi": 100,
     "savefig.dpi": 100,
@@ -225,7 +229,7 @@ def network(
     weight; with ``directed`` (verb relations) an arrow points from who does it to whom. Actors
     linked to none of the others are left out. Same data, same picture.
     """
-    graph: nx.Graph = nx.DiGraph() if directed else nx.Graph()
+    graph: nx.Graph[str] = nx.DiGraph() if directed else nx.Graph()
     linked = set(edges["source_id"]) | set(edges["target_id"]) if not edges.empty else set()
     ranked = nodes[nodes["entity_id"].isin(linked)].sort_values(["mentions", "name"], ascending=[False, True],
                                                                  kind="stable").head(top)
@@ -250,9 +254,12 @@ def network(
         pos = {n: (math.cos(a), math.sin(a)) for n, a in angles.items()}
         weights = [graph.edges[e]["weight"] for e in graph.edges]
         heaviest = max(weights, default=1)
-        nx.draw_networkx_edges(graph, pos, ax=ax, edge_color=MUTED, alpha=0.6,
-                               width=[0.5 + 4.0 * w / heaviest for w in weights],
-                               **({"arrows": True, "arrowstyle": "-|>", "arrowsize": 12} if directed else {}))
+        widths = [0.5 + 4.0 * w / heaviest for w in weights]
+        if directed:
+            nx.draw_networkx_edges(graph, pos, ax=ax, edge_color=MUTED, alpha=0.6, width=widths, arrows=True,
+                                   arrowstyle="-|>", arrowsize=12)
+        else:
+            nx.draw_networkx_edges(graph, pos, ax=ax, edge_color=MUTED, alpha=0.6, width=widths)
         top_mentions = max(graph.nodes[n]["mentions"] for n in names)
         sizes = [60 + 700 * np.sqrt(graph.nodes[n]["mentions"] / top_mentions) for n in names]
         colors = [TYPE_COLORS.get(graph.nodes[n]["type"], MUTED) for n in names]

@@ -322,7 +322,7 @@ def test_invalid_candidate_rules_name_the_field(tmp_path, old, new, field, says)
 
 
 def test_a_missing_candidate_list_names_the_field(tmp_path):
-    data = datafile.read_yaml(BUNDLED_CANDIDATES)
+    data = datafile.read_data_file(BUNDLED_CANDIDATES).data
     del data["generic"]
     path = tmp_path / "candidates.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")

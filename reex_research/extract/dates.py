@@ -75,7 +75,8 @@ def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = ()) -> 
             continue
         date_start, date_end = date.date_start, date.date_end
         reach = max(sentences[i].start, date.start - FUTURE_REACH)
-        if date.recurs and date_end < reference and _said_of_the_future(text, reach, date.start):
+        if (date.recurs and reference is not None and date_end < reference  # recurs: inferred from it
+                and _said_of_the_future(text, reach, date.start)):
             date_start = _next_occurrence(date_start, date.recurs)
             date_end = _next_occurrence(date_end, date.recurs)
         sentence = sentences[i]

@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import paths
 from ..datafile import read_data_file
@@ -119,13 +120,13 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
             entity_id, entity_type, full = aliases[name]
             typed.append((start, end, entity_id, entity_type, full, f"acronym of {full}"))
             continue
-        entity_type, evidence = _type_of(text, start, end, name, rules, evidence_hint)
+        found_type, evidence = _type_of(text, start, end, name, rules, evidence_hint)
         words = name.split()
-        if entity_type == "person" and len(words) >= 2:
+        if found_type == "person" and len(words) >= 2:
             people[words[-1]] = (_entity_id(name), name)
-        if entity_type is None:
+        if found_type is None:
             continue  # one capitalised word with nothing to say what it is
-        typed.append((start, end, _entity_id(name), entity_type, name, evidence))
+        typed.append((start, end, _entity_id(name), found_type, name, evidence))
     resolved = []
     for start, end, entity_id, entity_type, name, evidence in typed:
         words = name.split()
@@ -239,7 +240,7 @@ def _columns(article: ParsedArticle, locator: SentenceLocator,
              resolved: list[tuple[int, int, str, str, str, str]]) -> Discovered:
     text, sentences = article.text, locator.sentences
     kept = [(row, i) for row in resolved if (i := locator.locate(row[0], row[1])) >= 0]
-    mentions = {
+    mentions: dict[str, list[Any]] = {
         "article_id": [article.article_id] * len(kept),
         "sentence_id": [sentences[i].sentence_id for _, i in kept],
         "entity_id": [row[2] for row, _ in kept],

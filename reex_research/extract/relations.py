@@ -161,7 +161,7 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
 
 def _verbs(text: str, start: int, end: int, rules: RelationRules) -> list[tuple[KindRule, bool, int, int]]:
     """Verb phrases in ``text[start:end]``: the longest wins where two overlap, in text order."""
-    found = []
+    found: list[tuple[int, int, bool, KindRule]] = []
     for kind in rules.kinds:
         for passive, pattern in ((False, kind.active), (True, kind.passive)):
             if pattern is not None:

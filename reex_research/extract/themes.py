@@ -77,7 +77,12 @@ def _raw_hits(text: str, matcher: ThemeMatcher) -> tuple[list[tuple], dict[int, 
                 else:
                     vetoes.setdefault(theme, []).append((start, last))
         if prefix:
-            end = word_rest(text, last).end() if word_follows else last
+            if word_follows:
+                rest = word_rest(text, last)
+                assert rest is not None  # \w* matches at any position
+                end = rest.end()
+            else:
+                end = last
             for kind, theme, form in prefix:
                 if kind == TERM:
                     hits.append((theme, start, -end, form))
@@ -143,7 +148,7 @@ def extract_theme_hits(article: ParsedArticle, matcher: ThemeMatcher) -> dict[st
         term_col.append(term)
         start_col.append(start)
         end_col.append(end)
-    found = {"sentence_id": sentence_col, "theme_id": theme_col, "term": term_col, "start": start_col,
+    found: dict[str, list[Any]] = {"sentence_id": sentence_col, "theme_id": theme_col, "term": term_col, "start": start_col,
              "end": end_col, "article_id": [article.article_id] * len(start_col)}
     return {name: found[name] for name in schema.columns("theme_hits")}
 
@@ -169,7 +174,7 @@ def theme_score_columns(hits: Iterable[tuple[str, str, str]], sentences: Iterabl
     weight: dict[str, float] = {}
     totals: dict[str, float] = {}
     for article_id, sentence_id, block in sentences:
-        w = weight[sentence_id] = BLOCK_WEIGHTS.get(block, 1.0)
+        w = weight[sentence_id] = BLOCK_WEIGHTS.get(block, 1.0) if block is not None else 1.0
         totals[article_id] = totals.get(article_id, 0.0) + w
     counts: dict[tuple[str, str], int] = {}
     touched: dict[tuple[str, str], float] = {}

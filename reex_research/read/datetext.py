@@ -307,7 +307,9 @@ def find_dates(text: str, *, reference: dt.date | None = None) -> list[DateMatch
         m = _GRAMMARS[text[pos]].match(text, pos)
         if m is None:
             continue
-        found = _HANDLERS[m.lastgroup](m, floor, reference)  # type: ignore[index]
+        kind = m.lastgroup
+        assert kind is not None  # each alternative of a grammar is one named group
+        found = _HANDLERS[kind](m, floor, reference)
         if found is None:  # not a date after all: let the cores inside it be tried
             continue
         out.extend(found)

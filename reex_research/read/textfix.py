@@ -135,7 +135,9 @@ def _sequence_pass(text: str) -> tuple[str, int]:
         start = thai.start()
         while start > done and text[start - 1] in CHAR_TO_BYTE:
             start -= 1
-        end = _RUN.match(text, thai.start()).end()  # type: ignore[union-attr]  # always a run
+        run = _RUN.match(text, thai.start())
+        assert run is not None  # the Thai character found starts a run
+        end = run.end()
         decoded, n = _decode_complete(text[start:end])
         pieces += (text[done:start], decoded)
         count += n

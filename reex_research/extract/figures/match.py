@@ -116,7 +116,9 @@ def _sentence_figures(text: str, anchors: list[int], rules: FigureRules) -> list
 def _candidate_start(text: str, anchor: int, rules: FigureRules) -> int:
     """Return where a figure at ``anchor`` may begin: before a currency, "between" or a sign."""
     window = text[max(0, anchor - 16):anchor][::-1]
-    return anchor - rules.prefix.match(window).end()
+    prefix = rules.prefix.match(window)
+    assert prefix is not None  # every part of the pattern is optional: it matches at any position
+    return anchor - prefix.end()
 
 
 def _accept(text: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:

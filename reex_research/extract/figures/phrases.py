@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from .rules import FigureRules
 
@@ -23,7 +23,7 @@ class _Unread:
         raise _NotRead(name)
 
 
-_UNREAD = _Unread()
+_UNREAD = cast("re.Match[str]", _Unread())  # typed as the token it stands in for
 _SHORT_REACH = 40  # characters read first before a position; most readers need no more
 
 

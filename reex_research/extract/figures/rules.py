@@ -58,7 +58,6 @@ class FigureRules:
     qualifiers: Mapping[str, str]
     per_units: Mapping[str, str]
     number_words: Mapping[str, int]
-    countable: frozenset[str]
     not_countable: frozenset[str]
     determiners: frozenset[str]
     stop_words: frozenset[str]
@@ -81,7 +80,8 @@ class FigureRules:
 
 def _rebuild_rules(*values: Any) -> FigureRules:
     """Return FigureRules from pickled field values (dicts made read-only again)."""
-    return FigureRules(*(MappingProxyType(v) if isinstance(v, dict) else v for v in values))
+    fields_in_order: list[Any] = [MappingProxyType(v) if isinstance(v, dict) else v for v in values]
+    return FigureRules(*fields_in_order)
 
 
 def load_figure_rules(path: Path | None = None) -> FigureRules:
@@ -145,7 +145,6 @@ def _count_rules(doc: DataFile) -> dict[str, Any]:
         "count_tail": re.compile(_count_pattern(stops, _alternation(
             folded=doc.strings("countable_nouns")))),
         "plural_tail": re.compile(_count_pattern(stops, _PLURAL)),
-        "countable": _folded_set(doc.strings("countable_nouns")),
         "not_countable": _folded_set(doc.strings("not_countable", default=[])),
     }
 
@@ -223,7 +222,7 @@ def _read_currencies(doc: DataFile) -> tuple[dict[str, str], list[str], list[str
         for key, bucket in (("symbols", symbols), ("codes", codes)):
             forms = doc.strings("currencies", iso, key, default=[])
             lookup.update({form: iso for form in forms})
-            bucket += forms
+            bucket.extend(forms)
         folded = doc.strings("currencies", iso, "words", default=[])
         lookup.update({fold_words(form): iso for form in folded})
         words += folded

@@ -75,7 +75,9 @@ def metadata_kind(line: str, lowered: str, index: int, rules: ParseRules) -> tup
     if index <= 6:
         author = byline(line, rules)
         if author:
-            rest = rules.byline.match(line).group("rest")
+            match = rules.byline.match(line)
+            assert match is not None  # byline() found an author in it
+            rest = match.group("rest")
             return "byline", Metadata(author=author, published=dateline(rest, rules) if rest else None)
         day = dateline(line, rules)
         if day:

@@ -157,7 +157,9 @@ def _split_glued_heading(line: str, rules: ParseRules) -> tuple[str, str] | None
         return None
     head, rest = line[: match.start()], line[match.start():]
     words = head.split()
-    junction = words[-1] + re.match(r"[A-Za-z]*", rest).group() if words else ""
+    letters = re.match(r"[A-Za-z]*", rest)
+    assert letters is not None  # "*" matches the empty string
+    junction = words[-1] + letters.group() if words else ""
     if junction in rules.camel_case_names or any(junction.startswith(n) for n in rules.camel_case_names):
         return None
     long_words = [w for w in words if sum(c.isalpha() for c in w) >= 4]
