@@ -153,6 +153,27 @@ def how_obtained(articles: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["field", "source", "articles"])
 
 
+def inferred_publication_dates(articles: pd.DataFrame) -> pd.DataFrame:
+    """Return ``label, published, published_source``: the articles whose publication year was
+    inferred (a dateline or byline day without its year: ``inferred_year: weekday``, ``…: text
+    dates``, ``…: metadata``) or that stay undated for a stated reason (``missing: dateline without
+    year``). Latest first, undated last, then by label.
+    """
+    source = articles["published_source"].astype("object").fillna("")
+    keep = (source.str.startswith("inferred_year") | source.str.startswith("missing:")).to_numpy(dtype=bool)
+    chosen = articles[keep]
+    out = pd.DataFrame(
+        {
+            "label": chosen["article_id"].map(article_labels(articles)).astype("object"),
+            "published": chosen["published"].map(format_date).astype("object"),
+            "published_source": chosen["published_source"].astype("object"),
+            "_sort": chosen["published"],
+        }
+    )
+    out = out.sort_values(["_sort", "label"], ascending=[False, True], na_position="last", kind="stable")
+    return _tidy(out.drop(columns="_sort"))
+
+
 def repairs_by_kind(articles: pd.DataFrame) -> pd.DataFrame:
     """Return ``repair_kind, repairs, articles``: text repairs over the corpus per kind, most first."""
     rows = [(kind, count, row_id) for row_id, value in zip(articles["article_id"], articles["repair_kinds"])

@@ -189,6 +189,7 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("value", FLOAT),
         ("unit", STR),
         ("currency", STR),
+        ("currency_source", STR),
         ("scale", STR),
         ("qualifier", STR),
         ("measure", STR),

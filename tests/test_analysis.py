@@ -174,6 +174,24 @@ def test_how_titles_and_dates_were_obtained_is_counted():
         ["publication date", "text", 2], ["publication date", "missing", 1]]
 
 
+def test_inferred_and_missing_publication_dates_are_listed_with_their_reason():
+    articles = frame("articles", [
+        *(_article(a["article_id"], a["file"], title=a["title"], published=a["published"])
+          for a in ARTICLES.astype("object").where(ARTICLES.notna(), None).to_dict("records")),
+        _article("d4", "wire.txt", title="Wire", published="2025-10-09",
+                 published_source="inferred_year: weekday"),
+        _article("e5", "older.txt", title="Older", published="2024-03-01",
+                 published_source="inferred_year: text dates"),
+        {**_article("f6", "kyodo.txt", title="Kyodo"), "published_source": "missing: dateline without year"},
+    ])
+    assert ra.inferred_publication_dates(articles).values.tolist() == [
+        ["Wire · 2025-10-09", "2025-10-09", "inferred_year: weekday"],
+        ["Older · 2024-03-01", "2024-03-01", "inferred_year: text dates"],
+        ["Kyodo · no date", "no date", "missing: dateline without year"],
+    ]
+    assert ra.inferred_publication_dates(ARTICLES).empty
+
+
 def test_repairs_are_split_by_kind_most_first():
     repairs = ra.repairs_by_article(ARTICLES)
     assert repairs.values.tolist() == [[ALPHA, "cp874_inferred", 3], [ALPHA, "cp874_sequence", 2]]

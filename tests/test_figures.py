@@ -227,6 +227,40 @@ def test_currencies_and_scales(rules, text, surface, value, currency, scale):
         surface, value, "currency", currency, scale)
 
 
+@pytest.mark.parametrize("text, source, currency, currency_source", [
+    ("Lynas Rare Earths (ASX:LYC) raised $325 million.", None, "AUD", "context: ASX ticker"),
+    ("PERTH, Australia -- Iluka Resources will spend $1.65 billion on a refinery.", None, "AUD",
+     "context: Australian dateline"),
+    ("TORONTO -- Ucore Rare Metals Inc. received $18.4 million.", None, "CAD", "context: Canadian dateline"),
+    ("Neo Performance Materials (TSX: NEO) will spend $75 million.", None, "CAD", "context: TSX ticker"),
+    ("Shin-Etsu Chemical will invest ¥50 billion in magnets.", "Kyodo", "JPY",
+     "context: Japanese news source"),
+    ("TOKYO -- Shin-Etsu Chemical will invest ¥50 billion in magnets.", None, "JPY",
+     "context: Japanese dateline"),
+    ("Baotou will invest ¥50 billion in magnets.", None, "CNY", "default"),
+    ("MP Materials will spend $1 billion.", None, "USD", "default"),
+])
+def test_a_bare_currency_takes_the_currency_of_the_article_context(rules, text, source, currency,
+                                                                    currency_source):
+    row = one(text, rules, source=source)
+    assert (row["currency"], row["currency_source"]) == (currency, currency_source)
+
+
+def test_a_currency_the_text_names_wins_over_the_context(rules):
+    found = rows("Lynas Rare Earths (ASX:LYC) raised US$10 million and A$5 million.\n"
+                 "It also borrowed 20 million yuan and $3 million.", rules)
+    assert [(r["surface"], r["currency"], r["currency_source"]) for r in found] == [
+        ("US$10 million", "USD", "text"), ("A$5 million", "AUD", "text"),
+        ("20 million yuan", "CNY", "text"), ("$3 million", "AUD", "context: ASX ticker")]
+
+
+def test_the_first_cue_in_the_article_decides_and_a_figure_without_currency_has_no_source(rules):
+    found = rows("Ucore Rare Metals (TSXV: UCU) and Lynas (ASX: LYC) agreed a $20 million deal.\n"
+                 "Output grew 15%.", rules)
+    assert [(r["currency"], r["currency_source"]) for r in found] == [
+        ("CAD", "context: TSX ticker"), ("", None)]
+
+
 def test_prices_per_kilogram_and_per_tonne(rules):
     found = rows("NdPr oxide traded at $85/kg and 600,000 yuan per tonne.", rules)
     assert [(r["surface"], r["value"], r["unit"], r["currency"], r["measure"]) for r in found] == [
@@ -449,6 +483,10 @@ def test_broken_yaml_reports_its_line(tmp_path):
      "scales.thousand.factor"),
     ('[of, in, "on", at,', "[of, in, on, at,", "measure.stop_words.2"),  # YAML 1.1 reads on as true
     ("countable_nouns:", "countable_nounz:", "countable_nouns"),
+    ("  AUD:\n    bare:", "  XAU:\n    bare:", "currency_context.XAU"),
+    ('    bare: ["$", dollars, dollar]\n    cues:\n      ASX ticker',
+     '    bare: ["$", doll, dollar]\n    cues:\n      ASX ticker', "currency_context.AUD.bare.1"),
+    ("      ASX listing: 'ASX-listed'", "      ASX listing: 'ASX-(listed'", "currency_context.AUD.cues.ASX listing"),
 ])
 def test_invalid_rules_name_the_field_and_line(tmp_path, old, new, field):
     with pytest.raises(KnowledgeBaseError) as info:

@@ -69,6 +69,54 @@ def test_a_dateline_opening_the_first_paragraph_gives_the_day_and_the_agency(tmp
         assert row["published_source"] == "text"
 
 
+# October 9 was a Thursday in 2025, a Wednesday in 2024 and a Monday in 2023.
+@pytest.mark.parametrize("files, published, published_source", [
+    ({"wire.txt": "Export controls widen\n\nBEIJING, Oct 9 (Reuters) - China on Thursday widened its export "
+      "controls.\n\nThe rules add to curbs of April 4, 2024 and Dec. 1, 2024.\n"},
+     "2025-10-09", "inferred_year: weekday"),
+    ({"byline.txt": "Export controls widen\n\nBy Jane Doe | Thursday, Oct. 9\n\nChina widened its export "
+      "controls, which echo the curbs of April 4, 2024.\n\nThe ministry spoke.\n"},
+     "2025-10-09", "inferred_year: weekday"),
+    ({"byline.txt": "Export controls widen\n\nBy Jane Doe | Oct. 9\n\nChina widened its export controls after "
+      "talks on May 22, 2025.\n\nEarlier curbs came on June 3, 2025 and March 1, 2024.\n"},
+     "2025-10-09", "inferred_year: text dates"),
+    ({"feed.jsonl": json.dumps({"title": "Export controls widen", "date": "2025", "text":
+      "TOKYO, Oct 9 (Kyodo) -- Japan said on Wednesday it will stockpile more.\n\nThe talks of "
+      "March 1, 2024 were cited."}) + "\n"},
+     "2025-10-09", "inferred_year: metadata"),
+    ({"kyodo.txt": "Japan to stockpile\n\nTOKYO, Oct 9 (Kyodo) -- Japan said it will stockpile more "
+      "rare earths.\n\nNo other date is given.\n"},
+     None, "missing: dateline without year"),
+])
+def test_a_dateline_day_without_its_year_takes_the_year_from_the_file(tmp_path, files, published,
+                                                                      published_source):
+    corpus = _load(tmp_path, files)
+    row = corpus.articles.iloc[0]
+    assert (None if pd.isna(row["published"]) else row["published"].date().isoformat()) == published
+    assert row["published_source"] == published_source
+
+
+def test_a_weekday_that_fits_no_single_year_leaves_the_text_dates_to_decide(tmp_path):
+    # October 9 is a Thursday in 2025 only among 2023-2025; a Tuesday fits none, so the year of
+    # the article's full dates (2024, met twice against 2025 once) is taken.
+    corpus = _load(tmp_path, {"wire.txt": (
+        "Export controls widen\n\nBEIJING, Oct 9 (Reuters) - China on Tuesday widened its controls.\n\n"
+        "Curbs came on April 4, 2024, Dec. 1, 2024 and Jan. 2, 2025.\n")})
+    row = corpus.articles.iloc[0]
+    assert (row["published"].date().isoformat(), row["published_source"]) == (
+        "2024-10-09", "inferred_year: text dates")
+
+
+def test_an_inferred_publication_year_dates_the_relative_dates_of_the_article(tmp_path):
+    corpus = _load(tmp_path, {"wire.txt": (
+        "Export controls widen\n\nBEIJING, Oct 9 (Reuters) - China on Thursday widened its export controls, "
+        "which take effect on Dec. 1.\n\nThe rules add to the curbs of April 4, 2024.\n")})
+    events = corpus.events.set_index("surface")
+    assert events.loc["Thursday", "date_start"].date().isoformat() == "2025-10-09"
+    assert events.loc["Dec. 1", ["date_start", "date_source"]].tolist() == [pd.Timestamp("2025-12-01"),
+                                                                          "inferred_year"]
+
+
 def test_a_source_line_names_the_source_before_a_wire_agency(tmp_path):
     corpus = _load(tmp_path, {"release.txt": (
         "Lynas produces terbium\n\nPERTH, Australia, 9 October 2025 /PRNewswire/ -- Lynas Rare Earths Ltd "

@@ -64,6 +64,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # ---------------------------------------------------------------------------------------------
 # Tables and thresholds
@@ -333,6 +334,46 @@ def parse_day(s: str) -> dt.date | None:
     if not found or len(found) != 1 or found[0].date_start != found[0].date_end:
         return None
     return found[0].date_start
+
+
+class MonthDay(NamedTuple):
+    """A day written without its year ("Oct. 9", "Thursday, 9 October"): month, day and the
+    weekday named with it (0 = Monday), if any."""
+
+    month: int
+    day: int
+    weekday: int | None = None
+
+
+_WEEKDAY_NAME = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
+_WEEKDAY_ABBR = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def parse_month_day(s: str) -> MonthDay | None:
+    """Return the month and day when ``s`` is exactly one day without a year ("Oct. 9", "9 October",
+    "Thursday, Oct 9"), else None. February 29 is accepted (a leap year may hold it)."""
+    s = s.strip()
+    weekday = None
+    named = _WEEKDAY.match(s)
+    if named:
+        weekday = _WEEKDAY_ABBR[named.group()[:3].lower()]
+        s = s[named.end():].strip()
+    grammar = _GRAMMARS.get(s[:1])
+    m = grammar.fullmatch(s) if grammar is not None else None
+    if m is None or m.lastgroup not in ("MD", "DM"):
+        return None
+    p = m.lastgroup.lower()
+    if m.group(f"{p}_d2"):
+        return None
+    month, day = _month_of(m.group(f"{p}_m")), _day_of(m.group(f"{p}_d"))
+    if day > calendar.monthrange(2024, month)[1]:
+        return None
+    return MonthDay(month, day, weekday)
+
+
+def weekdays_named(text: str) -> set[int]:
+    """Return the weekdays (0 = Monday) named in ``text``, capitalised ("on Thursday", "Thursday's")."""
+    return {WEEKDAYS[m.group().lower()] for m in _WEEKDAY_NAME.finditer(text)}
 
 
 _NUMERIC_DAY = re.compile(

@@ -24,8 +24,11 @@ Values
     ``value`` is the number in the canonical unit, scale and unit factors applied ("$1.2 billion"
     -> 1.2e9 with scale "billion"; "5 kt" -> 5000 tonnes; "8000-Ton" -> 8000 tonnes). Tons,
     tonnes, metric tons and "t"/"mt"/"MT" are all "tonnes" (short tons are not converted). A
-    currency amount has unit "currency" ("currency/kilograms" for a price such as "$50/kg"); a bare
-    "¥" is read as CNY and bare "dollars" as USD. Scale letters ("m", "k", "B") count only after a
+    currency amount has unit "currency" ("currency/kilograms" for a price such as "$50/kg"). A bare
+    "$", "dollars" or "¥" takes its currency from the article's context when a cue of
+    ``currency_context`` is found in its source or text (the first one found decides: "(ASX:LYC)"
+    -> AUD, currency_source "context: ASX ticker"), else USD / CNY (currency_source "default"); a
+    currency the text names ("US$", "A$", "yuan") has currency_source "text". Scale letters ("m", "k", "B") count only after a
     currency ("€50m"), so "50 m deep" is not fifty million. "Prozent" is read as percent; decimal
     commas ("15,5 Prozent") are not read.
 

@@ -30,11 +30,14 @@ class _Figure(NamedTuple):
     scale: str
     qualifier: str
     measure: str
+    currency_source: str | None  # "text", "default" (a bare form: see extract_figures), None
+    bare: str  # the bare currency form the context may decide ("$", "dollars"), or ""
 
 
 def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, list]:
     """Return the columns of table ``figures`` for one article: a row per figure, two per range."""
     cols: dict[str, list] = {name: [] for name in columns("figures")}
+    contexts: dict[str, tuple[str, str] | None] = {}
     for sentence, anchors in _anchors_by_sentence(article, _anchors(article.text, rules)):
         text = sentence.text
         figures = _sentence_figures(text, anchors, rules)
@@ -42,6 +45,12 @@ def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, lis
             continue
         claimed_by, claim_source = claim(text, article.source, rules)
         for fig in figures:
+            currency, currency_source = fig.currency, fig.currency_source
+            if fig.bare:
+                found = contexts[fig.bare] if fig.bare in contexts else contexts.setdefault(
+                    fig.bare, _context(article, rules.currency_context[fig.bare]))
+                if found is not None:
+                    currency, currency_source = found[0], f"context: {found[1]}"
             cols["article_id"].append(article.article_id)
             cols["sentence_id"].append(sentence.sentence_id)
             cols["surface"].append(text[fig.start:fig.end])
@@ -49,13 +58,24 @@ def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, lis
             cols["end"].append(sentence.start + fig.end)
             cols["value"].append(fig.value)
             cols["unit"].append(fig.unit)
-            cols["currency"].append(fig.currency)
+            cols["currency"].append(currency)
+            cols["currency_source"].append(currency_source)
             cols["scale"].append(fig.scale)
             cols["qualifier"].append(fig.qualifier)
             cols["measure"].append(fig.measure)
             cols["claimed_by"].append(claimed_by)
             cols["claim_source"].append(claim_source)
     return cols
+
+
+def _context(article: ParsedArticle, cues: tuple[re.Pattern[str], tuple[tuple[str, str], ...]]
+             ) -> tuple[str, str] | None:
+    """Return (currency, cue name) of the first cue in the article's source, then its text, or None."""
+    regex, names = cues
+    found = regex.search(article.source) if article.source else None
+    if found is None:
+        found = regex.search(article.text)
+    return names[int(found.lastgroup[2:])] if found is not None else None
 
 
 def _anchors(text: str, rules: FigureRules) -> list[int]:
@@ -126,7 +146,8 @@ def _accept(text: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:
     bare = not (m["unit"] or m["scale"] or m["cpre"] or m["cpost"])
     if bare and not _is_count(text, m, rules):
         return []
-    currency = _currency(m, rules)
+    currency, bare = _currency(m, rules)
+    currency_source = ("default" if bare else "text") if currency else None
     unit, unit_factor = _unit(m, currency, rules)
     scale, scale_factor = _scale(m["scale"], rules)
     end = m.start("per") if m["per"] and not currency else m.end()
@@ -140,7 +161,7 @@ def _accept(text: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:
         start, qualifier = _qualifier(text, m.end("rw") if m["rw"] else m.start(), rules)
         qualifiers = [qualifier]
     measure = measure_of(text, start, end, m, unit, rules)
-    return [_Figure(start, end, float(v), unit, currency, scale, q, measure)
+    return [_Figure(start, end, float(v), unit, currency, scale, q, measure, currency_source, bare)
             for v, q in zip(values, qualifiers)]
 
 
@@ -161,12 +182,14 @@ def _scale(written: str | None, rules: FigureRules) -> tuple[str, Decimal]:
     return _written(rules.scales, written)
 
 
-def _currency(m: re.Match[str], rules: FigureRules) -> str:
-    """Return the ISO code written before or after the number, or ""."""
+def _currency(m: re.Match[str], rules: FigureRules) -> tuple[str, str]:
+    """Return the ISO code written before or after the number (or ""), and the written form when it
+    is bare ("$", "dollars": its currency may come from the article's context), else ""."""
     for written in (m["cpre"], m["cpost"]):
         if written:
-            return rules.currencies.get(written) or rules.currencies.get(fold_words(written), "")
-    return ""
+            key = written if written in rules.currencies else fold_words(written)
+            return rules.currencies.get(key, ""), (key if key in rules.currency_context else "")
+    return "", ""
 
 
 def _number(written: str, rules: FigureRules) -> Decimal:

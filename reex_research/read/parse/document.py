@@ -20,6 +20,7 @@ from .metadata import Metadata, any_search
 from .rules import ParseRules
 from .structure import Block, assemble, classify, group
 from .tables import table_row
+from .yearless import infer_year
 
 _HEADLINE_MAX = 140
 
@@ -102,7 +103,8 @@ def _rows(doc: RawDocument, article_id: str, text: str, blocks: list[Block], sta
                         sentences.add(paragraph_id, kind, split_spans(text, base + s, base + e, sentence_rules))
 
     sentence_rows = sentences.columns(article_id, text)
-    article, problems = _article_row(doc, article_id, text, title, highlights, meta, rules)
+    lead = next((p["text"] for p in paragraphs if p["kind"] == "paragraph"), "")
+    article, problems = _article_row(doc, article_id, text, title, highlights, meta, rules, lead)
     article.update(n_highlights=len(highlights), n_paragraphs=sum(p["kind"] == "paragraph" for p in paragraphs),
                    n_sentences=len(sentence_rows["start"]))
     parsed = ParsedArticle(article_id=article_id, text=text, sentences=_sentence_objects(sentence_rows),
@@ -150,7 +152,7 @@ def _sentence_objects(rows: dict[str, list[Any]]) -> tuple[Sentence, ...]:
 
 def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None,
                  highlights: list[dict[str, Any]], meta: Metadata,
-                 rules: ParseRules) -> tuple[dict[str, Any], list[Problem]]:
+                 rules: ParseRules, lead: str) -> tuple[dict[str, Any], list[Problem]]:
     """Return the ``articles`` row of one article and the problems met making it."""
     supplied = {key: repair_text(value).text for key, value in doc.metadata.items()}
     title_source = "text" if title else None
@@ -159,7 +161,7 @@ def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None
     headline = title or _headline(highlights)
     if not title:
         title_source = "headline_fallback" if headline else "missing"
-    published, published_source, problem = _published(doc, meta)
+    published, published_source, problem = _published(doc, meta, text, lead)
     source = supplied.get("source") or meta.source or meta.agency
     disclaimer = " ".join(meta.disclaimers) or None
     evidence = " ".join(filter(None, [disclaimer, meta.source]))
@@ -184,8 +186,13 @@ def _headline(highlights: list[dict[str, Any]]) -> str | None:
     return cut.rstrip(",;:") + "…"
 
 
-def _published(doc: RawDocument, meta: Metadata) -> tuple[dt.date | None, str | None, Problem | None]:
-    """Return the publication day, where it was read, and the problem of a bad metadata date."""
+def _published(doc: RawDocument, meta: Metadata, text: str,
+               lead: str) -> tuple[dt.date | None, str | None, Problem | None]:
+    """Return the publication day, where it was read, and the problem of a bad metadata date.
+
+    A dateline or byline day without its year takes the year :func:`~.yearless.infer_year` finds
+    in the file (``inferred_year: <reason>``), or stays missing with the reason.
+    """
     value = doc.metadata.get("date")
     problem = None
     if value:
@@ -198,6 +205,9 @@ def _published(doc: RawDocument, meta: Metadata) -> tuple[dt.date | None, str | 
         return meta.published, "text", problem
     if meta.source_date:
         return meta.source_date, "text", problem
+    if meta.month_day:
+        day, source = infer_year(meta.month_day, value, lead, text)
+        return day, source, problem
     return None, None, problem
 
 

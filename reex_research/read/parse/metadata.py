@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..datetext import find_dates, find_numeric_days, parse_day
+from ..datetext import MonthDay, find_dates, find_numeric_days, parse_day, parse_month_day
 from .rules import MD_EMPHASIS, SENTENCE_END, ParseRules
 
 _DATELINE_MAX = 120
@@ -27,6 +27,7 @@ class Metadata:
     source: str | None = None
     source_date: dt.date | None = None
     agency: str | None = None  # named in a dateline opening the text: "(Reuters)"
+    month_day: MonthDay | None = None  # a dateline or byline day without its year: "Oct 9"
     publisher: str | None = None
     disclaimers: list[str] = field(default_factory=list)
 
@@ -41,6 +42,8 @@ class Metadata:
             self.source_date = found.source_date
         if self.agency is None:
             self.agency = found.agency
+        if self.month_day is None:
+            self.month_day = found.month_day
         self.disclaimers += found.disclaimers
 
 
@@ -78,10 +81,15 @@ def metadata_kind(line: str, lowered: str, index: int, rules: ParseRules) -> tup
             match = rules.byline.match(line)
             assert match is not None  # byline() found an author in it
             rest = match.group("rest")
-            return "byline", Metadata(author=author, published=dateline(rest, rules) if rest else None)
+            day = dateline(rest, rules) if rest else None
+            partial = yearless_dateline(rest, rules) if rest and day is None else None
+            return "byline", Metadata(author=author, published=day, month_day=partial)
         day = dateline(line, rules)
         if day:
             return "dateline", Metadata(published=day)
+        partial = yearless_dateline(line, rules)
+        if partial:
+            return "dateline", Metadata(month_day=partial)
     if any_search(rules.disclaimers, lowered):
         return "disclaimer", Metadata(disclaimers=[line])
     return None
@@ -107,6 +115,19 @@ def dateline(text: str, rules: ParseRules) -> dt.date | None:
     return day if len(words) <= 3 else None
 
 
+def yearless_dateline(text: str, rules: ParseRules) -> MonthDay | None:
+    """A line that is a day without its year ("Oct. 9", "Published: Thursday, Oct 9", "Reuters | Oct 9"):
+    read only when a part of it is exactly that day, so the year can be looked for elsewhere."""
+    if len(text) > _DATELINE_MAX:
+        return None
+    candidate = rules.dateline_prefix.sub("", text.strip(), count=1)
+    for part in [candidate, *re.split(r"\s*[|•·/]\s*", candidate)]:
+        found = parse_month_day(part)
+        if found:
+            return found
+    return None
+
+
 def _days_in(text: str) -> list[tuple[int, int, dt.date]]:
     """``(start, end, day)`` of every full calendar day written in ``text``, worded or numeric."""
     days = [(m.start, m.end, m.date_start) for m in find_dates(text) if m.precision == "day"]
@@ -114,28 +135,37 @@ def _days_in(text: str) -> list[tuple[int, int, dt.date]]:
     return sorted(days)
 
 
-def lead_dateline(line: str, rules: ParseRules) -> tuple[dt.date | None, str | None]:
+def lead_dateline(line: str, rules: ParseRules) -> tuple[dt.date | None, str | None, MonthDay | None]:
     """The day and the agency of a dateline that opens a paragraph, as wire copy and press releases
     write it: "LONDON, 9 October 2025 (Reuters) -", "PERTH, Australia, 9 October 2025 /PRNewswire/
     --", "LAS VEGAS--(BUSINESS WIRE)--", "(Bloomberg) --", "Oct. 9, 2025 — ".
 
-    ``(None, None)`` when the opening is not such a dateline: its head must be capitalised place
-    names and at most one day, its agency one of ``wire_agencies``.
+    ``(None, None, None)`` when the opening is not such a dateline: its head must be capitalised
+    place names and at most one day, its agency one of ``wire_agencies``. A day without its year
+    ("BEIJING, Oct 9 (Reuters) -") is the third value, for the year to be found elsewhere.
     """
     m = rules.lead_dateline.match(line)
     if m is None:
-        return None, None
+        return None, None, None
     head = m["head"]
     agency = next((a.strip() for a in (m["agency"], m["wire"], m["agency_after"]) if a), None)
     if agency is not None and agency.lower() not in rules.wire_agencies:
         agency = None
     if not head:  # "(Bloomberg) --"
-        return None, agency
+        return None, agency, None
     days = _days_in(head)
     if len(days) > 1:
-        return None, None
+        return None, None, None
     rest = head[:days[0][0]] + " " + head[days[0][1]:] if days else head
+    partial = None
+    if not days:  # "BEIJING, Oct 9": a part between commas that is a day without its year
+        parts = head.split(",")
+        found = [(i, parse_month_day(part)) for i, part in enumerate(parts)]
+        found = [(i, day) for i, day in found if day is not None]
+        if len(found) == 1:
+            partial = found[0][1]
+            rest = ",".join(parts[:found[0][0]] + parts[found[0][0] + 1:])
     places = [w for w in _WORD.findall(_TIME.sub(" ", rest)) if w.lower() not in _DATELINE_WORDS]
-    if not (places or days) or len(places) > 6 or not all(w[0].isupper() for w in places):
-        return None, None
-    return (days[0][2] if days else None), agency
+    if not (places or days or partial) or len(places) > 6 or not all(w[0].isupper() for w in places):
+        return None, None, None
+    return (days[0][2] if days else None), agency, partial

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .metadata import Metadata, byline, dateline, lead_dateline, metadata_kind
+from .metadata import Metadata, byline, dateline, lead_dateline, metadata_kind, yearless_dateline
 from .rules import SENTENCE_END, ParseRules
 from .tables import TABLE_ROW, table_cells
 
@@ -122,8 +122,8 @@ def classify(raw: list[tuple[int, list[str], list[str]]], rules: ParseRules) -> 
             blocks.append(Block("heading", line, number))
             continue
         if index <= _LEAD_DATELINE_BLOCKS and meta.agency is None:
-            day, agency = lead_dateline(line, rules)
-            meta.add(Metadata(published=day, agency=agency))
+            day, agency, partial = lead_dateline(line, rules)
+            meta.add(Metadata(published=day, agency=agency, month_day=partial))
         blocks.append(Block("paragraph", line, number))
     return blocks, meta
 
@@ -135,6 +135,7 @@ def _is_title(line: str, rules: ParseRules) -> bool:
         and not line.endswith((".", ",", ";", ":"))
         and any(c.isalpha() for c in line)
         and dateline(line, rules) is None
+        and yearless_dateline(line, rules) is None
         and not rules.bullet.match(line)
         and not byline(line, rules)
     )
