@@ -75,7 +75,10 @@ def _context(article: ParsedArticle, cues: tuple[re.Pattern[str], tuple[tuple[st
     found = regex.search(article.source) if article.source else None
     if found is None:
         found = regex.search(article.text)
-    return names[int(found.lastgroup[2:])] if found is not None else None
+    if found is None:
+        return None
+    assert found.lastgroup is not None  # each cue is one named group
+    return names[int(found.lastgroup[2:])]
 
 
 def _anchors(text: str, rules: FigureRules) -> list[int]:
@@ -146,8 +149,8 @@ def _accept(text: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:
     bare = not (m["unit"] or m["scale"] or m["cpre"] or m["cpost"])
     if bare and not _is_count(text, m, rules):
         return []
-    currency, bare = _currency(m, rules)
-    currency_source = ("default" if bare else "text") if currency else None
+    currency, bare_form = _currency(m, rules)
+    currency_source = ("default" if bare_form else "text") if currency else None
     unit, unit_factor = _unit(m, currency, rules)
     scale, scale_factor = _scale(m["scale"], rules)
     end = m.start("per") if m["per"] and not currency else m.end()
@@ -161,7 +164,7 @@ def _accept(text: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:
         start, qualifier = _qualifier(text, m.end("rw") if m["rw"] else m.start(), rules)
         qualifiers = [qualifier]
     measure = measure_of(text, start, end, m, unit, rules)
-    return [_Figure(start, end, float(v), unit, currency, scale, q, measure, currency_source, bare)
+    return [_Figure(start, end, float(v), unit, currency, scale, q, measure, currency_source, bare_form)
             for v, q in zip(values, qualifiers)]
 
 
