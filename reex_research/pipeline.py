@@ -163,7 +163,7 @@ def process_file(path: Path, root: Path, metadata: dict[str, dict[str, str]], to
 def _extract(output: FileOutput, doc: str, article: ParsedArticle, toolkit: Toolkit) -> None:
     known = extract_mentions(article, toolkit.entities)
     found = discover_actors(article, toolkit.entities, toolkit.discovery, known)
-    mentions = _in_text_order(known, found.mentions)
+    mentions = _in_text_order(_without(known, found.dropped), found.mentions)
     output.append("mentions", doc, mentions)
     output.append("discovery_rows", doc, found.actors)
     output.append("relations", doc, relation_columns(article, mentions, toolkit.relations))
@@ -186,6 +186,14 @@ def _extract(output: FileOutput, doc: str, article: ParsedArticle, toolkit: Tool
         "sentence_id": [sid for _, sid in candidates],
         "sentence_text": [texts[sid] for _, sid in candidates],
     })
+
+
+def _without(columns: dict[str, list], rows: list[int]) -> dict[str, list]:
+    """``columns`` without the rows at positions ``rows``."""
+    if not rows:
+        return columns
+    gone = set(rows)
+    return {name: [v for i, v in enumerate(values) if i not in gone] for name, values in columns.items()}
 
 
 def _in_text_order(known: dict[str, list], found: dict[str, list]) -> dict[str, list]:

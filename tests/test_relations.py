@@ -109,4 +109,4 @@ def test_an_actor_named_after_a_comma_is_not_the_object(toolkit):
 
 def test_a_discovered_company_takes_part_in_a_relation(toolkit):
     table = relations("Kestrel Magnetics Ltd signed an offtake agreement with Lynas Rare Earths.", toolkit)
-    assert verbs(table) == [("d:kestrel_magnetics_ltd", "supplies", "lynas", False, False)]
+    assert verbs(table) == [("d:kestrel_magnetics", "supplies", "lynas", False, False)]

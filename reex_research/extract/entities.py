@@ -152,6 +152,8 @@ def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocat
         i = locate(start, end)
         if i < 0:
             continue
+        if end < n and text[end] == ":" and _TICKER_AFTER.match(text, end) or _is_credit(text, start, end):
+            continue  # an exchange before a ticker ("ASX: LYC"), a wire's credit ("SYDNEY, Oct 9 (Reuters) -")
         if checks:
             surface = text[start:end]
             for candidate, exact, folded in checks:
@@ -168,6 +170,11 @@ def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocat
             last_end = -neg_end
             kept.append((start, last_end, index, i))
     return kept
+
+
+def _is_credit(text: str, start: int, end: int) -> bool:
+    """True for a name in brackets before a dash near the start of a text: a wire's credit."""
+    return start < 200 and start > 0 and text[start - 1] == "(" and _CREDIT.match(text, end) is not None
 
 
 def extract_mentions(article: ParsedArticle, matcher: EntityMatcher) -> dict[str, list]:
@@ -198,6 +205,8 @@ _WORDS = re.compile(r"[^\W\d_][\w'’\-]*")
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,6}s?$")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _POSSESSIVE = re.compile(r"(?:['’]s?|[\-'’]+)$")
+_TICKER_AFTER = re.compile(r":\s?[A-Z0-9]{1,6}\b")
+_CREDIT = re.compile(r"\)\s*(?:-{1,2}|[–—])")
 _TICKER_BEFORE = re.compile(r"\b[A-Z]{2,8}\s?:\s?$")  # "ASX: ", "OTC:"
 _DATELINE_AFTER = re.compile(r",|\s*\(|\s*--|\s+[-–—]\s")  # what follows a dateline's place
 
@@ -251,7 +260,7 @@ def _name_spans(article: ParsedArticle, matcher: EntityMatcher, mentions: dict[s
         words = run.group().split()
         if len(words) == 1 and not acronym(words[0]) and not single_words:
             continue  # one capitalised word is not a candidate
-        if len(words) > 1 and all(word.isupper() for word in words):
+        if len(words) > 1 and all(word.isupper() for word in words) and not single_words:
             continue  # capitals throughout: a dateline or a wire's name ("LAS VEGAS", "BUSINESS WIRE")
         start, end = run.span()
         if start > 0 and glued(text, start - 1) and not text.endswith("--", 0, start):
@@ -260,7 +269,8 @@ def _name_spans(article: ParsedArticle, matcher: EntityMatcher, mentions: dict[s
         if index < 0:
             continue  # not inside one sentence
         if len(words) == 1 and (_TICKER_BEFORE.search(article.text, max(0, start - 12), start)
-                                or start == starts[index] and _DATELINE_AFTER.match(article.text, end)):
+                                or not single_words and start == starts[index]
+                                and _DATELINE_AFTER.match(article.text, end)):
             continue  # a ticker ("ASX: LYC") or the place of a dateline ("PERTH, Australia", "PERTH (AP) —")
         is_noisy = noisy.get(index)
         if is_noisy is None:
