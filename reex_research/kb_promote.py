@@ -29,7 +29,15 @@ import yaml
 
 from . import paths
 from .errors import InvalidArgumentError, KnowledgeBaseError
-from .kb import TYPES, Entity, KnowledgeBase, is_exact, load_kb, match_key, normalise_form
+from .kb import (
+    TYPES,
+    Entity,
+    KnowledgeBase,
+    is_exact,
+    load_kb,
+    match_key,
+    normalise_form,
+)
 
 FILES: dict[str, str] = {"organisation": "organisations.yaml", "person": "people.yaml", "place": "places.yaml"}
 """The entity file each promotable type is appended to."""
@@ -300,7 +308,7 @@ def _message_of(exc: KnowledgeBaseError) -> str:
     what = f" (field '{exc.field}')" if exc.field else ""
     text = str(exc)
     prefix = f"{where}{what}: "
-    return text[len(prefix):] if text.startswith(prefix) else text
+    return text.removeprefix(prefix)
 
 
 __all__ = ["DEFAULT_SUBTYPE", "FILES", "NewEntity", "make_id", "promote"]
