@@ -45,6 +45,25 @@ def _parser() -> argparse.ArgumentParser:
     validate = kb_commands.add_parser("validate", help="check the knowledge base and print a summary")
     validate.add_argument("path", type=Path, nargs="?", help="knowledge-base folder (default data/kb)")
     validate.set_defaults(handler=_kb_validate)
+    promote = kb_commands.add_parser(
+        "promote", help="add organisations, people or places to the knowledge base (validated; undone if invalid)")
+    promote.add_argument("names", nargs="*", metavar="NAME", help="canonical names to add, all of one type")
+    promote.add_argument("--type", required=True, choices=("organisation", "person", "place"),
+                         help="entity type of every NAME")
+    promote.add_argument("--subtype", help="subtype (default company for an organisation; required otherwise)")
+    promote.add_argument("--country", default="", help="ISO-3166 alpha-2 code, e.g. AU (default none)")
+    promote.add_argument("--alias", dest="aliases", action="append", default=[], metavar="ALIAS",
+                         help="another name (repeat for more; one NAME only)")
+    promote.add_argument("--exact-alias", dest="exact_aliases", action="append", default=[], metavar="ALIAS",
+                         help="a name matched only with exactly this capitalisation (one NAME only)")
+    promote.add_argument("--parent", help="id of the parent organisation")
+    promote.add_argument("--id", dest="entity_id", help="id to use instead of one made from the name (one NAME only)")
+    promote.add_argument("--from-candidates", dest="from_candidates", type=Path, metavar="CSV",
+                         help="take the names from a candidates table export (CSV with name and count columns)")
+    promote.add_argument("--min-count", dest="min_count", type=int, default=1,
+                         help="with --from-candidates: fewest mentions a name needs (default 1)")
+    promote.add_argument("--kb", type=Path, help="knowledge-base folder (default data/kb)")
+    promote.set_defaults(handler=_kb_promote)
 
     report = commands.add_parser("report", help="render the notebooks into a dated HTML report")
     report.add_argument("corpus", type=Path, nargs="?", help="corpus folder (default: the bundled data/corpus)")
@@ -90,6 +109,52 @@ def _kb_validate(args: argparse.Namespace) -> int:
 
     print(kb_summary(load_kb(args.path)))
     return 0
+
+
+def _kb_promote(args: argparse.Namespace) -> int:
+    from .errors import InvalidArgumentError
+    from .kb_promote import FILES, NewEntity, make_id, promote
+
+    names = list(args.names)
+    if args.from_candidates is not None:
+        names += _candidate_names(args.from_candidates, args.min_count)
+    if not names:
+        raise InvalidArgumentError("nothing to promote — give one or more NAMEs or --from-candidates CSV")
+    if len(names) > 1 and (args.aliases or args.exact_aliases or args.entity_id):
+        raise InvalidArgumentError("--alias, --exact-alias and --id apply to one entity — promote one NAME at a time")
+    entries = [NewEntity(name=name, type=args.type, subtype=args.subtype, country=args.country,
+                         aliases=tuple(args.aliases), exact_aliases=tuple(args.exact_aliases),
+                         parent_id=args.parent, id=args.entity_id) for name in names]
+    files = {path.name: path for path in promote(entries, kb_path=args.kb)}
+    for entry in entries:
+        print(f"added {entry.id or make_id(entry.name)} to {_shown(files[FILES[entry.type]])}")
+    return 0
+
+
+def _shown(path: Path) -> Path:
+    """Return ``path`` relative to the working folder when it lies inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def _candidate_names(path: Path, min_count: int) -> list[str]:
+    """Return the names of a candidates CSV export with at least ``min_count`` mentions, most frequent first."""
+    import pandas as pd
+
+    from .errors import InvalidArgumentError
+
+    try:
+        table = pd.read_csv(path, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise InvalidArgumentError(f"cannot read the candidates table {path}: {exc}") from exc
+    missing = [column for column in ("name", "count") if column not in table.columns]
+    if missing:
+        raise InvalidArgumentError(f"{path} has no {missing[0]!r} column — pass a candidates table export "
+                                   "(columns name,count,n_articles,...)")
+    kept = table[table["count"] >= min_count].sort_values("count", ascending=False, kind="stable")
+    return [name for name in kept["name"].astype(str) if name.strip()]
 
 
 def _report(args: argparse.Namespace) -> int:
