@@ -19,7 +19,13 @@ from typing import Any
 from . import schema
 from .extract.dates import extract_events
 from .extract.discover import DiscoveryRules, discover_actors, load_discovery_rules
-from .extract.entities import EntityMatcher, extract_candidates, extract_mentions, load_candidate_rules
+from .extract.entities import (
+    EntityMatcher,
+    candidate_spans,
+    extract_candidates,
+    extract_mentions,
+    load_candidate_rules,
+)
 from .extract.figures import FigureRules, extract_figures, load_figure_rules
 from .extract.relations import RelationRules, load_relation_rules, relation_columns
 from .extract.themes import ThemeMatcher, extract_theme_hits, theme_score_columns
@@ -162,7 +168,8 @@ def process_file(path: Path, root: Path, metadata: dict[str, dict[str, str]], to
 
 def _extract(output: FileOutput, doc: str, article: ParsedArticle, toolkit: Toolkit) -> None:
     known = extract_mentions(article, toolkit.entities)
-    found = discover_actors(article, toolkit.entities, toolkit.discovery, known)
+    spans = candidate_spans(article, toolkit.entities, mentions=known)
+    found = discover_actors(article, toolkit.entities, toolkit.discovery, known, spans)
     mentions = _in_text_order(_without(known, found.dropped), found.mentions)
     output.append("mentions", doc, mentions)
     output.append("discovery_rows", doc, found.actors)
@@ -179,7 +186,7 @@ def _extract(output: FileOutput, doc: str, article: ParsedArticle, toolkit: Tool
     output.append("events", doc, extract_events(article, actors))
     output.append("figures", doc, extract_figures(article, toolkit.figures))
     texts = {s.sentence_id: s.text for s in article.sentences}
-    candidates = extract_candidates(article, toolkit.entities, mentions=known)
+    candidates = extract_candidates(article, toolkit.entities, spans=spans)
     output.append("candidate_rows", doc, {
         "article_id": [article.article_id] * len(candidates),
         "name": [name for name, _ in candidates],

@@ -222,29 +222,38 @@ def _run_pattern(connectors: frozenset[str]) -> re.Pattern[str]:
 
 
 def extract_candidates(
-    article: ParsedArticle, matcher: EntityMatcher, *, mentions: dict[str, list] | None = None
+    article: ParsedArticle, matcher: EntityMatcher, *, mentions: dict[str, list] | None = None,
+    spans: list[NameSpan] | None = None,
 ) -> list[tuple[str, str]]:
     """Return ``(name, sentence_id)`` for capitalised names or acronyms the knowledge base misses.
 
-    Pass the article's ``mentions`` columns (from :func:`extract_mentions`) to skip a second scan.
+    Pass the article's ``mentions`` columns (from :func:`extract_mentions`) to skip a second scan,
+    or its :func:`candidate_spans` to skip both.
     """
     sentences = SentenceLocator.of(article).sentences
-    return [(name, sentences[index].sentence_id)
-            for _, _, name, index in _name_spans(article, matcher, mentions, single_words=False)]
+    if spans is None:
+        spans = candidate_spans(article, matcher, mentions=mentions)
+    return [(span.name, sentences[span.sentence].sentence_id) for span in spans if span.candidate]
+
+
+@dataclass(frozen=True, slots=True)
+class NameSpan:
+    """A capitalised name the knowledge base does not cover: where it is, and whether it is a
+    candidate (single capitalised words, all-capital runs and dateline places are only for typing)."""
+
+    start: int
+    end: int
+    name: str
+    sentence: int  # index of its sentence
+    candidate: bool
 
 
 def candidate_spans(
     article: ParsedArticle, matcher: EntityMatcher, *, mentions: dict[str, list] | None = None
-) -> list[tuple[int, int, str]]:
-    """Return ``(start, end, name)`` of the names :func:`extract_candidates` finds, and of single
-    capitalised words too ("Texas", "Lacaze"), in text order: what may name an actor the knowledge
-    base lacks."""
-    return [(start, end, name) for start, end, name, _ in _name_spans(article, matcher, mentions, single_words=True)]
-
-
-def _name_spans(article: ParsedArticle, matcher: EntityMatcher, mentions: dict[str, list] | None, *,
-                single_words: bool) -> list[tuple[int, int, str, int]]:
-    """``(start, end, name, sentence index)`` of every candidate name in ``article``."""
+) -> list[NameSpan]:
+    """Return the names :func:`extract_candidates` finds, and single capitalised words too ("Texas",
+    "Lacaze"), all-capital runs and dateline places, in text order: what may name an actor the
+    knowledge base lacks."""
     locator = SentenceLocator.of(article)
     if mentions is None:
         covered = [(start, end) for start, end, _, _ in _scan(article, matcher, locator)]
@@ -255,31 +264,34 @@ def _name_spans(article: ParsedArticle, matcher: EntityMatcher, mentions: dict[s
     starts, sentences, locate = locator.starts, locator.sentences, locator.locate
     glued, acronym = _GLUED.match, _ACRONYM.match
     noisy: dict[int, bool] = {}
-    out: list[tuple[int, int, str, int]] = []
+    out: list[NameSpan] = []
     for run in _run_pattern(rules.connectors).finditer(text):
         words = run.group().split()
-        if len(words) == 1 and not acronym(words[0]) and not single_words:
-            continue  # one capitalised word is not a candidate
-        if len(words) > 1 and all(word.isupper() for word in words) and not single_words:
-            continue  # capitals throughout: a dateline or a wire's name ("LAS VEGAS", "BUSINESS WIRE")
+        candidate = True
+        if len(words) == 1 and not acronym(words[0]):
+            candidate = False  # one capitalised word is not a candidate
+        if len(words) > 1 and all(word.isupper() for word in words):
+            candidate = False  # capitals throughout: a dateline or a wire's name ("LAS VEGAS", "BUSINESS WIRE")
         start, end = run.span()
         if start > 0 and glued(text, start - 1) and not text.endswith("--", 0, start):
             continue  # a capital inside a word: "eBay" (a double hyphen is a dash: "WIRE)--Lynas")
         index = locate(start, end)
         if index < 0:
             continue  # not inside one sentence
-        if len(words) == 1 and (_TICKER_BEFORE.search(article.text, max(0, start - 12), start)
-                                or not single_words and start == starts[index]
-                                and _DATELINE_AFTER.match(article.text, end)):
-            continue  # a ticker ("ASX: LYC") or the place of a dateline ("PERTH, Australia", "PERTH (AP) —")
+        if len(words) == 1:
+            if _TICKER_BEFORE.search(article.text, max(0, start - 12), start):
+                continue  # a ticker ("ASX: LYC")
+            if start == starts[index] and _DATELINE_AFTER.match(article.text, end):
+                candidate = False  # the place of a dateline ("PERTH, Australia", "PERTH (AP) —")
         is_noisy = noisy.get(index)
         if is_noisy is None:
             is_noisy = noisy[index] = _is_noisy(sentences[index], rules)
         if not is_noisy:
             offsets = [m.start() + start for m in _NON_BLANK.finditer(run.group())]
-            for name, first, last in _names(words, rules, single_words=single_words):
+            for name, first, last in _names(words, rules, single_words=True):
                 end_of_name = offsets[last] + len(name.rsplit(" ", 1)[-1])
-                out.append((offsets[first], end_of_name, name, index))
+                single = " " not in name and not acronym(name)
+                out.append(NameSpan(offsets[first], end_of_name, name, index, candidate and not single))
     return out
 
 

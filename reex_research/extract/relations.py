@@ -28,6 +28,7 @@ from ..model import ParsedArticle, SentenceLocator
 RULES_FILE = "relations.yaml"
 COOCCURS = "cooccurs"
 _CLAUSE_END = re.compile(r";|\s[—–]\s|\s-\s|,\s(?=(?:while|whereas|but|although|though|which|who)\b)|\.\s")
+_BEFORE, _AFTER = r"(?<![\w-])(?:", r")(?![\w-])"
 _WINDOW = 60
 """Characters before a verb in which a negation or hedge counts."""
 _OBJECT_GAP = 70
@@ -52,6 +53,8 @@ class RelationRules:
     kinds: tuple[KindRule, ...]
     negation: re.Pattern[str]
     hedge: re.Pattern[str]
+    verbs: re.Pattern[str]  # every phrase of every kind in one pattern, a named group per kind and voice
+    groups: dict[str, tuple[KindRule, bool]]  # group name -> (kind, passive)
 
 
 def load_relation_rules(path: Path | None = None) -> RelationRules:
@@ -70,8 +73,17 @@ def load_relation_rules(path: Path | None = None) -> RelationRules:
                               _phrases(doc, ("kinds", kind, "passive"), passive), symmetric))
     negations = doc.strings("negations", name_item=False)
     hedges = doc.strings("hedges", name_item=False)
+    groups: dict[str, tuple[KindRule, bool]] = {}
+    parts = []
+    for rule in kinds:
+        for is_passive, pattern in ((True, rule.passive), (False, rule.active)):
+            if pattern is not None:
+                name = f"g{len(groups)}"
+                groups[name] = (rule, is_passive)
+                parts.append(f"(?P<{name}>{pattern.pattern[len(_BEFORE):-len(_AFTER)]})")
+    verbs = re.compile(_BEFORE + "(?:" + "|".join(parts) + ")" + _AFTER if parts else r"(?!)", re.IGNORECASE)
     return RelationRules(tuple(kinds), _phrases(doc, ("negations",), negations) or re.compile(r"(?!)"),
-                         _phrases(doc, ("hedges",), hedges) or re.compile(r"(?!)"))
+                         _phrases(doc, ("hedges",), hedges) or re.compile(r"(?!)"), verbs, groups)
 
 
 def _phrases(doc, keys: tuple, phrases: list[str]) -> re.Pattern[str] | None:
@@ -84,7 +96,7 @@ def _phrases(doc, keys: tuple, phrases: list[str]) -> re.Pattern[str] | None:
         except re.error as exc:
             doc.fail(keys, f"invalid regular expression {phrase!r}: {exc}")
     ordered = sorted(phrases, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in ordered) + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(_BEFORE + "|".join(f"(?:{p})" for p in ordered) + _AFTER, re.IGNORECASE)
 
 
 def relation_columns(article: ParsedArticle, mentions: dict[str, list], rules: RelationRules) -> dict[str, list]:
@@ -142,7 +154,9 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
             continue
         spans.sort()
         seen: set[tuple[str, str, str]] = set()
-        for kind, passive, vs, ve in _verbs(text, sentence.start, sentence.end, rules):
+        # a verb stands after the first actor, and at most a few words after the last ("X and Y signed")
+        region_end = min(sentence.end, spans[-1][1] + _OBJECT_GAP)
+        for kind, passive, vs, ve in _verbs(text, spans[0][1], region_end, rules):
             found = _pair(text, sentence.start, sentence.end, spans, vs, ve, passive, kind)
             if found is None:
                 continue
@@ -160,20 +174,14 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
 
 
 def _verbs(text: str, start: int, end: int, rules: RelationRules) -> list[tuple[KindRule, bool, int, int]]:
-    """Verb phrases in ``text[start:end]``: the longest wins where two overlap, in text order."""
-    found: list[tuple[int, int, bool, KindRule]] = []
-    for kind in rules.kinds:
-        for passive, pattern in ((False, kind.active), (True, kind.passive)):
-            if pattern is not None:
-                found.extend((m.start(), -m.end(), passive, kind) for m in pattern.finditer(text, start, end))
-    found.sort(key=lambda f: (f[0], f[1]))
-    kept: list[tuple[KindRule, bool, int, int]] = []
-    last_end = -1
-    for vs, neg_end, passive, kind in found:
-        if vs >= last_end:
-            kept.append((kind, passive, vs, -neg_end))
-            last_end = -neg_end
-    return kept
+    """Verb phrases in ``text[start:end]``, in text order (one pass of every kind's phrases; a passive
+    phrase is tried before an active one at the same place, the longer phrase of a kind first)."""
+    out = []
+    for match in rules.verbs.finditer(text, start, end):
+        assert match.lastgroup is not None  # every alternative is one named group
+        kind, passive = rules.groups[match.lastgroup]
+        out.append((kind, passive, match.start(), match.end()))
+    return out
 
 
 def _pair(text: str, sentence_start: int, sentence_end: int, spans: list[Span], vs: int, ve: int,
