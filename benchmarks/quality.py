@@ -255,7 +255,8 @@ def evaluate() -> list[dict]:
     corpus = load(expectations)
     seconds = time.perf_counter() - started
     nothing = lambda labelled: Score(labelled=labelled)  # noqa: E731
-    total = {task: sum(len(e[task]) for e in expectations) for task in ("actors", "relations", "events", "figures")}
+    total = {task: sum(len(e[task]) for e in expectations) for task in ("actors", "events", "figures")}
+    total["relations"] = sum(len({(r["subject"], r["object"], r["kind"]) for r in e["relations"]}) for e in expectations)
     rows = []
     for task, system, score in [
         ("typed actors", "nothing", nothing(total["actors"])),

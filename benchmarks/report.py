@@ -14,7 +14,8 @@ time; every page under 3 MB at 30,000 articles.
     python benchmarks/report.py                  # 5, 3000 and 30000 articles
     python benchmarks/report.py --sizes 3000     # the generated sizes to run (5 always runs)
 
-Results: ``benchmarks/results/report.json`` and ``benchmarks/results/report.md``.
+Results: ``benchmarks/results/report.json`` and ``benchmarks/results/report.md``; a size not run
+keeps the numbers of its last run (the 5-article report always runs, as the reference).
 """
 
 from __future__ import annotations
@@ -138,6 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results = run(sizes, args.workdir)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    earlier = RESULTS / "report.json"
+    if earlier.is_file():  # sizes not run this time keep their last numbers
+        kept = json.loads(earlier.read_text(encoding="utf-8"))
+        results = {**{k: v for k, v in kept.items() if k not in results}, **results}
+        results = dict(sorted(results.items(), key=lambda kv: int(kv[0])))
     (RESULTS / "report.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (RESULTS / "report.md").write_text(summary(results), encoding="utf-8")
     print(f"wrote {RESULTS / 'report.md'} ({time.perf_counter() - started:.0f} s)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import SupportsFloat
 
@@ -44,6 +45,9 @@ def article_labels(articles: pd.DataFrame) -> pd.Series:
     headline (:func:`display_title`), and only one with neither by its file name. The series is
     indexed by ``article_id``; a repeated label gets ``~2``, ``~3``.
     """
+    global _last_labels
+    if _last_labels is not None and _last_labels[1] == len(articles) and _last_labels[0]() is articles:
+        return _last_labels[2].copy()  # the same table again: every page asks for its labels
     labels: dict[str, str] = {}
     used: set[str] = set()
     titles = display_title(articles).tolist()
@@ -59,7 +63,12 @@ def article_labels(articles: pd.DataFrame) -> pd.Series:
             label, n = f"{base} ~{n}", n + 1
         used.add(label)
         labels[str(row.article_id)] = label
-    return pd.Series(labels, name="label", dtype="object")
+    out = pd.Series(labels, name="label", dtype="object")
+    _last_labels = (weakref.ref(articles), len(articles), out)
+    return out.copy()
+
+
+_last_labels: tuple[weakref.ref[pd.DataFrame], int, pd.Series] | None = None
 
 
 def display_title(articles: pd.DataFrame) -> pd.Series:
@@ -877,8 +886,7 @@ def figure_comparisons(
     keys = list(zip(claims["measure_key"], claims["unit"]))
     claims = claims.assign(_key=keys)
     sizes = claims.groupby("_key", sort=False).size()
-    values = claims.groupby("_key", sort=False).apply(lambda g: len(set(zip(g["low"], g["high"]))),
-                                                       include_groups=False)
+    values = claims.drop_duplicates(["_key", "low", "high"]).groupby("_key", sort=False).size()
     shared = [k for k in sizes.index if sizes[k] > 1]
     if not shared:
         return pd.DataFrame(columns=columns)
