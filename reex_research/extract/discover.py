@@ -347,7 +347,7 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     before = text[max(0, start - 60):start]
     organisation_word = _organisation_word(lowered, name, rules)
     if lowered[-1] in rules.not_organisations:
-        return "other", f"name of a {lowered[-1]}"
+        return "other", f"a law or programme: {words[-1]}"
     if hint is not None:
         return "person", hint
     title = rules.title_before.search(before)
