@@ -14,10 +14,14 @@ import datetime as dt
 import re
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
 from typing import SupportsFloat
 
 import pandas as pd
 
+from . import paths
+from .datafile import read_data_file
 from .read.datetext import PRECISIONS as DATE_PRECISIONS
 from .kb import ACTOR_TYPES as KB_ACTOR_TYPES
 
@@ -29,11 +33,8 @@ ACTOR_TYPES: tuple[str, ...] = tuple(sorted(KB_ACTOR_TYPES))
 PRECISIONS: tuple[str, ...] = DATE_PRECISIONS
 LABEL_WIDTH = 40
 """Characters of a title an article label keeps (whole words, then an ellipsis)."""
-#: Words that do not change what a figure measures: "global refining" and "refining" compare equal.
-GENERIC_MEASURE_WORDS = frozenset(
-    {"the", "of", "a", "an", "global", "world", "world's", "worldwide", "rare", "earth", "earths",
-     "earth's", "ree", "rees", "total", "overall"}
-)
+ANALYSIS_RULES = "analysis.yaml"
+"""The word lists of these aggregates, in the rules folder."""
 
 # ------------------------------------------------------------------------------------ articles
 
@@ -948,12 +949,24 @@ def display_unit(unit: object, currency: object) -> str:
 
 def measure_key(measure: object) -> str:
     """Return ``measure`` reduced for comparison: lower case, one apostrophe and space form, and
-    without :data:`GENERIC_MEASURE_WORDS` ("world's rare earths production" -> "production")."""
+    without the generic words of ``data/rules/analysis.yaml`` ("world's rare earths production" ->
+    "production")."""
     if measure is None or pd.isna(measure):
         return ""
     text = str(measure).lower().replace("\u2019", "'").replace("\u2018", "'")
     words = re.sub(r"[\s\-\u2010-\u2014]+", " ", text).split()
-    return " ".join(w for w in words if w not in GENERIC_MEASURE_WORDS)
+    generic = generic_measure_words()
+    return " ".join(w for w in words if w not in generic)
+
+
+@lru_cache(maxsize=4)
+def generic_measure_words(rules_dir: Path | None = None) -> frozenset[str]:
+    """Words that do not change what a figure measures (``generic_measure_words`` of
+    ``analysis.yaml`` in ``rules_dir``, default ``data/rules``), lower case."""
+    path = (rules_dir or paths.rules_dir()) / ANALYSIS_RULES
+    doc = read_data_file(path)
+    doc.check_keys(allowed=("generic_measure_words",))
+    return frozenset(w.lower() for w in doc.strings("generic_measure_words", name_item=False))
 
 
 def format_number(value: SupportsFloat | None) -> str:
@@ -1055,7 +1068,6 @@ def _parse_counts(value: object) -> list[tuple[str, int]]:
 
 __all__ = [
     "ACTOR_TYPES",
-    "GENERIC_MEASURE_WORDS",
     "NO_DATE",
     "PRECISIONS",
     "UNATTRIBUTED",
@@ -1083,6 +1095,7 @@ __all__ = [
     "format_interval",
     "format_number",
     "format_range",
+    "generic_measure_words",
     "health_summary",
     "how_obtained",
     "kb_candidates",
