@@ -32,6 +32,7 @@ from .extract.themes import ThemeMatcher, extract_theme_hits, theme_score_column
 from .kb import ACTOR_TYPES, KnowledgeBase, kb_version, load_kb
 from .model import ParsedArticle
 from .paths import rules_dir
+from .read.datetext import quantity_words
 from .read.ingest import FileResult, Problem, load_file
 from .read.parse import ParseRules, load_parse_rules, parse_document
 from .version import __version__
@@ -48,6 +49,7 @@ class Toolkit:
     figures: FigureRules
     discovery: DiscoveryRules
     relations: RelationRules
+    quantity_words: tuple[str, ...]  # after a number, a quantity rather than a year (units.yaml)
     version: str
     entity_names: dict[str, str]  # entity id → canonical name
     theme_labels: dict[str, str]  # theme id → label
@@ -67,6 +69,7 @@ def build_toolkit(*, kb_path: Path | None = None, rules_path: Path | None = None
         figures=load_figure_rules(folder / "units.yaml"),
         discovery=load_discovery_rules(folder / "actors.yaml"),
         relations=load_relation_rules(folder / "relations.yaml"),
+        quantity_words=quantity_words(folder),
         version=version,
         entity_names={e.id: e.name for e in kb.entities},
         theme_labels={t.id: t.label for t in kb.themes},
@@ -183,7 +186,7 @@ def _extract(output: FileOutput, doc: str, article: ParsedArticle, toolkit: Tool
     actors = [(start, end, names.get(entity_id, entity_id), entity_type) for start, end, entity_id, entity_type
               in zip(mentions["start"], mentions["end"], mentions["entity_id"], mentions["entity_type"])
               if entity_type in ACTOR_TYPES]
-    output.append("events", doc, extract_events(article, actors))
+    output.append("events", doc, extract_events(article, actors, units=toolkit.quantity_words))
     output.append("figures", doc, extract_figures(article, toolkit.figures))
     texts = {s.sentence_id: s.text for s in article.sentences}
     candidates = extract_candidates(article, toolkit.entities, spans=spans)

@@ -473,3 +473,18 @@ def test_a_month_range_across_a_year_end_is_not_one_interval():
 def test_a_quarter_label_before_a_colon_is_not_a_date():
     found = find_dates("Q1: What did China announce? Sales rose in Q3. Q4 2025: record output.", reference=REF)
     assert [d.surface for d in found] == ["Q3", "Q4 2025"]
+
+
+def test_the_quantity_words_that_stop_a_year_are_data(tmp_path):
+    from reex_research.read.datetext import quantity_words
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    bundled = (paths.rules_dir() / "units.yaml").read_text(encoding="utf-8")
+    (rules / "units.yaml").write_text(bundled.replace("quantity_words: [", "quantity_words: [widgets, "),
+                                      encoding="utf-8")
+    text = "The plant made 2025 widgets and 2030 tonnes in 2024."
+    assert [d.surface for d in find_dates(text)] == ["2025", "2024"]  # "2030 tonnes" is a quantity
+    custom = quantity_words(rules)
+    assert "widgets" in custom and "tonnes" in custom
+    assert [d.surface for d in find_dates(text, units=custom)] == ["2024"]

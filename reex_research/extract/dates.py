@@ -55,13 +55,15 @@ _ROW_FIELDS: tuple[str, ...] = (
 )
 
 
-def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = ()) -> dict[str, list]:
+def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = (),
+                   units: tuple[str, ...] | None = None) -> dict[str, list]:
     """Return the events columns (all but is_future) of ``article``, one row a date.
 
     ``actors`` are the article's actor mentions as ``(start, end, name, type)``. Each event carries
     the clause of its sentence that holds the date (:func:`clause_span`), the actors named in that
     clause (``actors``, sorted, ``; ``-joined), the first of them as ``subject`` and what the clause
-    says after it as ``predicate`` (the whole clause when it names no actor).
+    says after it as ``predicate`` (the whole clause when it names no actor). ``units`` are the
+    quantity words of the toolkit's rules (default: the bundled ones).
     """
     locator = SentenceLocator.of(article)
     sentences = locator.sentences
@@ -69,7 +71,7 @@ def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = ()) -> 
     reference = _as_date(article.published)
     text = article.text
     ordered = sorted(actors)
-    for date in find_dates(text, reference=reference):
+    for date in find_dates(text, reference=reference, units=units):
         i = locator.locate(date.start, date.end)
         if i < 0:  # outside every sentence, or across two
             continue

@@ -64,6 +64,8 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 # ---------------------------------------------------------------------------------------------
@@ -71,11 +73,10 @@ from typing import NamedTuple
 #
 # These stay in code, unlike the word lists of data/rules: they are English calendar words the
 # regexes below are written around (the month forms, parts, ordinals and relative words appear
-# in the patterns too), and the grammar is compiled once at import so that find_dates and
-# parse_day need no rules object. QUANTITY_UNITS is the one list that is corpus knowledge; moving
-# it to a rules file means compiling the grammar per rules folder and passing it to every caller
-# (the parser's dateline reading, ingest, the events extractor), so that a custom rules folder
-# reaches all of them, not only some.
+# in the patterns too). The one list that is corpus knowledge, the words after a number that make
+# it a quantity rather than a year or a day ("2000-ton", "2025 million"), is data:
+# `quantity_words` of data/rules/units.yaml, read when first needed (quantity_words()), and the
+# grammar is compiled once per such list.
 # ---------------------------------------------------------------------------------------------
 
 # The years a four-digit number may be, for the date grammar and for the figures extractor (a
@@ -118,13 +119,6 @@ WEEKDAYS: dict[str, int] = {
 WEEKDAY_WORDS: tuple[str, ...] = ("on", "last", "next", "this", "since", "by", "until", "before", "after")
 MONTH_PREPOSITIONS: tuple[str, ...] = (
     "in", "since", "by", "until", "till", "from", "through", "during", "before", "after",
-)
-# words after a number that make it a quantity, not a year ("2000-ton", "2025 million")
-QUANTITY_UNITS: tuple[str, ...] = (
-    "tons", "ton", "tonnes", "tonne", "t", "tpa", "kt", "mt", "kg", "g", "lbs", "lb", "oz",
-    "ounces", "km", "km2", "m", "mw", "gw", "kw", "kwh", "mwh", "gwh", "ha", "hectares", "acres",
-    "sq", "square", "units", "barrels", "bbl", "million", "billion", "trillion", "thousand",
-    "mn", "bn", "yuan", "rmb", "dollars", "usd", "euros", "eur", "yen", "percent",
 )
 PRECISIONS: tuple[str, ...] = ("day", "month", "quarter", "half", "year")
 SOURCE_TEXT = "text"
@@ -169,10 +163,9 @@ MON = rf"(?:(?:{_alt(_MONTH_FORMS)})\b|(?:{_alt(_ABBR_FORMS)})\b(?:\.(?=\s*\d))?
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b"
 YEAR_RE = r"(?:19\d\d|20\d\d|2100)"  # YEAR_MIN..YEAR_MAX
 YEAR_TAIL = r"(?![\w%]|[.,]\d)"
-_UNITS = rf"(?i:{_alt(QUANTITY_UNITS)})"
 # a free-standing year: not inside a number, after a currency sign, or before a unit
 YEAR_BEFORE = r"(?<![\w$€£¥#©])(?<!\d[.,:/–-])(?<![$€£¥©] )(?<!FY )(?<!No\. )"
-YEAR_AFTER = rf"(?!\w|[.,:/–-]\d|\s*%|\s*(?i:per\s*cent)|[\s-]*{_UNITS}\b)"
+_YEAR_AFTER = r"(?!\w|[.,:/–-]\d|\s*%|\s*(?i:per\s*cent)|[\s-]*UNITS\b)"  # UNITS: the quantity words
 PART = r"(?i:early|late|mid(?:dle\s+of)?|(?:beginning|start|end)\s+of|year-end|end(?=-))"
 PART_SEP = r"(?:\s+|\s*[-–]\s*)"
 ORDINAL = r"(?i:first|second|third|fourth|1st|2nd|3rd|4th)"
@@ -192,51 +185,54 @@ _WEEKDAY_FORMS = [f for d in WEEKDAYS for f in (d.capitalize(), d.upper())]
 
 # (kind, words a core can start with, body). At one position the first body that matches wins,
 # so longer forms come before their prefixes.
-_ALTERNATIVES: tuple[tuple[str, list[str], str], ...] = (
-    ("MR", _MONTH_FORMS + _ABBR_FORMS,  # "January-October 2026", "Jan. to Oct. 2026"
-     rf"(?P<mr_m1>{MON})\.?\s*(?:[-–—]|\s(?i:to|through|until)\s)\s*(?P<mr_m2>{MON})\.?,?\s+"
-     rf"(?P<mr_y>{YEAR_RE}){YEAR_TAIL}"),
-    ("ISO", ["1", "2"],
-     rf"(?<![\w.,/-])(?P<iso_y>{YEAR_RE})-(?P<iso_m>0[1-9]|1[0-2])-"
-     r"(?P<iso_d>0[1-9]|[12]\d|3[01])(?!\d|[.,-]\d)"),
-    ("MDY", _MONTH_FORMS + _ABBR_FORMS,
-     rf"(?P<mdy_m>{MON})\s+(?P<mdy_d>{DAY})(?:\s*[-–]\s*(?P<mdy_d2>{DAY}))?"
-     rf"(?:\s*,\s*|\s+)(?P<mdy_y>{YEAR_RE}){YEAR_TAIL}"),
-    ("DMY", _DIGITS,
-     rf"(?<![\w.,])(?<!No\. )(?<!No )(?P<dmy_d>{DAY})(?:\s*[-–]\s*(?P<dmy_d2>{DAY}))?\s+(?:of\s+)?"
-     rf"(?P<dmy_m>{MON}),?\s+(?P<dmy_y>{YEAR_RE}){YEAR_TAIL}"),
-    ("MY", _MONTH_FORMS + _ABBR_FORMS,
-     rf"(?P<my_m>{MON}),?\s+(?:of\s+)?(?P<my_y>{YEAR_RE}){YEAR_TAIL}"),
-    ("QN", ["Q1", "Q2", "Q3", "Q4"],
-     rf"Q(?P<qn_n>[1-4])(?:(?:\s+(?:of\s+)?|\s*[/-]\s*)(?P<qn_y>{YEAR_RE}){YEAR_TAIL}"
-     rf"|\s?'(?P<qn_yy>\d\d)|\s+(?:of\s+)?(?P<qn_rel>(?i:this|next|last))\s+(?i:year))?(?!\w)"),
-    ("NQ", ["1", "2", "3", "4"],
-     rf"(?P<nq_n>[1-4])Q(?:\s*(?P<nq_y>{YEAR_RE})|'?(?P<nq_yy>\d\d))(?!\w)"),
-    ("QW", _QUARTER_WORDS,
-     rf"(?i:quarter)(?:,?\s+(?:of\s+)?{_year_spec('qw')})?(?!\w)"),
-    ("HN", ["H1", "H2"],
-     rf"H(?P<hn_n>[12])(?:(?:\s+(?:of\s+)?|\s*[/-]\s*)(?P<hn_y>{YEAR_RE}){YEAR_TAIL}"
-     r"|\s?'(?P<hn_yy>\d\d)(?!\w))"),
-    ("NH", ["1", "2"],
-     rf"(?P<nh_n>[12])H(?:\s*(?P<nh_y>{YEAR_RE})|'?(?P<nh_yy>\d\d))(?!\w)"),
-    ("HW", _HALF_WORDS,
-     rf"(?i:half)(?:,?\s+(?:of\s+)?){_year_spec('hw')}"),
-    ("RANGE", ["1", "2"],
-     rf"{YEAR_BEFORE}(?P<r_y1>{YEAR_RE})(?:\s*[-–—]\s*(?:(?P<r_y2>{YEAR_RE})|(?P<r_yy>\d\d))"
-     rf"|\s+(?P<r_to>(?i:to|through|until|till|and))\s+(?P<r_y3>{YEAR_RE})){YEAR_AFTER}"),
-    ("YR", ["1", "2"], rf"{YEAR_BEFORE}(?P<yr_y>{YEAR_RE}){YEAR_AFTER}"),
-    ("MD", _MONTH_FORMS + _ABBR_FORMS,
-     rf"(?P<md_m>{MON})\s+(?P<md_d>{DAY})(?:\s*[-–]\s*(?P<md_d2>{DAY}))?"
-     rf"(?!\s*%|[.,:]\d|[\s-]*{_UNITS}\b)"),
-    ("DM", _DIGITS,
-     rf"(?<![\w.,])(?<!No\. )(?<!No )(?P<dm_d>{DAY})(?:\s*[-–]\s*(?P<dm_d2>{DAY}))?\s+(?:of\s+)?"
-     rf"(?P<dm_m>{MON})"),
-    ("BM", _MONTH_FORMS + _ABBR_FORMS, rf"(?P<bm_m>{MON})(?!\s*\d|\.\s*\d)"),
-    ("REL", ["year", "Year", "YEAR"], r"(?i:year)\b(?!-)"),
-    ("RELM", ["month", "Month", "MONTH"], r"(?i:month)\b(?!-)"),
-    # a weekday that is not the start of a full date ("Thursday, Oct. 9, 2025")
-    ("WD", _WEEKDAY_FORMS, rf"(?P<wd_d>{_alt(_WEEKDAY_FORMS)})\b(?!,?\s*(?:\d|{MON}))"),
-)
+def _alternatives(units: str) -> tuple[tuple[str, list[str], str], ...]:
+    """The grammar's alternatives, ``units`` the regex of the quantity words."""
+    YEAR_AFTER = _YEAR_AFTER.replace("UNITS", units)  # noqa: N806
+    return (
+        ("MR", _MONTH_FORMS + _ABBR_FORMS,  # "January-October 2026", "Jan. to Oct. 2026"
+         rf"(?P<mr_m1>{MON})\.?\s*(?:[-–—]|\s(?i:to|through|until)\s)\s*(?P<mr_m2>{MON})\.?,?\s+"
+         rf"(?P<mr_y>{YEAR_RE}){YEAR_TAIL}"),
+        ("ISO", ["1", "2"],
+         rf"(?<![\w.,/-])(?P<iso_y>{YEAR_RE})-(?P<iso_m>0[1-9]|1[0-2])-"
+         r"(?P<iso_d>0[1-9]|[12]\d|3[01])(?!\d|[.,-]\d)"),
+        ("MDY", _MONTH_FORMS + _ABBR_FORMS,
+         rf"(?P<mdy_m>{MON})\s+(?P<mdy_d>{DAY})(?:\s*[-–]\s*(?P<mdy_d2>{DAY}))?"
+         rf"(?:\s*,\s*|\s+)(?P<mdy_y>{YEAR_RE}){YEAR_TAIL}"),
+        ("DMY", _DIGITS,
+         rf"(?<![\w.,])(?<!No\. )(?<!No )(?P<dmy_d>{DAY})(?:\s*[-–]\s*(?P<dmy_d2>{DAY}))?\s+(?:of\s+)?"
+         rf"(?P<dmy_m>{MON}),?\s+(?P<dmy_y>{YEAR_RE}){YEAR_TAIL}"),
+        ("MY", _MONTH_FORMS + _ABBR_FORMS,
+         rf"(?P<my_m>{MON}),?\s+(?:of\s+)?(?P<my_y>{YEAR_RE}){YEAR_TAIL}"),
+        ("QN", ["Q1", "Q2", "Q3", "Q4"],
+         rf"Q(?P<qn_n>[1-4])(?:(?:\s+(?:of\s+)?|\s*[/-]\s*)(?P<qn_y>{YEAR_RE}){YEAR_TAIL}"
+         rf"|\s?'(?P<qn_yy>\d\d)|\s+(?:of\s+)?(?P<qn_rel>(?i:this|next|last))\s+(?i:year))?(?!\w)"),
+        ("NQ", ["1", "2", "3", "4"],
+         rf"(?P<nq_n>[1-4])Q(?:\s*(?P<nq_y>{YEAR_RE})|'?(?P<nq_yy>\d\d))(?!\w)"),
+        ("QW", _QUARTER_WORDS,
+         rf"(?i:quarter)(?:,?\s+(?:of\s+)?{_year_spec('qw')})?(?!\w)"),
+        ("HN", ["H1", "H2"],
+         rf"H(?P<hn_n>[12])(?:(?:\s+(?:of\s+)?|\s*[/-]\s*)(?P<hn_y>{YEAR_RE}){YEAR_TAIL}"
+         r"|\s?'(?P<hn_yy>\d\d)(?!\w))"),
+        ("NH", ["1", "2"],
+         rf"(?P<nh_n>[12])H(?:\s*(?P<nh_y>{YEAR_RE})|'?(?P<nh_yy>\d\d))(?!\w)"),
+        ("HW", _HALF_WORDS,
+         rf"(?i:half)(?:,?\s+(?:of\s+)?){_year_spec('hw')}"),
+        ("RANGE", ["1", "2"],
+         rf"{YEAR_BEFORE}(?P<r_y1>{YEAR_RE})(?:\s*[-–—]\s*(?:(?P<r_y2>{YEAR_RE})|(?P<r_yy>\d\d))"
+         rf"|\s+(?P<r_to>(?i:to|through|until|till|and))\s+(?P<r_y3>{YEAR_RE})){YEAR_AFTER}"),
+        ("YR", ["1", "2"], rf"{YEAR_BEFORE}(?P<yr_y>{YEAR_RE}){YEAR_AFTER}"),
+        ("MD", _MONTH_FORMS + _ABBR_FORMS,
+         rf"(?P<md_m>{MON})\s+(?P<md_d>{DAY})(?:\s*[-–]\s*(?P<md_d2>{DAY}))?"
+         rf"(?!\s*%|[.,:]\d|[\s-]*{units}\b)"),
+        ("DM", _DIGITS,
+         rf"(?<![\w.,])(?<!No\. )(?<!No )(?P<dm_d>{DAY})(?:\s*[-–]\s*(?P<dm_d2>{DAY}))?\s+(?:of\s+)?"
+         rf"(?P<dm_m>{MON})"),
+        ("BM", _MONTH_FORMS + _ABBR_FORMS, rf"(?P<bm_m>{MON})(?!\s*\d|\.\s*\d)"),
+        ("REL", ["year", "Year", "YEAR"], r"(?i:year)\b(?!-)"),
+        ("RELM", ["month", "Month", "MONTH"], r"(?i:month)\b(?!-)"),
+        # a weekday that is not the start of a full date ("Thursday, Oct. 9, 2025")
+        ("WD", _WEEKDAY_FORMS, rf"(?P<wd_d>{_alt(_WEEKDAY_FORMS)})\b(?!,?\s*(?:\d|{MON}))"),
+    )
 SCAN_PREFIX = 3  # the scanner checks this many leading characters of a core
 
 
@@ -246,7 +242,7 @@ def _scanner() -> re.Pattern[str]:
     Every branch opens with a literal, so the engine skips all other characters in C.
     """
     rests: dict[str, set[str]] = {}
-    for _, words, _ in _ALTERNATIVES:
+    for _, words, _ in _alternatives("x"):
         for word in words:
             rests.setdefault(word[0], set()).add(word[1:SCAN_PREFIX])
     branches = []
@@ -257,21 +253,36 @@ def _scanner() -> re.Pattern[str]:
     return re.compile("|".join(branches))
 
 
-def _grammars() -> dict[str, re.Pattern[str]]:
+@lru_cache(maxsize=8)
+def _grammars(units: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
     """Return, per first character of a core, the alternation of the bodies that start with it."""
-    bodies = {kind: body for kind, _, body in _ALTERNATIVES}
+    alternatives = _alternatives(rf"(?i:{_alt(units)})" if units else "(?!)")
+    bodies = {kind: body for kind, _, body in alternatives}
     compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
     out: dict[str, re.Pattern[str]] = {}
-    for head in sorted({w[0] for _, words, _ in _ALTERNATIVES for w in words}):
-        kinds = tuple(kind for kind, words, _ in _ALTERNATIVES if any(w[0] == head for w in words))
+    for head in sorted({w[0] for _, words, _ in alternatives for w in words}):
+        kinds = tuple(kind for kind, words, _ in alternatives if any(w[0] == head for w in words))
         if kinds not in compiled:
             compiled[kinds] = re.compile("|".join(f"(?P<{k}>{bodies[k]})" for k in kinds))
         out[head] = compiled[kinds]
     return out
 
 
+@lru_cache(maxsize=8)
+def quantity_words(rules_dir: Path | None = None) -> tuple[str, ...]:
+    """The words after a number that make it a quantity, not a year or a day (``quantity_words`` of
+    ``units.yaml`` in ``rules_dir``, default ``data/rules``), lower case. The events extractor
+    takes them from the toolkit's rules folder; reading a dateline uses the default folder."""
+    from .. import paths
+    from ..datafile import read_data_file
+
+    path = Path(rules_dir or paths.rules_dir()) / "units.yaml"
+    return tuple(w.lower() for w in read_data_file(path).strings("quantity_words", name_item=False))
+
+
 _SCANNER = _scanner()
-_GRAMMARS = _grammars()
+
+
 # words before a core; each is searched in the LEFT_WINDOW characters before it and must end there
 _LEFT_PART = re.compile(rf"\b(?P<p>{PART}){PART_SEP}$")
 _LEFT_ORDINAL = re.compile(rf"\b(?P<n>{ORDINAL})[\s-]+$")
@@ -295,17 +306,22 @@ _WEEKDAY = re.compile(
 # Public API
 # ---------------------------------------------------------------------------------------------
 
-def find_dates(text: str, *, reference: dt.date | None = None) -> list[DateMatch]:
-    """Return every date expression in ``text``, in order, non-overlapping (longest wins)."""
+def find_dates(text: str, *, reference: dt.date | None = None,
+               units: tuple[str, ...] | None = None) -> list[DateMatch]:
+    """Return every date expression in ``text``, in order, non-overlapping (longest wins).
+
+    ``units`` are the quantity words (default :func:`quantity_words` of the bundled rules).
+    """
     if isinstance(reference, dt.datetime):
         reference = reference.date()
+    grammars = _grammars(units if units is not None else quantity_words())
     out: list[DateMatch] = []
     floor = skip = 0  # end of the last date found / of the last text used up
     for core in _SCANNER.finditer(text):
         pos = core.start()
         if pos < skip:
             continue
-        m = _GRAMMARS[text[pos]].match(text, pos)
+        m = grammars[text[pos]].match(text, pos)
         if m is None:
             continue
         kind = m.lastgroup
@@ -325,7 +341,7 @@ def parse_day(s: str) -> dt.date | None:
     All-numeric days are read as :func:`find_numeric_days` documents.
     """
     s = _WEEKDAY.sub("", s.strip(), count=1).strip()
-    grammar = _GRAMMARS.get(s[:1])
+    grammar = _grammars(quantity_words()).get(s[:1])
     m = grammar.fullmatch(s) if grammar is not None else None
     if m is None or m.lastgroup not in ("ISO", "MDY", "DMY"):
         numeric = find_numeric_days(s)
@@ -358,7 +374,7 @@ def parse_month_day(s: str) -> MonthDay | None:
     if named:
         weekday = _WEEKDAY_ABBR[named.group()[:3].lower()]
         s = s[named.end():].strip()
-    grammar = _GRAMMARS.get(s[:1])
+    grammar = _grammars(quantity_words()).get(s[:1])
     m = grammar.fullmatch(s) if grammar is not None else None
     if m is None or m.lastgroup not in ("MD", "DM"):
         return None
