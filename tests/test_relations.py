@@ -110,3 +110,13 @@ def test_an_actor_named_after_a_comma_is_not_the_object(toolkit):
 def test_a_discovered_company_takes_part_in_a_relation(toolkit):
     table = relations("Kestrel Magnetics Ltd signed an offtake agreement with Lynas Rare Earths.", toolkit)
     assert verbs(table) == [("d:kestrel_magnetics", "supplies", "lynas", False, False)]
+
+
+def test_the_company_stands_for_the_organisation_named_last_before_its_sentence(toolkit):
+    text = ("Lynas Rare Earths expanded its Texas plant.\n"
+            "The company said it may sign a supply agreement with Shin-Etsu next year.")
+    assert verbs(relations(text, toolkit)) == [("lynas", "supplies", "shin_etsu", False, True)]
+
+
+def test_a_reference_without_an_organisation_before_it_links_nothing(toolkit):
+    assert verbs(relations("The company said it may sign a supply agreement with Shin-Etsu.", toolkit)) == []

@@ -53,6 +53,7 @@ class RelationRules:
     kinds: tuple[KindRule, ...]
     negation: re.Pattern[str]
     hedge: re.Pattern[str]
+    references: re.Pattern[str]  # "it", "the company": the organisation named last before the sentence
     verbs: re.Pattern[str]  # every phrase of every kind in one pattern, a named group per kind and voice
     groups: dict[str, tuple[KindRule, bool]]  # group name -> (kind, passive)
 
@@ -61,7 +62,7 @@ def load_relation_rules(path: Path | None = None) -> RelationRules:
     """Return the verb lexicon read from ``path`` (default ``data/rules/relations.yaml``), compiled."""
     path = Path(path) if path is not None else paths.rules_dir() / RULES_FILE
     doc = read_data_file(path)
-    doc.check_keys(allowed=("kinds", "negations", "hedges"))
+    doc.check_keys(allowed=("kinds", "negations", "hedges", "references"))
     kinds_data = doc.get("kinds", kind=dict)
     kinds = []
     for kind in kinds_data:
@@ -73,6 +74,7 @@ def load_relation_rules(path: Path | None = None) -> RelationRules:
                               _phrases(doc, ("kinds", kind, "passive"), passive), symmetric))
     negations = doc.strings("negations", name_item=False)
     hedges = doc.strings("hedges", name_item=False)
+    references = [re.escape(r) for r in doc.strings("references", default=[], name_item=False)]
     groups: dict[str, tuple[KindRule, bool]] = {}
     parts = []
     for rule in kinds:
@@ -83,7 +85,8 @@ def load_relation_rules(path: Path | None = None) -> RelationRules:
                 parts.append(f"(?P<{name}>{pattern.pattern[len(_BEFORE):-len(_AFTER)]})")
     verbs = re.compile(_BEFORE + "(?:" + "|".join(parts) + ")" + _AFTER if parts else r"(?!)", re.IGNORECASE)
     return RelationRules(tuple(kinds), _phrases(doc, ("negations",), negations) or re.compile(r"(?!)"),
-                         _phrases(doc, ("hedges",), hedges) or re.compile(r"(?!)"), verbs, groups)
+                         _phrases(doc, ("hedges",), hedges) or re.compile(r"(?!)"),
+                         _phrases(doc, ("references",), references) or re.compile(r"(?!)"), verbs, groups)
 
 
 def _phrases(doc, keys: tuple, phrases: list[str]) -> re.Pattern[str] | None:
@@ -148,11 +151,18 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
         return []
     text = article.text
     out: list[tuple] = []
+    last_organisation: Span | None = None
     for sentence in SentenceLocator.of(article).sentences:
-        spans = by_sentence.get(sentence.sentence_id)
-        if spans is None or len({s[2] for s in spans}) < 2:
+        spans = sorted(by_sentence.get(sentence.sentence_id, ()))
+        named = [s for s in spans if s[3] == "organisation"]
+        if last_organisation is not None:  # "The company said it may sign …": who "the company" is
+            reference = rules.references.search(text, sentence.start, spans[0][0] if spans else sentence.end)
+            if reference is not None:
+                spans.insert(0, (reference.start(), reference.end(), *last_organisation[2:]))
+        if named:
+            last_organisation = named[-1]
+        if len({s[2] for s in spans}) < 2:
             continue
-        spans.sort()
         seen: set[tuple[str, str, str]] = set()
         # a verb stands after the first actor, and at most a few words after the last ("X and Y signed")
         region_end = min(sentence.end, spans[-1][1] + _OBJECT_GAP)
