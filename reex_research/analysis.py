@@ -529,14 +529,7 @@ def cooccurrence(
         articles=("article_id", "nunique"),
         example=("sentence", "first"),
     ).reset_index()
-    names = entities.drop_duplicates("entity_id").set_index("entity_id")["name"]
-    out["source"] = out["source_id"].map(names).fillna(out["source_id"]).astype("object")
-    out["target"] = out["target_id"].map(names).fillna(out["target_id"]).astype("object")
-    if select:
-        out = out[_matches(out["source_id"], out["source"], select) | _matches(out["target_id"], out["target"], select)]
-    if keep is not None:
-        kept = set(keep)
-        out = out[out["source_id"].isin(kept) & out["target_id"].isin(kept)]
+    out = _named_pairs(out, entities, ("source", "target"), select, keep)
     out = out[out["weight"] >= min_weight]
     out = out.sort_values(["weight", "source", "target"], ascending=[False, True, True], kind="stable")
     out["weight"] = out["weight"].astype("int64")
@@ -573,14 +566,7 @@ def verb_relations(
     out = grouped.agg(weight=("sentence_id", "nunique"), articles=("article_id", "nunique"),
                       negated=("negated", "sum"), hedged=("hedged", "sum"), verb=("verb", "first"),
                       example=("sentence", "first"), label=("label", "first")).reset_index()
-    names = entities.drop_duplicates("entity_id").set_index("entity_id")["name"]
-    out["subject"] = out["source_id"].map(names).fillna(out["source_id"]).astype("object")
-    out["object"] = out["target_id"].map(names).fillna(out["target_id"]).astype("object")
-    if select:
-        out = out[_matches(out["source_id"], out["subject"], select) | _matches(out["target_id"], out["object"], select)]
-    if keep is not None:
-        kept = set(keep)
-        out = out[out["source_id"].isin(kept) & out["target_id"].isin(kept)]
+    out = _named_pairs(out, entities, ("subject", "object"), select, keep)
     for column in ("weight", "articles", "negated", "hedged"):
         out[column] = out[column].astype("int64")
     out = out.sort_values(["weight", "articles", "subject", "kind", "object"], ascending=[False, False, True, True, True],
@@ -1008,6 +994,22 @@ def _with_sentence(frame: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame
     out = frame.copy()
     out["sentence"] = out["sentence_id"].map(lookup["text"]).astype("object").fillna("")
     out["position"] = out["sentence_id"].map(lookup["position"]).fillna(-1).astype("int64")
+    return out
+
+
+def _named_pairs(pairs: pd.DataFrame, entities: pd.DataFrame, columns: tuple[str, str], select: Sequence[str],
+                 keep: Iterable[str] | None) -> pd.DataFrame:
+    """``pairs`` with the names of ``source_id``/``target_id`` in ``columns``; ``select`` keeps pairs
+    with one of those ids or names on either side, ``keep`` (ids) pairs with both sides in it."""
+    names = entities.drop_duplicates("entity_id").set_index("entity_id")["name"]
+    source, target = columns
+    out = pairs.assign(**{source: pairs["source_id"].map(names).fillna(pairs["source_id"]).astype("object"),
+                          target: pairs["target_id"].map(names).fillna(pairs["target_id"]).astype("object")})
+    if select:
+        out = out[_matches(out["source_id"], out[source], select) | _matches(out["target_id"], out[target], select)]
+    if keep is not None:
+        kept = set(keep)
+        out = out[out["source_id"].isin(kept) & out["target_id"].isin(kept)]
     return out
 
 

@@ -90,12 +90,11 @@ def top_actors(corpus: Corpus, *, n: int = TOP, types: tuple[str, ...] = ra.ACTO
     return ranked[["entity_id", "name", "type", "mentions", "articles"]].head(n).reset_index(drop=True)
 
 
-def new_actors(corpus: Corpus, *, n: int = TOP, known: set[str] | None = None) -> pd.DataFrame:
+def new_actors(corpus: Corpus, *, n: int = TOP) -> pd.DataFrame:
     """Actors first named recently: ``name, type, mentions, first_named``.
 
-    With ``known`` (the actor ids of an earlier report) an actor is new when it is not among them;
-    without, when every article naming it is dated and from the latest publication month.
-    Most-named first.
+    An actor is new when every article naming it is dated and from the latest publication month
+    (what is new since an earlier report is :func:`changes_since`). Most-named first.
     """
     columns = ["entity_id", "name", "type", "mentions", "first_named"]
     mentions = ra.story_mentions(corpus.mentions, corpus.articles, corpus.entities)
@@ -107,14 +106,11 @@ def new_actors(corpus: Corpus, *, n: int = TOP, known: set[str] | None = None) -
     first = dated.groupby("entity_id")["published"].min()
     all_dated = dated["published"].notna().groupby(dated["entity_id"]).all()
     counts = dated.groupby("entity_id").size()
-    if known is not None:
-        fresh = [e for e in counts.index if e not in known]
-    else:
-        months = published.dropna().dt.strftime("%Y-%m")
-        if months.empty:
-            return pd.DataFrame(columns=columns)
-        latest = pd.Timestamp(f"{months.max()}-01")
-        fresh = [e for e in counts.index if all_dated[e] and first[e] >= latest]
+    months = published.dropna().dt.strftime("%Y-%m")
+    if months.empty:
+        return pd.DataFrame(columns=columns)
+    latest = pd.Timestamp(f"{months.max()}-01")
+    fresh = [e for e in counts.index if all_dated[e] and first[e] >= latest]
     info = corpus.entities.drop_duplicates("entity_id").set_index("entity_id")
     out = pd.DataFrame({
         "entity_id": fresh,

@@ -210,9 +210,10 @@ def _in_text_order(known: dict[str, list], found: dict[str, list]) -> dict[str, 
     """The mention columns of the knowledge base's and the discovered actors, by position in the text."""
     if not found["start"]:
         return known
-    order = sorted(range(len(known["start"]) + len(found["start"])),
-                   key=lambda i: (known["start"] + found["start"])[i])
-    return {name: [(values + found[name])[i] for i in order] for name, values in known.items()}
+    starts = known["start"] + found["start"]
+    order = sorted(range(len(starts)), key=starts.__getitem__)
+    joined = {name: values + found[name] for name, values in known.items()}
+    return {name: [values[i] for i in order] for name, values in joined.items()}
 
 
 def problems_of(output: FileOutput) -> list[Problem]:

@@ -47,7 +47,6 @@ SUFFIX_FORMS = ("co", "co.", "ltd", "ltd.", "limited", "inc", "inc.", "corp", "c
 """Company-form words that may follow a name ("Co., Ltd.", "GmbH & Co. KG"): they join it."""
 CITY_POPULATION = 100_000
 """Cities of at least this many people are places from the gazetteer alone."""
-TYPES = ("person", "organisation", "place", "other")
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}s?")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _WORD_AFTER = re.compile(r" [A-Z][a-z]+\b")

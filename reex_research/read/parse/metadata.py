@@ -95,12 +95,18 @@ def metadata_kind(line: str, lowered: str, index: int, rules: ParseRules) -> tup
     return None
 
 
+def _dateline_parts(text: str, rules: ParseRules) -> tuple[str, list[str]]:
+    """A dateline without its label ("Published:"), and it whole then each of its '|'-separated parts."""
+    candidate = rules.dateline_prefix.sub("", text.strip(), count=1)
+    return candidate, [candidate, *re.split(r"\s*[|•·/]\s*", candidate)]
+
+
 def dateline(text: str, rules: ParseRules) -> dt.date | None:
     """A line that is a date, possibly behind 'Published:', beside a time or '|'-separated parts."""
     if len(text) > _DATELINE_MAX:
         return None
-    candidate = rules.dateline_prefix.sub("", text.strip(), count=1)
-    for part in [candidate, *re.split(r"\s*[|•·/]\s*", candidate)]:
+    candidate, parts = _dateline_parts(text, rules)
+    for part in parts:
         day = parse_day(part)
         if day:
             return day
@@ -120,8 +126,7 @@ def yearless_dateline(text: str, rules: ParseRules) -> MonthDay | None:
     read only when a part of it is exactly that day, so the year can be looked for elsewhere."""
     if len(text) > _DATELINE_MAX:
         return None
-    candidate = rules.dateline_prefix.sub("", text.strip(), count=1)
-    for part in [candidate, *re.split(r"\s*[|•·/]\s*", candidate)]:
+    for part in _dateline_parts(text, rules)[1]:
         found = parse_month_day(part)
         if found:
             return found
