@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reex_research import paths
-from reex_research.read.ingest import decode_bytes
+from reex_research.read.decode import decode_bytes
 from reex_research.kb import load_kb
 from reex_research.read.textfix import repair_text
 

@@ -62,7 +62,8 @@ def child(spec: dict) -> dict:
     started = time.perf_counter()
     task = spec["task"]
     if task == "floor":
-        from reex_research.read.ingest import decode_bytes, list_corpus_files
+        from reex_research.read.decode import decode_bytes
+        from reex_research.read.ingest import list_corpus_files
 
         import_s = time.perf_counter() - started
         rss_before = _maxrss_mb()

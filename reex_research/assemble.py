@@ -22,7 +22,7 @@ from .engine import columnar
 from .engine.order import select_rows
 from .extract.dates import is_future
 from .extract.entities import aggregate_candidates
-from .read.ingest import Problem
+from .read.problem import Problem
 
 
 def assemble_frames(raw: dict[str, pa.Table], entities: pd.DataFrame, as_of: dt.date,

@@ -28,7 +28,8 @@ from .engine.work import raise_if_strict
 from .errors import InvalidArgumentError, ReexError
 from .kb import entities_frame, load_kb
 from .pipeline import Toolkit, build_toolkit, toolkit_version
-from .read.ingest import corpus_entries, metadata_row, read_metadata_csv
+from .read.ingest import corpus_entries
+from .read.metadata import metadata_row, read_metadata_csv
 from .read.parse import table_from_cells
 
 ExportFormat = Literal["parquet", "csv"]

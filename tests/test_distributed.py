@@ -16,7 +16,8 @@ from reex_research import paths, schema
 from reex_research.engine import columnar
 from reex_research.engine import dask as rd
 from reex_research.engine.local import run_files
-from reex_research.read.ingest import list_corpus_files, read_metadata_csv
+from reex_research.read.ingest import list_corpus_files
+from reex_research.read.metadata import read_metadata_csv
 from reex_research.pipeline import build_toolkit
 
 distributed = pytest.importorskip("distributed")

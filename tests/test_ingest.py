@@ -344,7 +344,7 @@ def test_release_time_dateline_and_setext_separators(tmp_path):
 
 
 def test_decoding_binary_bytes_raises_a_package_error_that_names_the_kind():
-    from reex_research.read.ingest import decode_bytes
+    from reex_research.read.decode import decode_bytes
 
     with pytest.raises(rr.DecodeError, match="binary") as caught:
         decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")

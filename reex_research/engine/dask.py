@@ -66,7 +66,7 @@ import pyarrow as pa
 from .. import schema
 from ..errors import ClusterError, InvalidArgumentError
 from ..pipeline import Toolkit
-from ..read.ingest import Problem
+from ..read.problem import Problem
 from . import columnar
 from .work import Metadata, Task, first_failure, process_chunk, progress_bar, raise_if_strict
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from ..errors import IngestError
 from ..pipeline import Toolkit, problems_of, process_file
-from ..read.ingest import Problem
+from ..read.problem import Problem
 from .columnar import to_tables
 
 Task = tuple[Path, str]

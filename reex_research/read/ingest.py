@@ -7,11 +7,8 @@ metadata a file or ``metadata.csv`` supplied.
 
 from __future__ import annotations
 
-import codecs
 import copy
-import csv
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -24,6 +21,9 @@ from .. import paths
 from ..datafile import read_data_file
 from .datetext import parse_day
 from ..errors import CorpusNotFoundError, DecodeError
+from .decode import decode_bytes
+from .metadata import METADATA_FILE, metadata_row
+from .problem import Problem
 
 if TYPE_CHECKING:
     from trafilatura.settings import Extractor
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
 HTML_FORMATS = {".html": "html", ".htm": "html"}
 JSONL_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl"}
-METADATA_FILE = "metadata.csv"
-METADATA_FIELDS = ("title", "date", "url", "author", "source")
 JSONL_FIELDS = ("title", "date", "url", "author", "source")
 # Other names feeds commonly give the optional fields, tried in order after the field's own name.
 JSONL_ALIASES = {
@@ -43,28 +41,8 @@ JSONL_ALIASES = {
     "source": ("publisher", "site", "site_name"),
 }
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _MARKDOWN_ESCAPE = re.compile(r"\\([<>*_#`\[\]])")  # trafilatura escapes these in Markdown output
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-MAX_CONTROL_SHARE = 0.02
 _NO_MAIN_TEXT = "the page has no main text that could be extracted"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A file (or one line of it) that could not be loaded, and why."""
-
-    file: str
-    line: int | None
-    kind: str
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,31 +101,6 @@ def corpus_entries(root: Path) -> list[tuple[str, os.DirEntry]]:
     return found
 
 
-def read_metadata_csv(root: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
-    """Read ``metadata.csv`` (column ``file`` plus any of title/date/url/author/source), if present."""
-    path = Path(root) / METADATA_FILE
-    if not path.exists():
-        return {}, []
-    try:
-        text = decode_bytes(path.read_bytes())[0]
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or "file" not in reader.fieldnames:
-            return {}, [Problem(METADATA_FILE, None, "bad_metadata", "metadata.csv needs a 'file' column")]
-        rows: dict[str, dict[str, str]] = {}
-        for row in reader:
-            name = (row.get("file") or "").strip()
-            if name:
-                rows[name] = {k: v.strip() for k in METADATA_FIELDS if (v := (row.get(k) or "")).strip()}
-        return rows, []
-    except (OSError, DecodeError, csv.Error) as exc:
-        return {}, [Problem(METADATA_FILE, None, "bad_metadata", f"cannot read metadata.csv: {exc}")]
-
-
-def metadata_row(metadata: dict[str, dict[str, str]], name: str, base: str) -> dict[str, str]:
-    """The ``metadata.csv`` row of the file at ``name`` (its path in the corpus), else of its base name."""
-    return metadata.get(name) or metadata.get(base) or {}
-
-
 def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None = None, *,
               date_label: re.Pattern[str] | None = None) -> FileResult:
     """Read one file into documents; every failure becomes a Problem, never an exception.
@@ -180,74 +133,6 @@ def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None
     if not text.strip():
         return _fail(name, "empty", "the file holds only whitespace")
     return FileResult((RawDocument(name, None, TEXT_FORMATS[suffix], encoding, text, dict(extra)),), ())
-
-
-def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str]:
-    """Decode bytes: BOM, then UTF-8, UTF-16 without BOM, the HTML meta charset, then cp1252.
-
-    Raises :class:`DecodeError` for binary bytes or bytes in none of these encodings.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return _checked(_decoded(data, encoding), encoding)
-    if b"\x00" in data:
-        utf16 = _guess_utf16(data)
-        if utf16:
-            return _checked(data.decode(utf16), utf16)
-        raise DecodeError("binary", "the file holds NUL bytes: it looks binary, not text")
-    if (text := _decoded(data, "utf-8")) is not None:
-        return _checked(text, "utf-8")
-    if html:
-        declared = _declared_charset(data)
-        if declared and (text := _decoded(data, declared)) is not None:
-            return _checked(text, codecs.lookup(declared).name)
-    if (text := _decoded(data, "cp1252")) is not None:
-        return _checked(text, "cp1252")
-    raise DecodeError("undecodable", "the bytes are neither UTF-8, UTF-16 nor Windows-1252; "
-                        "re-save the file as UTF-8")
-
-
-def _checked(text: str | None, encoding: str) -> tuple[str, str]:
-    if text is None:
-        raise DecodeError("undecodable", f"the file starts with a {encoding} byte-order mark but "
-                            "does not decode as it; re-save it as UTF-8")
-    text = text.lstrip("\ufeff")
-    sample = text[:20000]
-    if sample and len(_CONTROL.findall(sample)) / len(sample) > MAX_CONTROL_SHARE:
-        raise DecodeError("binary", f"the text decoded as {encoding} is full of control "
-                            "characters: it looks binary")
-    return text, encoding
-
-
-def _decoded(data: bytes, encoding: str) -> str | None:
-    """``data`` decoded strictly as ``encoding``, or None when it does not decode (or no such codec)."""
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _guess_utf16(data: bytes) -> str | None:
-    sample = data[:4000]
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = max(1, len(sample) // 2)
-    if odd_nuls / half > 0.3 and even_nuls / half < 0.05 and _decoded(data, "utf-16-le") is not None:
-        return "utf-16-le"
-    if even_nuls / half > 0.3 and odd_nuls / half < 0.05 and _decoded(data, "utf-16-be") is not None:
-        return "utf-16-be"
-    return None
-
-
-def _declared_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:4096])
-    if not match:
-        return None
-    name = match.group(1).decode("ascii", errors="ignore")
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
 
 
 def _load_jsonl(name: str, data: bytes, extra: dict[str, str]) -> FileResult:
