@@ -7,6 +7,7 @@ returns a :class:`Corpus`. Files that cannot be read become rows of ``corpus.pro
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -204,24 +205,28 @@ def load_corpus(
     rules_folder = Path(rules_path) if rules_path else None
     version = toolkit.version if toolkit else toolkit_version(kb_path=kb_folder, rules_path=rules_folder)
     store = open_cache(cache, root, version)
-    if store is None:
-        keys = [hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] for name, _ in listed]
-    else:
-        keys = [file_key(store, entry, name, metadata_row(metadata, name, entry.name)) for name, entry in listed]
-    cached = store.read(store.hits(keys)) if store is not None else None
-    todo = [(Path(entry.path), k) for (_, entry), k in zip(listed, keys) if cached is None or k not in cached.keys]
-    if toolkit is None and todo:  # a reload of unchanged files compiles nothing
-        toolkit = build_toolkit(kb_path=kb_folder, rules_path=rules_folder)
-    options = EngineOptions(strict=strict, progress=progress, workers=workers, client=client,
-                            dataset_dir=dataset_dir)
-    fresh = run(todo, root, metadata, toolkit, options)
-    raw = combine(cached.tables if cached is not None else None, fresh, keys)
-    if store is not None:
-        if store.needs_compaction(new=bool(todo)):
-            store.compact(raw, keys)
+    with store if store is not None else contextlib.nullcontext():  # loads sharing a cache take turns
+        if store is None:
+            keys = [hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] for name, _ in listed]
         else:
-            store.write(fresh, keys)
-    frames = assemble_frames(raw, _entities(store, toolkit, kb_folder), as_of_day, metadata_problems)
+            keys = [file_key(store, entry, name, metadata_row(metadata, name, entry.name))
+                    for name, entry in listed]
+        cached = store.read(store.hits(keys)) if store is not None else None
+        todo = [(Path(entry.path), k) for (_, entry), k in zip(listed, keys)
+                if cached is None or k not in cached.keys]
+        if toolkit is None and todo:  # a reload of unchanged files compiles nothing
+            toolkit = build_toolkit(kb_path=kb_folder, rules_path=rules_folder)
+        options = EngineOptions(strict=strict, progress=progress, workers=workers, client=client,
+                                dataset_dir=dataset_dir)
+        fresh = run(todo, root, metadata, toolkit, options)
+        raw = combine(cached.tables if cached is not None else None, fresh, keys)
+        if store is not None:
+            if store.needs_compaction(new=bool(todo)):
+                store.compact(raw, keys)
+            else:
+                store.write(fresh, keys)
+        entities = _entities(store, toolkit, kb_folder)
+    frames = assemble_frames(raw, entities, as_of_day, metadata_problems)
     return Corpus(root=root, frames=frames, as_of=as_of_day, toolkit_version=version)
 
 
@@ -232,7 +237,7 @@ def _entities(store: CorpusCache | None, toolkit: Toolkit | None, kb_folder: Pat
         try:
             return schema.validate("entities", schema.frame(
                 "entities", {name: stored[name].to_pylist() for name in schema.columns("entities")}))
-        except (KeyError, ReexError):
+        except (KeyError, ValueError, pa.ArrowException, ReexError):
             pass  # not what this version writes: built again below
     entities = entities_frame(toolkit.kb if toolkit is not None else load_kb(kb_folder))
     if store is not None:

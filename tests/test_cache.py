@@ -100,8 +100,8 @@ def test_a_changed_knowledge_base_re_extracts_everything(folder, tmp_path, count
 
 @pytest.mark.parametrize("damage", ["manifest", "segment", "truncated", "entities", "entities-columns"])
 def test_a_corrupt_cache_is_rebuilt_not_trusted(folder, tmp_path, damage):
-    cache = tmp_path / "cache"
-    fresh = _load(folder, cache=cache)
+    fresh = _load(folder, cache=tmp_path / "cache")
+    cache = tmp_path / "cache" / cache_module.STORE
     segment = next(cache.glob("seg-*")) / "sentences.arrow"
     if damage == "manifest":
         (cache / "manifest.json").write_text("{not json", encoding="utf-8")
@@ -118,11 +118,11 @@ def test_a_corrupt_cache_is_rebuilt_not_trusted(folder, tmp_path, damage):
                 writer.write_table(table)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rebuilt = _load(folder, cache=cache)
+        rebuilt = _load(folder, cache=tmp_path / "cache")
     if damage in ("manifest", "segment", "truncated"):
         assert any("rebuilding" in str(w.message) for w in caught)
     _assert_same(fresh, rebuilt)
-    _assert_same(fresh, _load(folder, cache=cache))
+    _assert_same(fresh, _load(folder, cache=tmp_path / "cache"))
 
 
 def test_is_future_follows_as_of_even_from_the_cache(folder, tmp_path):
@@ -316,7 +316,7 @@ def test_the_progress_bar_counts_files_to_process_and_is_absent_when_there_are_n
 def test_a_reload_with_nothing_new_leaves_the_manifest_untouched(folder, tmp_path):
     _age(folder)
     _load(folder, cache=tmp_path / "cache")
-    manifest = tmp_path / "cache" / "manifest.json"
+    manifest = tmp_path / "cache" / cache_module.STORE / "manifest.json"
     before = manifest.stat().st_mtime_ns, manifest.read_bytes()
     _load(folder, cache=tmp_path / "cache")
     assert (manifest.stat().st_mtime_ns, manifest.read_bytes()) == before
