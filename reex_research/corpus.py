@@ -29,6 +29,7 @@ from .engine.work import raise_if_strict
 from .errors import InvalidArgumentError, ReexError
 from .kb import entities_frame, load_kb
 from .pipeline import Toolkit, build_toolkit, toolkit_version
+from .read.datetext import YEAR_MAX, YEAR_MIN
 from .read.ingest import corpus_entries
 from .read.metadata import metadata_row, read_metadata_csv
 from .read.parse import table_from_cells
@@ -181,6 +182,7 @@ def load_corpus(
     engine: str = "local",
     client: Any = None,
     dataset_dir: Path | str | None = None,
+    follow_links_outside: bool = False,
 ) -> Corpus:
     """Load every article under ``path`` into a :class:`Corpus`.
 
@@ -194,13 +196,19 @@ def load_corpus(
     ``engine="dask"`` runs the same per-file functions on a Dask cluster (``client``, default a
     local one) and writes a partitioned Parquet dataset to ``dataset_dir``; see
     :mod:`reex_research.engine`.
+
+    Links inside the folder to files inside it are read. A link to a file outside the folder is
+    left out (a ``link_outside`` problem) unless ``follow_links_outside=True``, so that a corpus
+    unpacked from someone's archive cannot pull private files into a report; links to folders,
+    link loops, dangling links, pipes and devices are never read.
     """
     run = get_engine(engine)
     root = Path(path)
     as_of_day = _as_of(as_of)
-    listed = corpus_entries(root)
-    metadata, metadata_problems = read_metadata_csv(root)
-    raise_if_strict(metadata_problems, strict, root)
+    listing = corpus_entries(root, follow_links_outside=follow_links_outside)
+    listed = listing.entries
+    metadata, metadata_problems = read_metadata_csv(root, files=[name for name, _ in listed])
+    raise_if_strict([*listing.problems, *metadata_problems], strict, root)
     kb_folder = Path(kb_path) if kb_path else None
     rules_folder = Path(rules_path) if rules_path else None
     version = toolkit.version if toolkit else toolkit_version(kb_path=kb_folder, rules_path=rules_folder)
@@ -226,7 +234,7 @@ def load_corpus(
             else:
                 store.write(fresh, keys)
         entities = _entities(store, toolkit, kb_folder)
-    frames = assemble_frames(raw, entities, as_of_day, metadata_problems)
+    frames = assemble_frames(raw, entities, as_of_day, [*listing.problems, *metadata_problems])
     return Corpus(root=root, frames=frames, as_of=as_of_day, toolkit_version=version)
 
 
@@ -249,13 +257,17 @@ def _as_of(value: dt.date | str | None) -> dt.date:
     if value is None:
         return today()
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidArgumentError(f"as_of must be a date or YYYY-MM-DD text, got {value!r}") from None
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidArgumentError(f"as_of must be a date or YYYY-MM-DD text, got {value!r}") from None
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise InvalidArgumentError(f"as_of must be a day from {YEAR_MIN}-01-01 to {YEAR_MAX}-12-31, got {value!r}")
+    return day
 
 
 def today() -> dt.date:

@@ -280,14 +280,14 @@ def _forms(rec: Record, field: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         rec.fail(field, f"{field} must be a list, e.g. {field}: [CREG, China Rare Earth]")
     out = []
-    for item in value:
+    for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            rec.fail(field, f"{field} entry {item!r} is not text — quote it")
+            rec.fail(field, f"{field} entry {item!r} is not text — quote it", item=index)
         form = normalise_form(item)
         if len(form.rstrip("*")) < 2:
-            rec.fail(field, f"{form!r} is too short — one-letter names and aliases are not allowed")
+            rec.fail(field, f"{form!r} is too short — one-letter names and aliases are not allowed", item=index)
         if not is_word_char(form[0]):
-            rec.fail(field, f"{form!r} must start with a letter or digit")
+            rec.fail(field, f"{form!r} must start with a letter or digit", item=index)
         out.append(form)
     return tuple(out)
 
@@ -381,14 +381,14 @@ def _theme(rec: Record) -> Theme:
 
 def _terms(rec: Record, field: str) -> tuple[str, ...]:
     out: list[str] = []
-    for form in _forms(rec, field):
+    for index, form in enumerate(_forms(rec, field)):  # one form per entry of the list, in order
         stem = form.rstrip("*")
         if "*" in stem or form.count("*") > 1:
-            rec.fail(field, f"term {form!r}: '*' is allowed once, at the end only")
+            rec.fail(field, f"term {form!r}: '*' is allowed once, at the end only", item=index)
         if form.endswith("*") and len(stem) < 3:
-            rec.fail(field, f"term {form!r}: a wildcard needs at least 3 letters before '*'")
+            rec.fail(field, f"term {form!r}: a wildcard needs at least 3 letters before '*'", item=index)
         if form in out:
-            rec.fail(field, f"term {form!r} is listed twice")
+            rec.fail(field, f"term {form!r} is listed twice (first as entry {out.index(form) + 1})", item=index)
         out.append(form)
     return tuple(out)
 

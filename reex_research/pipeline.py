@@ -147,26 +147,54 @@ def content_key(name: str, data: bytes, metadata: dict[str, str] | None) -> str:
 
 def process_file(path: Path, root: Path, metadata: dict[str, dict[str, str]], toolkit: Toolkit,
                  key: str) -> FileOutput:
-    """Run ingest → parse → extract on one file; every failure becomes a problem row."""
+    """Run ingest → parse → extract on one file; every failure becomes a problem row.
+
+    An unexpected exception while reading the file or processing one of its documents becomes an
+    ``internal_error`` row of that file (and line): the document's rows are left out whole, the
+    file's other documents and the rest of the corpus still load.
+    """
     name = Path(path).relative_to(root).as_posix()
     output = FileOutput(name, key)
-    result: FileResult = load_file(path, root, metadata, date_label=toolkit.rules.dateline_prefix)
+    try:
+        result: FileResult = load_file(path, root, metadata, date_label=toolkit.rules.dateline_prefix,
+                                       limits=toolkit.rules.text_limits)
+    except Exception as exc:  # a bug must not stop the load: reported as a row, see _internal_error
+        output.problem(_internal_error(name, None, exc))
+        return output
     for problem in result.problems:
         output.problem(problem)
     for document in result.documents:
         doc = f"{key}:{document.line or 0}"
-        record = parse_document(document, toolkit.rules)
-        if record is None:
-            output.problem(Problem(document.file, document.line, "no_content",
-                                   "nothing of the article is left once boilerplate is removed"))
+        rows = FileOutput(name, key)  # kept apart until the document is done, so a failure adds no half
+        try:
+            record = parse_document(document, toolkit.rules)
+            if record is None:
+                rows.problem(Problem(document.file, document.line, "no_content",
+                                     "nothing of the article is left once boilerplate is removed"))
+            else:
+                for problem in record.problems:
+                    rows.problem(problem)
+                for table in ("articles", "highlights", "paragraphs", "sentences", "tables", "boilerplate"):
+                    rows.append(table, doc, [record.article] if table == "articles" else getattr(record, table))
+                _extract(rows, doc, record.parsed, toolkit)
+        except Exception as exc:  # as above: this document's rows are dropped, the others still load
+            output.problem(_internal_error(document.file, document.line, exc))
             continue
-        for problem in record.problems:
-            output.problem(problem)
-        for table in ("articles", "highlights", "paragraphs", "sentences", "tables", "boilerplate"):
-            rows = [record.article] if table == "articles" else getattr(record, table)
-            output.append(table, doc, rows)
-        _extract(output, doc, record.parsed, toolkit)
+        for table, columns in rows.columns.items():
+            output.append(table, doc, columns)
     return output
+
+
+_ERROR_TEXT = 300  # characters of an exception's text an internal_error row keeps
+
+
+def _internal_error(file: str, line: int | None, exc: Exception) -> Problem:
+    """The problem row of an exception nothing anticipated (a bug), naming its type and text."""
+    text = str(exc)
+    text = text if len(text) <= _ERROR_TEXT else text[:_ERROR_TEXT] + "…"
+    return Problem(file, line, "internal_error", f"processing stopped with {type(exc).__name__}: {text} — "
+                   "this is a bug in reex-research; the rest of the corpus loaded; please report it with "
+                   "this file attached")
 
 
 def _extract(output: FileOutput, doc: str, article: ParsedArticle, toolkit: Toolkit) -> None:

@@ -35,8 +35,8 @@ def test_every_row_table_round_trips_with_the_schema_dtypes(table, tmp_path):
     data = columnar.to_arrow(table, _columns(table))
     pq.write_table(data, tmp_path / "t.parquet")
     again = pq.read_table(tmp_path / "t.parquet").cast(columnar.arrow_schema(table))
-    cache._write_arrow(data, tmp_path / "t.arrow")
-    mapped = cache._read_arrow(tmp_path / "t.arrow")
+    checksum = cache._write_arrow(data, tmp_path / "t.arrow")
+    mapped = cache._read_arrow(tmp_path / "t.arrow", checksum)
     assert mapped.equals(data)
     for arrow in (data, again, mapped):
         frame = columnar.to_pandas(table, arrow)

@@ -135,7 +135,7 @@ def test_read_dataset_gives_what_the_local_engine_gives(loaded, corpus_dir):
     files = list_corpus_files(corpus_dir)
     names = [p.relative_to(corpus_dir).as_posix() for p in files]
     tasks = [(p, hashlib.sha256(n.encode()).hexdigest()[:32]) for p, n in zip(files, names)]  # as load_corpus
-    rows = run_files(tasks, corpus_dir, read_metadata_csv(corpus_dir)[0], toolkit, workers=1)
+    rows = run_files(tasks, corpus_dir, read_metadata_csv(corpus_dir, files=names)[0], toolkit, workers=1)
     got = rd.read_dataset(dataset)
     for table in schema.ROW_TABLES:
         e, g = columnar.to_pandas(table, rows[table], private=True), got[table]

@@ -211,7 +211,7 @@ def test_bad_metadata_date_is_a_problem_not_a_guess(tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "metadata.csv").write_text("file,date\na.txt,sometime soon\n", encoding="utf-8")
     corpus = _load(tmp_path)
-    assert _problem_kinds(corpus)["a.txt"] == "bad_date"
+    assert _problem_kinds(corpus)["metadata.csv"] == "bad_date"
     assert corpus.articles["published_source"].iloc[0] == "text"
 
 

@@ -19,8 +19,11 @@ Task = tuple[Path, str]
 Metadata = dict[str, dict[str, str]]
 """Rows of ``metadata.csv`` by file name."""
 
-LENIENT_KINDS = frozenset({"unsupported_format", "duplicate"})
-"""Problem kinds that strict mode forgives."""
+LENIENT_KINDS = frozenset({"unsupported_format", "duplicate", "linked_folder"})
+"""Problem kinds that strict mode forgives: nothing of the corpus is lost or changed by them (a
+linked folder of the corpus is read from the folder itself). Every other kind raises, repairs too:
+``repaired_bytes`` and ``repaired_escapes`` load a text that differs from the file, and
+``link_outside`` leaves out a file the folder names."""
 
 
 @dataclass

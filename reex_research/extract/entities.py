@@ -76,9 +76,10 @@ def load_candidate_rules(path: Path | None = None) -> CandidateRules:
     lists: dict[str, frozenset[str]] = {}
     for key in keys:
         values = doc.strings(key, name_item=False, expected="a list of words (write [] for an empty list)")
-        spaced = [v for v in values if v != v.strip() or len(v.split()) != 1]
+        spaced = [i for i, v in enumerate(values) if v != v.strip() or len(v.split()) != 1]
         if spaced:
-            doc.fail((key,), f"entries {spaced} are not single words; write one word per entry, without spaces")
+            doc.fail((key,), f"entries {[values[i] for i in spaced]} are not single words; write one word per "
+                     "entry, without spaces", at=(key, spaced[0]))
         lists[key] = frozenset(values if key in _CASE_SENSITIVE else (v.lower() for v in values))
     return CandidateRules(**lists)
 

@@ -93,11 +93,11 @@ def _phrases(doc, keys: tuple, phrases: list[str]) -> re.Pattern[str] | None:
     """One case-insensitive regex of ``phrases`` on word boundaries (not after a hyphen)."""
     if not phrases:
         return None
-    for phrase in phrases:
+    for index, phrase in enumerate(phrases):
         try:
             re.compile(phrase)
         except re.error as exc:
-            doc.fail(keys, f"invalid regular expression {phrase!r}: {exc}")
+            doc.fail(keys, f"invalid regular expression {phrase!r}: {exc}", at=(*keys, index))
     ordered = sorted(phrases, key=len, reverse=True)
     return re.compile(_BEFORE + "|".join(f"(?:{p})" for p in ordered) + _AFTER, re.IGNORECASE)
 

@@ -1,6 +1,7 @@
 """Read a corpus folder: find files, decode bytes, split JSON Lines, pull the main text from HTML.
 
-Raw files are opened read-only. Whatever cannot be read becomes a :class:`Problem`; the rest loads.
+Raw files are opened read-only, and only regular files are opened. Whatever cannot be read, and
+whatever loads only repaired, becomes a :class:`Problem`; the rest loads.
 The result of this stage is a list of :class:`RawDocument`: text still unrepaired, plus the
 metadata a file or ``metadata.csv`` supplied.
 """
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import errno
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +24,7 @@ from .. import paths
 from ..datafile import read_data_file
 from .datetext import parse_day
 from ..errors import CorpusNotFoundError, DecodeError
-from .decode import decode_bytes
+from .decode import DecodedText, RepairedByte, TextLimits, decode_text
 from .metadata import METADATA_FILE, metadata_row
 from .problem import Problem
 
@@ -65,6 +68,14 @@ class FileResult:
     problems: tuple[Problem, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a corpus folder lists: the files to read, and the entries passed over, as problems."""
+
+    entries: list[tuple[str, os.DirEntry]]
+    problems: list[Problem]
+
+
 def list_corpus_files(root: Path) -> list[Path]:
     """Return every non-hidden file under ``root`` in a stable order (``metadata.csv`` excluded)."""
     return [path for _, path in corpus_files(root)]
@@ -73,40 +84,121 @@ def list_corpus_files(root: Path) -> list[Path]:
 def corpus_files(root: Path) -> list[tuple[str, Path]]:
     """``(name, path)`` of every file :func:`list_corpus_files` lists; ``name`` is the path
     relative to ``root`` written with ``/``, and the list is in the order of the names. Hidden
-    files and everything inside hidden folders are left out."""
-    return [(name, Path(entry.path)) for name, entry in corpus_entries(root)]
+    files and everything inside hidden folders are left out, and so is whatever
+    :func:`corpus_entries` reports as a problem."""
+    return [(name, Path(entry.path)) for name, entry in corpus_entries(root).entries]
 
 
-def corpus_entries(root: Path) -> list[tuple[str, os.DirEntry]]:
-    """:func:`corpus_files` as directory entries, whose ``stat()`` is read once and kept."""
+def corpus_entries(root: Path, *, follow_links_outside: bool = False) -> Listing:
+    """The files of :func:`corpus_files` as directory entries (whose ``stat()`` is read once and
+    kept), and a problem for every other entry that is not hidden.
+
+    Only regular files are listed, never opened here: a link loop, a dangling link, a named pipe,
+    socket or device, a name that is not UTF-8 and an unreadable folder are problems. A link to a
+    file inside the corpus folder is listed; a link leaving it is a problem unless
+    ``follow_links_outside``. A link to a folder is never followed (its files would be read twice,
+    or come from outside the corpus).
+    """
     root = Path(root)
     if not root.exists() or not root.is_dir():
         raise CorpusNotFoundError(root)
+    inside = os.path.realpath(root)
     found: list[tuple[str, os.DirEntry]] = []
+    problems: list[Problem] = []
     folders = [(os.fspath(root), "")]
     while folders:
         folder, prefix = folders.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:  # an unreadable subfolder is passed over, as os.walk does
+        except OSError as exc:
+            problems.append(Problem(prefix or "./", None, "unreadable", f"cannot list the folder "
+                                    f"({exc.strerror or exc}); its files are not read — check its permissions"))
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or (not prefix and entry.name == METADATA_FILE):
+                continue  # metadata.csv is read and checked by read_metadata_csv
+            name = prefix + entry.name
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                problems.append(Problem(_printable(name), None, "bad_file_name", "the name is not valid "
+                                        "UTF-8 (shown with \\x escapes) and is not read; rename it to load it"))
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                folders.append((entry.path, f"{prefix}{entry.name}/"))
-            elif entry.is_file() and (prefix or entry.name != METADATA_FILE):
-                found.append((prefix + entry.name, entry))
+            try:
+                if entry.is_symlink():
+                    problem = _link_problem(entry, name, inside, follow_links_outside)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{name}/"))
+                    continue
+                elif entry.is_file(follow_symlinks=False):
+                    problem = None
+                else:
+                    problem = _special(name, entry.stat(follow_symlinks=False).st_mode)
+            except OSError as exc:
+                problem = Problem(name, None, "unreadable", f"cannot look at the file ({exc.strerror or exc}); "
+                                  "check its permissions")
+            if problem is not None:
+                problems.append(problem)
+            else:
+                found.append((name, entry))
     found.sort(key=lambda item: item[0])
-    return found
+    problems.sort(key=lambda problem: problem.file)
+    return Listing(found, problems)
+
+
+def _printable(name: str) -> str:
+    """``name`` (a path whose undecodable bytes are surrogate escapes) with those bytes as ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+_LINK_LEAVES = ("a link to a file outside the corpus folder is not read, so that a corpus unpacked from "
+                "an archive pulls in no private file: copy the file into the folder, or pass "
+                "follow_links_outside=True to load_corpus if you trust the links")
+
+
+def _link_problem(entry: os.DirEntry, name: str, inside: str, follow_outside: bool) -> Problem | None:
+    """The problem of the symbolic link ``entry``, or None when its target is a file to read."""
+    try:
+        mode = os.stat(entry.path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Problem(name, None, "link_loop", "the link leads back to itself through other links; "
+                           "point it at a file or remove it")
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return Problem(name, None, "dangling_link", "the link points to nothing (its target is "
+                           "missing); fix or remove the link")
+        raise
+    target = os.path.realpath(entry.path)
+    within = target == inside or target.startswith(inside.rstrip(os.sep) + os.sep)
+    if stat.S_ISDIR(mode):
+        if within:
+            return Problem(name, None, "linked_folder", "a link to a folder of this corpus is not "
+                           "followed: its files are read once, from the folder itself")
+        return Problem(name, None, "link_outside", "a link to a folder outside the corpus folder is not "
+                       "followed: copy the folder into the corpus folder to load its files")
+    if not stat.S_ISREG(mode):
+        return _special(name, mode)
+    if not within and not follow_outside:
+        return Problem(name, None, "link_outside", _LINK_LEAVES)
+    return None
+
+
+def _special(name: str, mode: int) -> Problem:
+    """The problem of an entry that is neither a file nor a folder (``mode`` from its stat)."""
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return Problem(name, None, "special_file", f"{what}, not an article: it is not opened; remove it "
+                   "from the corpus folder")
 
 
 def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None = None, *,
-              date_label: re.Pattern[str] | None = None) -> FileResult:
+              date_label: re.Pattern[str] | None = None, limits: TextLimits | None = None) -> FileResult:
     """Read one file into documents; every failure becomes a Problem, never an exception.
 
     ``date_label`` is the parsing rules' ``dateline_prefix`` (default: the one in ``data/rules``),
-    the labels that date an HTML page from a short header element.
+    the labels that date an HTML page from a short header element; ``limits`` how damaged a file
+    may be and still load (default: those in ``data/rules``). Damaged bytes a file is loaded
+    despite give a ``repaired_bytes`` problem.
     """
     path = Path(path)
     name = path.relative_to(root).as_posix()
@@ -122,42 +214,113 @@ def load_file(path: Path, root: Path, metadata: dict[str, dict[str, str]] | None
     if not data.strip():
         return _fail(name, "empty", "the file is empty")
     try:
-        if suffix in JSONL_FORMATS:
-            return _load_jsonl(name, data, extra)
-        if suffix in HTML_FORMATS:
-            text, encoding = decode_bytes(data, html=True)
-            return _load_html(name, text, encoding, extra, date_label)
-        text, encoding = decode_bytes(data)
+        decoded = decode_text(data, html=suffix in HTML_FORMATS, limits=limits)
     except DecodeError as exc:
         return _fail(name, exc.kind, str(exc))
-    if not text.strip():
-        return _fail(name, "empty", "the file holds only whitespace")
-    return FileResult((RawDocument(name, None, TEXT_FORMATS[suffix], encoding, text, dict(extra)),), ())
+    if suffix in JSONL_FORMATS:
+        return _load_jsonl(name, decoded, extra)
+    repaired = (Problem(name, None, "repaired_bytes", _repair_message(decoded.repaired, decoded.encoding)),
+                ) if decoded.repaired else ()
+    if suffix in HTML_FORMATS:
+        result = _load_html(name, decoded.text, decoded.encoding, extra, date_label)
+        return FileResult(result.documents, repaired + result.problems)
+    if not decoded.text.strip():
+        return FileResult((), repaired + (Problem(name, None, "empty", "the file holds only whitespace"),))
+    document = RawDocument(name, None, TEXT_FORMATS[suffix], decoded.encoding, decoded.text, dict(extra))
+    return FileResult((document,), repaired)
 
 
-def _load_jsonl(name: str, data: bytes, extra: dict[str, str]) -> FileResult:
-    try:
-        text, encoding = decode_bytes(data)
-    except DecodeError as exc:
-        return _fail(name, exc.kind, str(exc))
+_SHOWN_OFFSETS = 5  # byte offsets a repair message lists
+
+
+def _repair_message(repaired: tuple[RepairedByte, ...], encoding: str) -> str:
+    """The message of a ``repaired_bytes`` problem: what was repaired, where, and what to do."""
+    return (f"{_repaired_bytes(repaired, encoding)}; the rest of the text loaded — fix those bytes in "
+            "the file (or re-save it as UTF-8) to load it whole")
+
+
+def _repaired_bytes(repaired: tuple[RepairedByte, ...], encoding: str) -> str:
+    """What was repaired, and where: "3 bytes that are not UTF-8 replaced with U+FFFD, at byte 1041, …"."""
+    removed = sum(r.removed for r in repaired)
+    replaced = len(repaired) - removed
+    codec = "Windows-1252" if encoding == "cp1252" else "UTF-8"
+    parts = [f"{replaced} byte{'s' * (replaced > 1)} that {'are' if replaced > 1 else 'is'} not {codec} "
+             "replaced with U+FFFD"] if replaced else []
+    parts += [f"{removed} NUL byte{'s' * (removed > 1)} removed"] if removed else []
+    offsets = ", ".join(str(r.byte) for r in repaired[:_SHOWN_OFFSETS])
+    more = f" and {len(repaired) - _SHOWN_OFFSETS} more" if len(repaired) > _SHOWN_OFFSETS else ""
+    return f"{' and '.join(parts)}, at byte {offsets}{more} of the file"
+
+
+# A JSON escape of a surrogate: lone ones decode to characters that no text file may hold.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _load_jsonl(name: str, decoded: DecodedText, extra: dict[str, str]) -> FileResult:
+    """One document per line with a non-empty ``text``; lines are split at ``\\n`` only."""
     documents: list[RawDocument] = []
     problems: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    damaged = _repairs_by_line(decoded)
+    for number, line in enumerate(decoded.text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        repaired = damaged.get(number, ())
+        note = f", read after {_repaired_bytes(repaired, decoded.encoding)}" if repaired else ""
         if not line.strip():
+            if repaired:
+                problems.append(Problem(name, number, "repaired_bytes", _repair_message(repaired, decoded.encoding)))
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(Problem(name, number, "bad_json", f"not valid JSON ({exc.msg}, column {exc.colno})"))
+            problems.append(Problem(name, number, "bad_json", f"not valid JSON ({exc.msg}, column {exc.colno}){note}"))
+            continue
+        except RecursionError:
+            problems.append(Problem(name, number, "bad_json", "the record nests arrays or objects too deeply "
+                                    f"to read; flatten it{note}"))
+            continue
+        except ValueError as exc:  # a number too long to convert (sys.get_int_max_str_digits)
+            problems.append(Problem(name, number, "bad_json", f"the record holds a number too long to read "
+                                    f"({str(exc).split(';')[0]}); write it as a string{note}"))
             continue
         body = record.get("text") if isinstance(record, dict) else None
         if not isinstance(body, str) or not body.strip():
-            problems.append(Problem(name, number, "missing_text", "each line needs a non-empty string field 'text'"))
+            problems.append(Problem(name, number, "missing_text",
+                                    f"each line needs a non-empty string field 'text'{note}"))
             continue
         meta = {k: v for k in JSONL_FIELDS if (v := _jsonl_field(record, k))}
+        if _SURROGATE_ESCAPE.search(line):
+            body, meta, lone = _without_lone_surrogates(body, meta)
+            if lone:
+                problems.append(Problem(name, number, "repaired_escapes", f"{lone} escape{'s' * (lone > 1)} "
+                                        "of half a UTF-16 surrogate pair (\\ud800-\\udfff) replaced with "
+                                        "U+FFFD; write whole characters or pairs"))
         meta.update(extra)
-        documents.append(RawDocument(name, number, "jsonl", encoding, body, meta))
+        if repaired:
+            problems.append(Problem(name, number, "repaired_bytes", _repair_message(repaired, decoded.encoding)))
+        documents.append(RawDocument(name, number, "jsonl", decoded.encoding, body, meta))
     return FileResult(tuple(documents), tuple(problems))
+
+
+def _repairs_by_line(decoded: DecodedText) -> dict[int, tuple[RepairedByte, ...]]:
+    """The repaired bytes of ``decoded`` by the 1-based number of the line of the text they are on."""
+    lines: dict[int, list[RepairedByte]] = {}
+    counted, line = 0, 1
+    for repair in decoded.repaired:
+        line += decoded.text.count("\n", counted, repair.char)
+        counted = repair.char
+        lines.setdefault(line, []).append(repair)
+    return {number: tuple(repairs) for number, repairs in lines.items()}
+
+
+def _without_lone_surrogates(body: str, meta: dict[str, str]) -> tuple[str, dict[str, str], int]:
+    """``body`` and ``meta`` with each lone surrogate replaced by U+FFFD, and how many there were."""
+    body, count = _SURROGATE.subn("\ufffd", body)
+    clean = {}
+    for key, value in meta.items():
+        clean[key], found = _SURROGATE.subn("\ufffd", value)
+        count += found
+    return body, clean, count
 
 
 def _jsonl_field(record: dict, name: str) -> str | None:

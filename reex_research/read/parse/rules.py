@@ -11,6 +11,7 @@ from ... import paths
 from ...datafile import DataFile, read_data_file
 from ...errors import KnowledgeBaseError
 from ..boilerplate import BoilerplateRules, load_boilerplate_rules
+from ..decode import TextLimits, read_text_limits
 from ..sentences import SentenceRules
 
 # Markdown emphasis at the edges of words ("*By Jane Doe*", "**Source:**"), not in "a*b" or "snake_case".
@@ -39,6 +40,7 @@ class ParseRules:
     title_max_words: int
     heading_max_words: int
     camel_case_names: frozenset[str]
+    text_limits: TextLimits  # how damaged a file may be and still load as text
 
 
 def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
@@ -74,6 +76,7 @@ def load_parse_rules(rules_dir: Path | None = None) -> ParseRules:
         title_max_words=doc.get("title_max_words", kind=int),
         heading_max_words=doc.get("heading_max_words", kind=int),
         camel_case_names=words("camel_case_names"),
+        text_limits=read_text_limits(doc),
     )
 
 
