@@ -98,3 +98,13 @@ def test_a_wire_credit_and_an_exchange_before_a_ticker_are_not_mentions(toolkit)
     known = extract_mentions(article, toolkit.entities)
     assert "Reuters" not in known["surface"] and "ASX" not in known["surface"]
     assert "Lynas Rare Earths" in known["surface"]
+
+
+@pytest.mark.parametrize("text, evidence", [
+    ("The plant was opened by (governor Dana Whitlock) on Monday.", "title: governor"),
+    ("The plant was opened by sen. Dana Whitlock on Monday.", "title: sen."),
+    ("The plant was opened by ex-governor Dana Whitlock on Monday.", None),  # after a hyphen: no title
+])
+def test_a_lowercase_title_before_a_name_is_found_after_brackets_and_with_its_period(toolkit, text, evidence):
+    rows = [r for r in discovered(text, toolkit) if r[0] == "Dana Whitlock"]
+    assert rows and (rows[0][3] if rows[0][3].startswith("title") else None) == evidence

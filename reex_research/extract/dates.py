@@ -71,6 +71,7 @@ def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = (),
     reference = _as_date(article.published)
     text = article.text
     ordered = sorted(actors)
+    clause_cuts: dict[int, list[int]] = {}  # by sentence: the dates of one sentence share them
     for date in find_dates(text, reference=reference, units=units):
         i = locator.locate(date.start, date.end)
         if i < 0:  # outside every sentence, or across two
@@ -82,7 +83,10 @@ def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = (),
             date_start = _next_occurrence(date_start, date.recurs)
             date_end = _next_occurrence(date_end, date.recurs)
         sentence = sentences[i]
-        left, right = clause_span(sentence.text, date.start - sentence.start, date.end - sentence.start)
+        cuts = clause_cuts.get(i)
+        if cuts is None:
+            cuts = clause_cuts[i] = _clause_cuts(sentence.text)
+        left, right = _clause_between(sentence.text, cuts, date.start - sentence.start, date.end - sentence.start)
         left, right = left + sentence.start, right + sentence.start
         inside = [a for a in ordered if left <= a[0] and a[1] <= right]
         subject = inside[0] if inside else None
@@ -104,13 +108,23 @@ def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
     ("Although …,"); a clause shorter than four words takes in its neighbour. The whole sentence
     (without its final stop) when the offsets do not fit it.
     """
-    if not 0 <= start < end <= len(sentence):
-        return _trimmed(sentence, 0, len(sentence))
+    return _clause_between(sentence, _clause_cuts(sentence), start, end)
+
+
+def _clause_cuts(sentence: str) -> list[int]:
+    """Where the clauses of ``sentence`` start, its start and one past its end included, in order."""
     cuts = [0] + [m.end() for m in _CLAUSE_CUT.finditer(sentence)] + [len(sentence) + 1]
     opening = _SUBORDINATE_OPENING.match(sentence)
     if opening:  # "Although X, Y": the first comma closes the subordinate clause
         cuts.append(opening.end())
         cuts.sort()
+    return cuts
+
+
+def _clause_between(sentence: str, cuts: list[int], start: int, end: int) -> tuple[int, int]:
+    """:func:`clause_span` with the clause starts of ``sentence`` given (:func:`_clause_cuts`)."""
+    if not 0 <= start < end <= len(sentence):
+        return _trimmed(sentence, 0, len(sentence))
     left = max(c for c in cuts if c <= start)
     right = min(c for c in cuts if c >= end)
     if len(sentence[left:right].split()) < 4 and (left > 0 or right <= len(sentence)):

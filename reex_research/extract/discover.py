@@ -62,10 +62,11 @@ class DiscoveryRules:
     company_suffixes: frozenset[str]
     organisation_words: frozenset[str]
     organisation_phrases: tuple[str, ...]
-    title_before: re.Pattern[str]  # a title or role that ends just before a name
+    title_before: re.Pattern[str]  # a title or role that ends just before a name (in lowercased text)
+    title_ends: frozenset[str]  # the last word of every title: no title ends before a name without one
     title_inside: re.Pattern[str]  # a title inside a run: "Kestrel Magnetics Chief Executive Jane Doe"
     apposition_after: re.Pattern[str]  # ", chief executive of" just after a name
-    role_before: re.Pattern[str]  # "chief executive of " just before an organisation's name
+    role_before: re.Pattern[str]  # "chief executive of " just before an organisation's name (lowercased)
     place_after: re.Pattern[str]  # " province" just after a name
     places: dict[str, str]  # folded name -> what the gazetteer calls it (country, state, city…)
     towns: frozenset[str]  # smaller towns: places only after "in", "at", "near", "from"
@@ -101,12 +102,14 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
         company_suffixes=frozenset(w.rstrip(".") for w in lists["company_suffixes"]),
         organisation_words=frozenset(words),
         organisation_phrases=phrases,
-        title_before=re.compile(rf"(?<![\w-])(?:{titles})\.?\s+$", re.IGNORECASE),
+        # the word lists are lowercase: matched on lowercased text, without IGNORECASE, a search
+        # skips every title whose first letter differs at once (several times faster)
+        title_before=re.compile(rf"(?<![\w-])(?:{titles})\.?\s+$"),
+        title_ends=frozenset(words[-1] for title in lists["person_titles"] if (words := re.findall(r"\w+", title))),
         title_inside=re.compile(rf"(?:^|\s)((?:{titles})\.?)\s+(?=[A-Z]|of\s|for\s)", re.IGNORECASE),
         apposition_after=re.compile(rf",\s+(?:the |its |a |an |former |acting |deputy |senior )*(?:{roles})"
                                     rf"\s+(?:of|at|for|with)\b", re.IGNORECASE),
-        role_before=re.compile(rf"(?<![\w-])(?:{roles}|{titles})\s+(?:of|at|for|with)\s+(?:the\s+)?$",
-                               re.IGNORECASE),
+        role_before=re.compile(rf"(?<![\w-])(?:{roles}|{titles})\s+(?:of|at|for|with)\s+(?:the\s+)?$"),
         place_after=re.compile(rf"\s+(?:{_alternation(lists['place_words'])})\b", re.IGNORECASE),
         places=places,
         towns=towns,
@@ -154,6 +157,7 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     aliases: dict[str, tuple[str, str, str]] = {}  # acronym -> (entity id, type, name it stands for)
     typed: list[tuple[int, int, str, str, str, str]]  # start, end, id, type, name, evidence
     typed, dropped = _longer_places(text, known, rules)
+    beside = _places_beside(known)
     for start, end, name, evidence_hint in _split_lists(named, text, rules):
         start, name, based = _without_prefix(start, name, rules)
         if based is not None:
@@ -175,7 +179,7 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
         if site is not None:
             typed.append(site)
             continue
-        start, end, name, merged = _with_place(text, start, end, name, known, rules)
+        start, end, name, merged = _with_place(text, start, end, name, known, beside, rules)
         found_type, evidence = _type_of(text, start, end, name, rules, evidence_hint)
         if found_type is None:
             continue  # one capitalised word with nothing to say what it is
@@ -289,13 +293,24 @@ def _stands_alone(name: str, rules: DiscoveryRules) -> bool:
     return _fold(name) in rules.places or (len(words) > 1 and words[-1].lower().rstrip(".,") in rules.company_suffixes)
 
 
-def _with_place(text: str, start: int, end: int, name: str, known: list, rules: DiscoveryRules
-                ) -> tuple[int, int, str, set[int]]:
-    """Join a known place standing inside a company's name: "Ganzhou Tianli Rare Earth Co.",
-    "Tokai Jiseki Vietnam Co., Ltd." Returns the span, the name and the known mentions joined."""
-    for index, (s, e, _, entity_type, surface) in enumerate(known):
-        if entity_type != "place":
-            continue
+def _places_beside(known: list) -> dict[int, list[int]]:
+    """Positions of the known places by where a name one space away would end or start: a place
+    at ``[s, e)`` is listed under ``e + 1`` (a name after it) and ``s - 1`` (a name before it)."""
+    beside: dict[int, list[int]] = {}
+    for index, (s, e, _, entity_type, _surface) in enumerate(known):
+        if entity_type == "place":
+            beside.setdefault(e + 1, []).append(index)
+            beside.setdefault(s - 1, []).append(index)
+    return beside
+
+
+def _with_place(text: str, start: int, end: int, name: str, known: list, beside: dict[int, list[int]],
+                rules: DiscoveryRules) -> tuple[int, int, str, set[int]]:
+    """Join a known place standing next to a company's name: "Ganzhou Tianli Rare Earth Co.",
+    "Tokai Jiseki Vietnam Co., Ltd." (``beside`` from :func:`_places_beside`). Returns the span,
+    the name and the known mentions joined."""
+    for index in sorted(set(beside.get(start, ())) | set(beside.get(end, ()))):
+        s, e, _, _, surface = known[index]
         joined = f"{surface} {name}" if e + 1 == start else f"{name} {surface}" if s == end + 1 else None
         if joined is not None and _fold(joined) in rules.places:  # "Mexico City", "South Australia"
             return min(s, start), max(e, end), joined, {index}
@@ -343,13 +358,14 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     """The type of the name at ``text[start:end]`` and the evidence, or (None, "") for nothing."""
     words = name.split()
     lowered = [w.lower().rstrip(".,") for w in words]
-    before = text[max(0, start - 60):start]
+    before = text[max(0, start - 60):start].lower()
     organisation_word = _organisation_word(lowered, name, rules)
     if lowered[-1] in rules.not_organisations:
         return "other", f"a law or programme: {words[-1]}"
     if hint is not None:
         return "person", hint
-    title = rules.title_before.search(before)
+    last_word = _last_word(before)  # the end-anchored searches below run only where they may match
+    title = rules.title_before.search(before) if last_word in rules.title_ends else None
     if title and not organisation_word:
         return "person", f"title: {' '.join(title.group().split()).lower()}"
     apposition = rules.apposition_after.match(text, end)
@@ -367,7 +383,7 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     described = rules.organisation_after.match(text, end)
     if described:
         return "organisation", "described as " + " ".join(described.group().split()[1:])
-    role = rules.role_before.search(before)
+    role = rules.role_before.search(before) if last_word in _ROLE_ENDS else None
     if role:
         return "organisation", "after a role: " + " ".join(role.group().split())
     folded = _fold(name)
@@ -390,6 +406,23 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     if len(words) == 1:
         return None, ""
     return "other", "capitalised name"
+
+
+_ROLE_ENDS = frozenset({"of", "at", "for", "with", "the"})
+"""The words a role before an organisation's name ends with ("chief executive of the ")."""
+
+
+def _last_word(before: str) -> str:
+    """The word characters that end ``before`` once its final blanks and one period are dropped
+    ("Chief Executive. " gives "Executive"); "" when ``before`` does not end with a blank."""
+    stripped = before.rstrip()
+    if len(stripped) == len(before):
+        return ""
+    end = len(stripped) - 1 if stripped.endswith(".") else len(stripped)
+    start = end
+    while start > 0 and (stripped[start - 1].isalnum() or stripped[start - 1] == "_"):
+        start -= 1
+    return stripped[start:end]
 
 
 def _company_suffix(text: str, end: int, words: list[str], lowered: list[str], rules: DiscoveryRules) -> str | None:
@@ -435,13 +468,13 @@ def _person_after_title(rest: str, rules: DiscoveryRules) -> str:
     """The person's name after a title: "Amanda Lacaze" after "Chief Executive", the last two words
     after "Secretary of Energy Chris Wright"; "" when only titles follow ("and Chief Executive Officer")."""
     words = rest.split()
-    while words and (words[0].lower() in ("and", "&", "of", "for") or rules.title_before.search(words[0] + " ")):
+    while words and (words[0].lower() in ("and", "&", "of", "for") or rules.title_before.search(words[0].lower() + " ")):
         if words[0].lower() in ("of", "for"):
             words = words[-2:] if len(words) >= 3 else []
             break
         words = words[1:]
     name = " ".join(words)
-    whole_title = rules.title_before.search(name + " ")
+    whole_title = rules.title_before.search(name.lower() + " ")
     if not name or whole_title is not None and whole_title.start() == 0:
         return ""
     return name

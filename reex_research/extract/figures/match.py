@@ -37,7 +37,7 @@ class _Figure(NamedTuple):
 def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, list]:
     """Return the columns of table ``figures`` for one article: a row per figure, two per range."""
     cols: dict[str, list] = {name: [] for name in columns("figures")}
-    contexts: dict[str, tuple[str, str] | None] = {}
+    contexts: dict[int, tuple[str, str] | None] = {}
     for sentence, anchors in _anchors_by_sentence(article, _anchors(article.text, rules)):
         text = sentence.text
         figures = _sentence_figures(text, anchors, rules)
@@ -46,9 +46,10 @@ def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, lis
         claimed_by, claim_source = claim(text, article.source, rules)
         for fig in figures:
             currency, currency_source = fig.currency, fig.currency_source
-            if fig.bare:
-                found = contexts[fig.bare] if fig.bare in contexts else contexts.setdefault(
-                    fig.bare, _context(article, rules.currency_context[fig.bare]))
+            if fig.bare:  # forms with the same cues ("$", "dollars") share one search
+                cues = rules.currency_context[fig.bare]
+                found = contexts[id(cues)] if id(cues) in contexts else contexts.setdefault(
+                    id(cues), _context(article, cues))
                 if found is not None:
                     currency, currency_source = found[0], f"context: {found[1]}"
             cols["article_id"].append(article.article_id)
@@ -68,17 +69,22 @@ def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, lis
     return cols
 
 
-def _context(article: ParsedArticle, cues: tuple[re.Pattern[str], tuple[tuple[str, str], ...]]
+def _context(article: ParsedArticle, cues: tuple[tuple[re.Pattern[str], str, str], ...]
              ) -> tuple[str, str] | None:
-    """Return (currency, cue name) of the first cue in the article's source, then its text, or None."""
-    regex, names = cues
-    found = regex.search(article.source) if article.source else None
-    if found is None:
-        found = regex.search(article.text)
-    if found is None:
-        return None
-    assert found.lastgroup is not None  # each cue is one named group
-    return names[int(found.lastgroup[2:])]
+    """Return (currency, cue name) of the first cue in the article's source, then its text, or None.
+
+    Each cue is searched alone: a regex that starts with a literal ("ASX-listed") is found by a fast
+    substring search, where one union of every cue would be tried at every place of the text.
+    """
+    for text in (article.source, article.text):
+        if not text:
+            continue
+        found = [(match.start(), index) for index, (regex, _, _) in enumerate(cues)
+                 if (match := regex.search(text)) is not None]
+        if found:
+            _, iso, name = cues[min(found)[1]]
+            return iso, name
+    return None
 
 
 def _anchors(text: str, rules: FigureRules) -> list[int]:

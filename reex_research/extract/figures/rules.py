@@ -54,9 +54,9 @@ class FigureRules:
     speech_gate: re.Pattern[str]
     units: Mapping[str, tuple[str, Decimal]]
     currencies: Mapping[str, str]
-    # a bare form ("$", "dollars", "¥"; keyed as in ``currencies``) -> the regex of the cues that may
-    # change its currency, and per cue group ``_c<i>`` its (ISO code, cue name)
-    currency_context: Mapping[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]]]
+    # a bare form ("$", "dollars", "¥"; keyed as in ``currencies``) -> the cues that may change its
+    # currency, in order: (regex, ISO code, cue name)
+    currency_context: Mapping[str, tuple[tuple[re.Pattern[str], str, str], ...]]
     scales: Mapping[str, tuple[str, Decimal]]
     qualifiers: Mapping[str, str]
     per_units: Mapping[str, str]
@@ -235,14 +235,15 @@ def _read_currencies(doc: DataFile) -> tuple[dict[str, str], list[str], list[str
 
 def _read_currency_context(
         doc: DataFile, currencies: Mapping[str, str],
-) -> dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]]]:
-    """Return, per bare currency form, the regex of the cues that decide it from the article's context.
+) -> dict[str, tuple[tuple[re.Pattern[str], str, str], ...]]:
+    """Return, per bare currency form, the cues that decide it from the article's context:
+    ``(regex, ISO code, cue name)`` in the order of the file.
 
     ``currency_context`` maps an ISO code (one of ``currencies``) to ``bare`` (forms written for
-    another currency) and ``cues`` (name -> regular expression). Forms with the same currencies share
-    one regex, whose leftmost match is the first cue in the text.
+    another currency) and ``cues`` (name -> regular expression). The first cue found in the text
+    decides (the earlier cue when two start at one place).
     """
-    by_form: dict[str, list[tuple[str, str, str]]] = {}
+    by_form: dict[str, list[tuple[re.Pattern[str], str, str]]] = {}
     for iso in doc.get("currency_context", kind=dict, default={}):
         doc.check_keys("currency_context", iso, allowed=("bare", "cues"))
         if str(iso) not in set(currencies.values()):
@@ -253,24 +254,17 @@ def _read_currency_context(
         cues = doc.get("currency_context", iso, "cues", kind=dict)
         if not cues:
             doc.fail(("currency_context", iso, "cues"), "needs at least one cue: name -> pattern")
-        patterns = [(str(name), doc.pattern("currency_context", iso, "cues", name, flags=re.MULTILINE).pattern)
+        patterns = [(str(name), doc.pattern("currency_context", iso, "cues", name, flags=re.MULTILINE))
                     for name in cues]
         for index, form in enumerate(forms):
             key = form if form in currencies else fold_words(form)
             if key not in currencies or currencies[key] == iso:
                 doc.fail(("currency_context", iso, "bare", index),
                          f"{form!r} is not a form of another currency in 'currencies'")
-            by_form.setdefault(key, []).extend((str(iso), name, pattern) for name, pattern in patterns)
-    compiled: dict[tuple, tuple[re.Pattern[str], tuple[tuple[str, str], ...]]] = {}
-    out = {}
-    for key, cues in by_form.items():
-        signature = tuple(cues)
-        if signature not in compiled:
-            regex = re.compile("|".join(f"(?P<_c{i}>{pattern})" for i, (_, _, pattern) in enumerate(cues)),
-                               re.MULTILINE)
-            compiled[signature] = (regex, tuple((iso, name) for iso, name, _ in cues))
-        out[key] = compiled[signature]
-    return out
+            by_form.setdefault(key, []).extend((pattern, str(iso), name) for name, pattern in patterns)
+    shared: dict[tuple, tuple[tuple[re.Pattern[str], str, str], ...]] = {}
+    # forms with the same cues ("$", "dollars") share one tuple, so an article looks for them once
+    return {key: shared.setdefault(tuple(cues), tuple(cues)) for key, cues in by_form.items()}
 
 
 def _read_scales(doc: DataFile) -> tuple[dict[str, tuple[str, Decimal]], list[str], list[str]]:
