@@ -93,7 +93,7 @@ def _verb_pattern(kinds: list[KindRule]) -> tuple[re.Pattern[str], dict[str, tup
     case-insensitive union, and matches the same. If some alternative does not start with a
     letter, the plain union of the lowercased alternatives is used.
     """
-    entries = []  # (group of kind and voice, alternative) in lexicon order
+    entries: list[tuple[tuple[KindRule, bool], str]] = []  # (kind and voice, alternative) in lexicon order
     for rule in kinds:
         for is_passive, phrases in ((True, rule.passive), (False, rule.active)):
             entries.extend(((rule, is_passive), lowercase_literals(a))
@@ -174,7 +174,8 @@ def _top_level_alternatives(phrase: str) -> list[str]:
 def _scan(phrase: str, depth_of_bars: int) -> tuple[list[int], int | None]:
     """Positions of the ``|`` at ``depth_of_bars`` (0: outside every group) up to where the group
     opening the phrase closes, and that position (None when the phrase is scanned to its end)."""
-    depth, position, in_class, bars = 0, 0, False, []
+    depth, position, in_class = 0, 0, False
+    bars: list[int] = []
     while position < len(phrase):
         char = phrase[position]
         if char == "\\":
