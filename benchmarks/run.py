@@ -4,7 +4,7 @@ For each size N (default 500, 5,000 and 50,000 articles) this script generates a
 :mod:`benchmarks.generate` and measures, each in a fresh Python process so peak memory does not mix:
 
 * ``floor``        the read floor: list the files, read them and decode them with
-                   :func:`reex_research.read.ingest.decode_bytes` (nothing else: the "do nothing" baseline);
+                   :func:`reex_research.read.decode.decode_bytes` (nothing else: the "do nothing" baseline);
 * ``fresh``        ``load_corpus(root)``: no cache, default workers, every extractor on;
 * ``cache_build``  ``load_corpus(root, cache=folder)`` into an empty cache folder (fresh + writing);
 * ``cached``       the same call again: every file comes from the cache;
