@@ -17,6 +17,8 @@ Explicitly relative dates ("last year", "next month") never move.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 import calendar
 import datetime as dt
 import re
@@ -71,6 +73,7 @@ def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = (),
     reference = _as_date(article.published)
     text = article.text
     ordered = sorted(actors)
+    starts = [actor[0] for actor in ordered]
     clause_cuts: dict[int, list[int]] = {}  # by sentence: the dates of one sentence share them
     for date in find_dates(text, reference=reference, units=units):
         i = locator.locate(date.start, date.end)
@@ -88,7 +91,7 @@ def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = (),
             cuts = clause_cuts[i] = _clause_cuts(sentence.text)
         left, right = _clause_between(sentence.text, cuts, date.start - sentence.start, date.end - sentence.start)
         left, right = left + sentence.start, right + sentence.start
-        inside = [a for a in ordered if left <= a[0] and a[1] <= right]
+        inside = [a for a in ordered[bisect_left(starts, left):bisect_right(starts, right)] if a[1] <= right]
         subject = inside[0] if inside else None
         predicate = _predicate(text, subject[1] if subject is not None else left, right)
         rows.append((article.article_id, sentence.sentence_id, date.surface, date.start, date.end,
