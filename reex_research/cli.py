@@ -9,6 +9,10 @@ from pathlib import Path
 
 from .version import __version__
 from .errors import ReexError
+from .read.datetext import YEAR_MAX, YEAR_MIN
+
+AS_OF_DAYS = f"YYYY-MM-DD from {YEAR_MIN}-01-01 to {YEAR_MAX}-12-31"
+"""The days ``--as-of`` accepts, as its help says."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--out", type=Path, help="write every dataframe into this folder")
     load.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="export format")
     load.add_argument("--strict", action="store_true", help="stop at the first file that cannot be read")
-    load.add_argument("--as-of", dest="as_of", help="reference date YYYY-MM-DD for upcoming events (default today)")
+    load.add_argument("--as-of", dest="as_of",
+                      help=f"reference date {AS_OF_DAYS} for upcoming events (default today)")
     load.add_argument("--cache", nargs="?", const=True, default=None, metavar="DIR",
                       help="reuse per-file results from a cache (default folder: the user cache dir)")
     load.add_argument("--workers", type=int, help="processes to use (default: CPU count for large folders)")
@@ -68,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="render the notebooks into a dated HTML report")
     report.add_argument("corpus", type=Path, nargs="?", help="corpus folder (default: the bundled data/corpus)")
     report.add_argument("--corpus", dest="corpus_option", type=Path, help="corpus folder (same as CORPUS)")
-    report.add_argument("--as-of", dest="as_of", help="date of the report, YYYY-MM-DD (default today)")
+    report.add_argument("--as-of", dest="as_of", help=f"date of the report, {AS_OF_DAYS} (default today)")
     report.add_argument("--out", type=Path, default=Path("reports"), help="reports folder (default reports/)")
     report.add_argument("--notebooks", type=Path, help="folder of NN_name.ipynb notebooks (default notebooks/)")
     report.add_argument("--themes", nargs="*", default=[], metavar="THEME",

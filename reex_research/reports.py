@@ -10,18 +10,25 @@ full tables behind its pages there. ``OUT/YYYY-MM-DD/`` (the ``as_of`` date) hol
 - ``NN_name.ipynb``: the executed notebook, without papermill's timings, paths and execution
   timestamps, so the same corpus and parameters give the same file;
 - ``NN_name.html``: the notebook's outputs (code hidden) with charts embedded and interactive
-  tables that work offline, readable without Jupyter; bounded in size at any corpus size;
+  tables, readable without Jupyter; bounded in size at any corpus size. A page loads no script,
+  style or font from the network (no require.js, no MathJax: "$5 … $10" in article text stays text);
 - ``index.html``: the digest (:mod:`reex_research.index_page`): corpus health, rising and falling
   themes, most-named and new actors, what comes due next, headline figures, what changed since the
   last report of the same corpus, links to the pages and full tables, and provenance;
 - ``tables/``: every full table; ``state/``: the small tables the next report compares with;
   ``report.json``: which corpus and day.
 
-Everything is written into a hidden temporary folder inside ``OUT`` and moved into place whole; an
-existing day folder of the same corpus is replaced only after every notebook succeeded, one of
-another corpus only with ``force``. A failing notebook raises
+Everything is written into a hidden staging folder ``OUT/.YYYY-MM-DD.partial-HOST-PID-XXXX`` and
+moved into place whole; an existing day folder of the same corpus is replaced only after every
+notebook succeeded, one of another corpus only with ``force``. A failing notebook raises
 :class:`~reex_research.errors.NotebookExecutionError` naming the notebook and the cell, and leaves
-no folder behind.
+no folder behind. So does an interrupted report: Ctrl-C raises ``KeyboardInterrupt`` as usual, and
+while a report renders in the main thread SIGTERM raises ``SystemExit(143)``, so the staging folder
+is removed on the way out. One left by a report that could not clean up (killed outright) is
+removed by the next report into ``OUT`` once its process (``PID`` on this ``HOST``) is gone; the
+folders of running reports and of other machines are kept.
+The date must be from 1900-01-01 to 2100-12-31 (the package's year range), which is checked before
+anything runs.
 """
 
 from __future__ import annotations
@@ -34,7 +41,10 @@ import json
 import os
 import re
 import shutil
+import signal
+import socket
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -45,6 +55,7 @@ from .corpus import Corpus, load_corpus
 from .digest import ReportState, report_state
 from .errors import CorpusNotFoundError, NotebookExecutionError, ReportError
 from .index_page import digest_page, digest_sections
+from .read.datetext import YEAR_MAX, YEAR_MIN
 
 KERNEL = "python3"
 NOTEBOOK_NAME = re.compile(r"^\d{2}_[^/\\]+\.ipynb$")
@@ -63,16 +74,34 @@ STATE = "state"
 """Folder of a report holding the small tables the next report compares itself with."""
 REPORT_INFO = "report.json"
 """What a report folder says of itself: which corpus (as the notebooks name it) and which day."""
+FIRST_DAY = dt.date(YEAR_MIN, 1, 1)
+LAST_DAY = dt.date(YEAR_MAX, 12, 31)
+"""The days a report may be dated: the package's year range."""
+STAGING_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.partial-(?P<host>.+)-(?P<pid>\d+)-[a-z0-9_]+$")
+"""A report's staging folder in ``OUT``: ``.DAY.partial-HOST-PID-RANDOM``, named after the process
+that writes it so that a later report can tell whether it is still being written."""
+#: nbconvert's ``lab`` page without what it loads from the network: require.js (no page needs it:
+#: the table library is inside the page), MathJax (article text such as "$5 … $10" stays text and
+#: is never typeset as maths), mermaid.js and the widget manager (no page has diagrams or widgets).
+PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
 
 
 def parse_as_of(text: str) -> dt.date:
-    """Return the date of ``text`` written as ``YYYY-MM-DD``; raise ReportError otherwise."""
+    """Return the date of ``text`` written as ``YYYY-MM-DD``, from :data:`FIRST_DAY` to :data:`LAST_DAY`;
+    raise ReportError otherwise."""
     value = str(text).strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            return _within_range(day, text, "--as-of")
     raise ReportError(f"--as-of must be YYYY-MM-DD, got {text!r}")
 
 
@@ -141,6 +170,10 @@ def render_report(
     due next" tables count from, and names the folder. ``themes``, ``actors`` and ``min_mentions``
     are the notebooks' parameters. A folder holding a report of another corpus is not replaced
     unless ``force``. ``progress`` receives one line per step (``None``: silent).
+
+    A failed or interrupted render (Ctrl-C; SIGTERM, which raises ``SystemExit(143)`` while this runs
+    in the main thread) removes its staging folder; staging folders in ``out`` of reports whose
+    process is gone are removed before rendering.
     """
     corpus = Path(corpus)
     if not corpus.is_dir():
@@ -170,8 +203,11 @@ def render_report(
         "corpus fingerprint (sha256)": corpus_fingerprint(corpus),
         "knowledge-base version": kb_version(),
     }
+    for left in _remove_stale_staging(out):
+        say(f"removed {left}, left behind by an interrupted report")
     say(f"rendering {len(sources)} notebooks into {final}")
-    with _staging(out, final.name) as staging, ThreadPoolExecutor(max_workers=1) as beside:
+    with (_sigterm_exits(), _staging(out, final.name) as staging,
+          ThreadPoolExecutor(max_workers=1) as beside):
         loaded.export(staging / TABLES / "corpus", format="parquet")
         # the kernels run in their own processes: meanwhile this one writes the CSV copies and the digest
         side = beside.submit(_beside_the_notebooks, loaded, as_of, staging, previous)
@@ -215,7 +251,15 @@ def _report_day(as_of: dt.date | str | None) -> dt.date:
         return parse_as_of(as_of)
     if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
         raise ReportError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
-    return as_of
+    return _within_range(as_of, as_of, "as_of")
+
+
+def _within_range(day: dt.date, given: object, name: str) -> dt.date:
+    """``day`` when a report may be dated so (:data:`FIRST_DAY` to :data:`LAST_DAY`); ReportError otherwise."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ReportError(f"{name} must be a day from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}, "
+                          f"got {given!r}")
+    return day
 
 
 def _refuse_other_corpus(final: Path, corpus_path: str, force: bool) -> None:
@@ -283,7 +327,7 @@ def refresh_notebooks(notebooks: Path | None = None, *, progress: Progress | Non
     _warm_up_matplotlib()
     for number, source in enumerate(sources, start=1):
         tick = time.perf_counter()
-        with tempfile.TemporaryDirectory(prefix=".refresh-", dir=source.parent) as scratch:
+        with _sigterm_exits(), tempfile.TemporaryDirectory(prefix=".refresh-", dir=source.parent) as scratch:
             target = Path(scratch) / source.name
             _execute(source, target, None, cwd=source.parent)
             nb = clean_notebook(nbformat.read(target, as_version=4))
@@ -354,9 +398,11 @@ def _execute(source: Path, target: Path, parameters: Mapping[str, Any] | None, *
 
 
 def _html(nb: Any, title: str) -> str:
+    """The notebook's outputs as one page that loads nothing from the network (:data:`PAGE_TEMPLATE`)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(raw_template=PAGE_TEMPLATE, exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
     body, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
@@ -397,16 +443,70 @@ def _package_version() -> str:
 
 
 @contextlib.contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """While the block runs in the main thread, SIGTERM raises SystemExit, so that the block's cleanup
+    runs on the way out; the previous handler is restored afterwards. Other threads change nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # the status a shell shows for a process the signal ended
+
+
+def _host() -> str:
+    """This machine's name as it may appear in a folder name."""
+    return re.sub(r"[^A-Za-z0-9.-]+", "_", socket.gethostname()) or "localhost"
+
+
+def _remove_stale_staging(out: Path) -> list[str]:
+    """Remove the staging folders in ``out`` of report processes of this machine that are gone;
+    return their names. Anything else (another machine's, a running report's, any other folder) stays."""
+    if not out.is_dir():
+        return []
+    removed = []
+    for folder in sorted(out.iterdir()):
+        match = STAGING_NAME.match(folder.name)
+        if (match is None or match["host"] != _host() or not folder.is_dir() or folder.is_symlink()
+                or _process_alive(int(match["pid"]))):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            removed.append(folder.name)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine may still run (True when it cannot be told)."""
+    if os.name == "nt":  # signal 0 is CTRL_C_EVENT there: no safe test without more packages
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # it runs as another user, or the number is no process id to test
+        return True
+    return True
+
+
+@contextlib.contextmanager
 def _staging(out: Path, name: str) -> Iterator[Path]:
-    """Yield a fresh hidden folder inside ``out``; remove it (and ``out`` if we made it) on failure."""
+    """Yield a fresh hidden folder inside ``out`` named after this process (:data:`STAGING_NAME`);
+    remove it (and ``out`` if we made it) when the block fails or is interrupted."""
     created = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"cannot create the reports folder {out}: {exc}") from exc
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.partial-", dir=out))
-    staging.chmod(0o755)  # mkdtemp makes it private; the report is meant to be read
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.partial-{_host()}-{os.getpid()}-", dir=out))
     try:
+        staging.chmod(0o755)  # mkdtemp makes it private; the report is meant to be read
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

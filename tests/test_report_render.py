@@ -19,6 +19,7 @@ from tests.report_helpers import (
     RAW_SCRIPT,
     REPORT_CORPUS,
     STEMS,
+    network_loads,
 )
 from tests.report_helpers import render as _render
 
@@ -135,8 +136,10 @@ def test_html_pages_hide_code_embed_charts_and_work_offline(rendered):
         assert "import reex_research" not in page, stem
         assert "page.show(" not in page, stem
         assert re.search(r'<img[^>]+src="(?!data:image/png;base64,)', page) is None, stem
-        assert "unpkg.com" not in page and "cdn." not in page, stem  # the table library is in the page
+        assert network_loads(page) == [], stem  # the table library is in the page; no require.js, no MathJax
+        assert "mathjax" not in page.lower(), stem
         assert 'id="T_' in page, stem  # interactive tables
+    assert network_loads(_text(rendered, "index.html")) == []
     assert "data:image/png;base64," in _text(rendered, "03_actors.html")
     assert "data:image/png;base64," in _text(rendered, "04_timeline.html")
 
