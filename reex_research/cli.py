@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--workers", type=int, help="processes to use (default: CPU count for large folders)")
     load.add_argument("--kb", type=Path, help="knowledge-base folder (default data/kb)")
     load.add_argument("--quiet", action="store_true", help="no progress bar")
+    load.add_argument("--follow-links-outside", action="store_true",
+                      help="also read files that links in the folder point to outside it (default: "
+                           "such links are left out, each with a problem row)")
     load.set_defaults(handler=_load)
 
     kb = commands.add_parser("kb", help="knowledge-base commands")
@@ -101,7 +104,8 @@ def _load(args: argparse.Namespace) -> int:
     from .corpus import load_corpus
 
     corpus = load_corpus(args.path, strict=args.strict, as_of=args.as_of, cache=args.cache,
-                         workers=args.workers, kb_path=args.kb, progress=not args.quiet)
+                         workers=args.workers, kb_path=args.kb, progress=not args.quiet,
+                         follow_links_outside=args.follow_links_outside)
     print(corpus.summary())
     if args.out:
         written = corpus.export(args.out, format=args.format)

@@ -49,3 +49,17 @@ def test_report_passes_every_notebook_parameter_and_force(tmp_path, monkeypatch,
     assert seen["themes"] == ["recycling", "export_controls"] and seen["actors"] == ["lynas"]
     assert (seen["min_mentions"], seen["force"], seen["cache"]) == (2, True, False)
     assert "index.html" in capsys.readouterr().out
+
+
+def test_load_leaves_out_links_leaving_the_folder_unless_told_to_follow_them(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Lynas opened a plant in Texas on June 1, 2025.\n", encoding="utf-8")
+    (tmp_path / "elsewhere.txt").write_text("MP Materials shipped magnets on May 2, 2025.\n", encoding="utf-8")
+    (corpus / "b.txt").symlink_to(tmp_path / "elsewhere.txt")
+    assert main(["load", str(corpus), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "1 articles" in out and "1 problems (link_outside: 1)" in out
+    assert main(["load", str(corpus), "--quiet", "--follow-links-outside"]) == 0
+    out = capsys.readouterr().out
+    assert "2 articles" in out and "0 problems" in out
