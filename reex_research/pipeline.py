@@ -130,6 +130,18 @@ class FileOutput:
         if count:
             self.runs.setdefault(table, []).append((doc, count))
 
+    def take(self, other: FileOutput) -> None:
+        """Add every row of ``other`` (one document's rows, built apart) after this output's own."""
+        for table, columns in other.columns.items():
+            target = self.columns.get(table)
+            if target is None:
+                self.columns[table] = columns
+            else:
+                for name, values in target.items():
+                    values.extend(columns[name])
+            if table in other.runs:
+                self.runs.setdefault(table, []).extend(other.runs[table])
+
     def problem(self, problem: Problem) -> None:
         """Record one problem of this file."""
         self.append("problems", f"{self.key}:{problem.line or 0}",
@@ -180,8 +192,7 @@ def process_file(path: Path, root: Path, metadata: dict[str, dict[str, str]], to
         except Exception as exc:  # as above: this document's rows are dropped, the others still load
             output.problem(_internal_error(document.file, document.line, exc))
             continue
-        for table, columns in rows.columns.items():
-            output.append(table, doc, columns)
+        output.take(rows)
     return output
 
 
