@@ -265,7 +265,6 @@ def candidate_spans(
     starts, sentences, locate = locator.starts, locator.sentences, locator.locate
     glued, acronym = _GLUED.match, _ACRONYM.match
     noisy: dict[int, bool] = {}
-    single_names: dict[str, list[tuple[str, int, int]]] = {}  # a single word's names: "The" comes often
     out: list[NameSpan] = []
     for run in _run_pattern(rules.connectors).finditer(text):
         words = run.group().split()
@@ -273,9 +272,7 @@ def candidate_spans(
         names = None
         if len(words) == 1 and not acronym(words[0]):
             candidate = False  # one capitalised word is not a candidate
-            names = single_names.get(words[0])
-            if names is None:
-                names = single_names[words[0]] = _names(words, rules, single_words=True)
+            names = _single_word_names(words[0], rules)
             if not names:
                 continue  # "The", "In": most single words are no name at all, known before anything else
         if len(words) > 1 and all(word.isupper() for word in words):
@@ -296,7 +293,7 @@ def candidate_spans(
             is_noisy = noisy[index] = _is_noisy(sentences[index], rules)
         if not is_noisy:
             offsets = [m.start() + start for m in _NON_BLANK.finditer(run.group())]
-            for name, first, last in names if names is not None else _names(words, rules, single_words=True):
+            for name, first, last in names if names is not None else _run_names(tuple(words), rules):
                 end_of_name = offsets[last] + len(name.rsplit(" ", 1)[-1])
                 single = " " not in name and not acronym(name)
                 out.append(NameSpan(offsets[first], end_of_name, name, index, candidate and not single))
@@ -304,6 +301,19 @@ def candidate_spans(
 
 
 _NON_BLANK = re.compile(r"\S+")
+
+
+@lru_cache(maxsize=65536)
+def _single_word_names(word: str, rules: CandidateRules) -> tuple[tuple[str, int, int], ...]:
+    """:func:`_names` of a run of one word, remembered: the same few words ("The", "In") open most
+    sentences of every article."""
+    return tuple(_names([word], rules, single_words=True))
+
+
+@lru_cache(maxsize=65536)
+def _run_names(words: tuple[str, ...], rules: CandidateRules) -> tuple[tuple[str, int, int], ...]:
+    """:func:`_names` of a run of words, remembered: names recur across the articles of a corpus."""
+    return tuple(_names(list(words), rules, single_words=True))
 
 
 def _masked(text: str, covered: list[tuple[int, int]]) -> str:
