@@ -15,6 +15,8 @@ from reex_research.pipeline import build_toolkit
 from reex_research.read.metadata import METADATA_FILE, read_metadata_csv
 from reex_research.read.problem import Problem
 
+pytestmark = pytest.mark.reliability
+
 FILES = ("a.txt", "b.txt", "sub/c.txt")
 ARTICLE = (
     "Lynas Signs Heavy Rare Earths Deal\n\n"
