@@ -198,3 +198,45 @@ def test_phrases_that_do_not_start_with_a_letter_still_match(tmp_path):
     assert _found(rules, "Lynas purchases Kestrel and took over Neo") == [
         ("acquires", False, 6, 15), ("acquires", False, 28, 37)]
     assert _found(rules, "a $5 lawsuit against Neo") == [("sues", False, 2, 20)]
+
+
+# --- written for the test, in the manner of company releases and wire stories --------------------
+
+def test_a_quoted_short_name_in_brackets_is_the_company_and_abbreviations_do_not_cut_a_clause(toolkit):
+    rows = verbs(relations(
+        'Tamarack Magnetics, Inc. ("Tamarack"), a developer of magnets, today announced that it has filed a '
+        "lawsuit against Zhejiang Dongsheng Magnetic Materials Co., Ltd. in Delaware. Tamarack has also filed "
+        "a complaint against Dongsheng Magnetics USA LLC with the ITC.", toolkit))
+    assert rows == [
+        ("d:tamarack_magnetics", "sues", "d:zhejiang_dongsheng_magnetic_materials", False, False),
+        ("d:tamarack_magnetics", "sues", "d:dongsheng_magnetics_usa", False, False),
+    ]
+
+
+def test_the_australian_miner_stands_for_the_company_the_story_is_about(toolkit):
+    rows = verbs(relations(
+        "Lynas Rare Earths plans a plant in Texas with the Pentagon. The Australian miner, the largest producer "
+        "of separated rare earths outside China, signed a contract with the Pentagon in 2023.", toolkit))
+    assert rows == [("lynas", "partners_with", "us_dod", False, False)]
+
+
+def test_a_relative_clause_takes_the_name_before_it_as_subject_and_by_makes_a_verb_passive(toolkit):
+    assert verbs(relations("Kestrel Magnetics, which is backed by Harrow Ridge Capital, makes magnets in Ohio.",
+                           toolkit)) == [("d:harrow_ridge", "invests_in", "d:kestrel_magnetics", False, False)]
+    rows = verbs(relations("TechMet, which is partly funded by the US International Development Finance "
+                           "Corporation, makes investments.", toolkit))
+    assert rows == [("us_dfc", "invests_in", "d:techmet", False, False)]  # not "US", nor "Finance" as a verb
+
+
+def test_each_actor_of_a_list_after_the_verb_is_an_object(toolkit):
+    rows = verbs(relations("The Pentagon has previously awarded funding to MP Materials, Lynas Rare Earths and "
+                           "Noveon Magnetics to build plants.", toolkit))
+    assert rows == [("us_dod", "invests_in", target, False, False)
+                    for target in ("mp_materials", "lynas", "noveon_magnetics")]
+
+
+def test_buying_from_a_company_is_its_supply_and_supply_as_a_noun_is_no_verb(toolkit):
+    assert verbs(relations("Apple agreed to buy $500 million of recycled magnets from MP Materials.", toolkit)) == [
+        ("mp_materials", "supplies", "apple", False, False)]
+    assert verbs(relations("Kimberley Heavy Minerals is also in discussions with Lynas Rare Earths regarding the "
+                           "potential supply of xenotime concentrate from East Kimberley.", toolkit)) == []

@@ -154,7 +154,7 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     named = _split_titles(((s.start, s.end, s.name) for s in spans), text, rules)
     known = _known_names(text, mentions)
     people: dict[str, tuple[str, str]] = {}  # surname -> (entity id, full name)
-    aliases: dict[str, tuple[str, str, str]] = {}  # acronym -> (entity id, type, name it stands for)
+    aliases: dict[str, tuple[str, str, str, str]] = {}  # alias -> (entity id, type, name, acronym or short name)
     typed: list[tuple[int, int, str, str, str, str]]  # start, end, id, type, name, evidence
     typed, dropped = _longer_places(text, known, rules)
     beside = _places_beside(known)
@@ -165,15 +165,12 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
         words = name.split()
         if not words or all(w.lower().rstrip(".,") in rules.company_suffixes for w in words):
             continue  # "Sdn Bhd" left over after a known name
-        acronym_of = _acronym_of(text, start, end, name, typed, known)
-        if acronym_of is not None:
-            entity_id, entity_type, full = acronym_of
-            aliases[name] = acronym_of
-            typed.append((start, end, entity_id, entity_type, full, f"acronym of {full}"))
-            continue
+        alias_of = _alias_of(text, start, end, name, typed, known)
+        if alias_of is not None:
+            aliases[name] = alias_of
         if name in aliases:
-            entity_id, entity_type, full = aliases[name]
-            typed.append((start, end, entity_id, entity_type, full, f"acronym of {full}"))
+            entity_id, entity_type, full, how = aliases[name]
+            typed.append((start, end, entity_id, entity_type, full, f"{how} of {full}"))
             continue
         site = _site(start, name, rules)
         if site is not None:
@@ -197,13 +194,13 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     resolved = []
     for start, end, entity_id, entity_type, name, evidence in typed:
         words = name.split()
-        if len(words) == 1 and entity_type != "person" and name in people and not evidence.startswith("acronym"):
+        if len(words) == 1 and entity_type != "person" and name in people and not evidence.startswith(("acronym", "short name")):
             entity_id, name = people[name]
             entity_type, evidence = "person", f"surname of {name}"
         resolved.append((start, end, entity_id, entity_type, name, evidence))
     kept_known = [(s, e) for i, (s, e, *_) in enumerate(known) if i not in dropped]
     later = [(word, entity_id, "person", full, f"surname of {full}") for word, (entity_id, full) in people.items()]
-    later += [(word, entity_id, kind, full, f"acronym of {full}") for word, (entity_id, kind, full) in aliases.items()]
+    later += [(word, entity_id, kind, full, f"{how} of {full}") for word, (entity_id, kind, full, how) in aliases.items()]
     for word, entity_id, kind, full, evidence in later:  # later uses of a surname or an acronym
         for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
             position = match.start()
@@ -486,20 +483,44 @@ def _known_names(text: str, mentions: dict[str, list]) -> list[tuple[int, int, s
             zip(mentions["start"], mentions["end"], mentions["entity_id"], mentions["entity_type"])]
 
 
-def _acronym_of(text: str, start: int, end: int, name: str, typed: list, known: list) -> tuple[str, str, str] | None:
-    """``(entity id, type, name)`` of the name an acronym in brackets follows: "Kestrel Magnetics (KMAG)"."""
-    if not _ACRONYM.fullmatch(name) or start < 3 or text[start - 1] != "(" or text[end:end + 1] != ")":
+_OPENING_QUOTES = frozenset('"“‘\'')
+_CLOSING_QUOTES = frozenset('"”’\'')
+
+
+def _alias_of(text: str, start: int, end: int, name: str, typed: list, known: list
+              ) -> tuple[str, str, str, str] | None:
+    """``(entity id, type, name, how)`` of the organisation an alias in brackets stands for: an
+    acronym ("Kestrel Magnetics (KMAG)") or a quoted short name ("Tamarack Magnetics, Inc.
+    ("Tamarack")"), also after another bracket ("Kimberley Heavy Minerals Ltd (ASX: KHM) ("KHM")")."""
+    quoted = int(text[start - 1:start] in _OPENING_QUOTES and text[end:end + 1] in _CLOSING_QUOTES)
+    opening, closing = start - 1 - quoted, end + quoted
+    acronym = _ACRONYM.fullmatch(name) is not None
+    if opening < 1 or text[opening] != "(" or text[closing:closing + 1] != ")" or not (quoted or acronym):
         return None
-    before = start - 1
-    while before > 0 and text[before - 1] == " ":
-        before -= 1
+    how = "acronym" if acronym else "short name"
+    before = _name_end_before(text, opening)
     for s, e, entity_id, entity_type, full, _ in reversed(typed):
         if e == before and entity_type in ("organisation", "other"):
-            return entity_id, "organisation", full
+            return entity_id, "organisation", full, how
     for s, e, entity_id, entity_type, surface in known:
         if e == before and entity_type == "organisation":
-            return entity_id, entity_type, surface
+            return entity_id, entity_type, surface, how
     return None
+
+
+def _name_end_before(text: str, opening: int) -> int:
+    """Where the name before the bracket at ``opening`` ends: blanks, and one bracket before it
+    ("(ASX: KHM) "), are passed over."""
+    before = opening
+    while before > 0 and text[before - 1] == " ":
+        before -= 1
+    if before > 0 and text[before - 1] == ")":
+        inner = text.rfind("(", max(0, before - 40), before - 1)
+        if inner > 0:
+            before = inner
+            while before > 0 and text[before - 1] == " ":
+                before -= 1
+    return before
 
 
 def _columns(article: ParsedArticle, locator: SentenceLocator,

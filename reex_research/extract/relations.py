@@ -8,7 +8,10 @@ actor after it ("Shenghe Resources gained control of … Ngualla"); a passive ph
 ("was acquired by", "a subsidiary of"); a symmetric kind links two actors joined by "and" before
 it ("China Rare Earth Group and China Resources Recycling Group have signed a … agreement"). A
 negation before the verb in its clause ("did not acquire", "denied") sets ``negated``; a hedge
-("plans to", "may", "non-binding") sets ``hedged``. ``verb``, ``start`` and ``end`` give the
+("plans to", "may", "non-binding") sets ``hedged``. A verb followed by "by" is passive ("is partly
+funded by"); every actor of a list after the verb is an object ("awarded funding to MP Materials,
+Lynas and Noveon"); a relative clause takes the actor just before it as subject ("Kestrel, which
+is backed by Harrow Ridge"); a verb phrase inside an actor's name is no verb. ``verb``, ``start`` and ``end`` give the
 verb phrase as written and its offsets in the article's text.
 """
 
@@ -27,7 +30,7 @@ from ..model import ParsedArticle, SentenceLocator
 
 RULES_FILE = "relations.yaml"
 COOCCURS = "cooccurs"
-_CLAUSE_END = re.compile(r";|\s[—–]\s|\s-\s|,\s(?=(?:while|whereas|but|although|though|which|who)\b)|\.\s")
+_CLAUSE_END = re.compile(r";|\s[—–]\s|\s-\s|,\s(?=(?:while|whereas|but|although|though|which|who)\b)")
 _BEFORE, _AFTER = r"(?<![\w-])(?:", r")(?![\w-])"
 _WINDOW = 60
 """Characters before a verb in which a negation or hedge counts."""
@@ -54,7 +57,7 @@ class RelationRules:
     kinds: tuple[KindRule, ...]
     negation: re.Pattern[str]
     hedge: re.Pattern[str]
-    references: re.Pattern[str]  # "it", "the company" (lowercased): the organisation named last before the sentence
+    references: re.Pattern[str]  # "it", "the (Australian) company", lowercased: see _verb_relations
     verbs: re.Pattern[str]  # every phrase of every kind, lowercased, one named group per kind and voice
     groups: dict[str, tuple[KindRule, bool]]  # group name -> (kind, passive)
 
@@ -75,7 +78,10 @@ def load_relation_rules(path: Path | None = None) -> RelationRules:
                               _checked(doc, ("kinds", kind, "passive"), passive), symmetric))
     negations = doc.strings("negations", name_item=False)
     hedges = doc.strings("hedges", name_item=False)
-    references = [re.escape(r) for r in doc.strings("references", default=[], name_item=False)]
+    # "the company" also stands for "the Australian company", "the Toronto-listed company"
+    references = [re.escape(r) if not r.lower().startswith("the ") else
+                  r"the\s+(?:[\w-]+\s+){0,2}?" + re.escape(r[4:].strip())
+                  for r in doc.strings("references", default=[], name_item=False)]
     verbs, groups = _verb_pattern(kinds)
     return RelationRules(tuple(kinds), _phrases(doc, ("negations",), negations) or re.compile(r"(?!)"),
                          _phrases(doc, ("hedges",), hedges) or re.compile(r"(?!)"),
@@ -272,7 +278,11 @@ def _sentence_groups(rows: list[tuple[str, str, str, str]]) -> list[list[tuple[s
 
 
 def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: RelationRules) -> list[tuple]:
-    """Typed relations of every sentence that names at least two actors."""
+    """Typed relations of every sentence that names at least two actors.
+
+    A reference ("it", "the Australian miner") before a sentence's first actor stands for the first
+    organisation of the latest sentence that names one: the subject of the story more often than
+    the organisation named last."""
     by_sentence: dict[str, list[Span]] = {}
     for sid, start, end, entity_id, entity_type in zip(mentions["sentence_id"], mentions["start"], mentions["end"],
                                                        mentions["entity_id"], mentions["entity_type"]):
@@ -294,7 +304,7 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
             if reference is not None:
                 spans.insert(0, (reference.start(), reference.end(), *last_organisation[2:]))
         if named:
-            last_organisation = named[-1]
+            last_organisation = named[0]
         if len({s[2] for s in spans}) < 2:
             continue
         seen: set[tuple[str, str, str]] = set()
@@ -302,21 +312,21 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
         # a verb stands after the first actor, and at most a few words after the last ("X and Y signed")
         region_end = min(sentence.end, spans[-1][1] + _OBJECT_GAP)
         for kind, passive, vs, ve in _verbs(low, spans[0][1], region_end, rules):
+            if any(s[0] < ve and vs < s[1] for s in spans):
+                continue  # a word of a name ("Development Finance Corporation"), not a verb
+            passive = passive or low.startswith(" by ", ve)  # "is partly funded by": the doer follows
             if cuts is None:
                 cuts = [m.span() for m in _CLAUSE_END.finditer(text, sentence.start, sentence.end)]
-            found = _pair(text, sentence.start, sentence.end, cuts, spans, vs, ve, passive, kind)
-            if found is None:
-                continue
-            subject, obj = found
-            key = (subject[2], obj[2], kind.kind)
-            if key in seen:
-                continue
-            seen.add(key)
-            left = max(_clause_start(cuts, sentence.start, vs), vs - _WINDOW)
-            negated = rules.negation.search(text, left, vs) is not None
-            hedged = rules.hedge.search(text, left, ve) is not None
-            out.append((article.article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
-                        kind.kind, text[vs:ve], negated, hedged, vs, ve))
+            for subject, obj in _pairs(text, sentence.start, sentence.end, cuts, spans, vs, ve, passive, kind):
+                key = (subject[2], obj[2], kind.kind)
+                if key in seen:
+                    continue
+                seen.add(key)
+                left = max(_clause_start(cuts, sentence.start, vs), vs - _WINDOW)
+                negated = rules.negation.search(text, left, vs) is not None
+                hedged = rules.hedge.search(text, left, ve) is not None
+                out.append((article.article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
+                            kind.kind, text[vs:ve], negated, hedged, vs, ve))
     return out
 
 
@@ -331,30 +341,48 @@ def _verbs(low: str, start: int, end: int, rules: RelationRules) -> list[tuple[K
     return out
 
 
-def _pair(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[int, int]], spans: list[Span],
-          vs: int, ve: int, passive: bool, kind: KindRule) -> tuple[Span, Span] | None:
-    """``(subject, object)`` of a verb at ``[vs, ve)``, or None when its clause lacks one of them.
-    ``cuts`` are the spans of the sentence's clause breaks."""
+def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[int, int]], spans: list[Span],
+           vs: int, ve: int, passive: bool, kind: KindRule) -> list[tuple[Span, Span]]:
+    """``(subject, object)`` pairs of a verb at ``[vs, ve)``: none when its clause lacks either,
+    one per object when the objects are a list ("supplies Tesla, BYD and Toyota"). ``cuts`` are
+    the spans of the sentence's clause breaks. A relative clause ("Kestrel, which is backed by
+    Harrow Ridge") takes the actor just before it as its subject."""
     left = _clause_start(cuts, sentence_start, vs)
     right = _clause_end(cuts, ve, sentence_end)
     before = [s for s in spans if left <= s[0] and s[1] <= vs]
     after = [s for s in spans if ve <= s[0] and s[1] <= right]
+    if not before and _RELATIVE.match(text, left):
+        antecedent = [s for s in spans if s[1] <= left and text[s[1]:left].strip(" ,\"”)") == ""]
+        before = antecedent[-1:]
     if passive:
         if not before or not after:
-            return None
+            return []
         patient = before[-1]
-        agent = next((s for s in after if s[2] != patient[2]), None)
-        return (agent, patient) if agent is not None else None
+        agent = next((s for s in after if s[2] != patient[2] and not _possessor(text, s, after)), None)
+        return [(agent, patient)] if agent is not None else []
     subject = _subject(before)
     if subject is None:
-        return None
+        return []
     obj = next((s for s in after if s[2] != subject[2] and not _possessor(text, s, after)
                 and _close(text, ve, s[0])), None)
     if obj is None and kind.symmetric:
         joined = [s for s in before if s[0] > subject[1] and s[2] != subject[2]
-                  and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", text[subject[1]:s[0]]) is not None]
+                  and _LIST_JOIN.fullmatch(text, subject[1], s[0]) is not None]
         obj = joined[0] if joined else None
-    return (subject, obj) if obj is not None else None
+        return [(subject, obj)] if obj is not None else []
+    if obj is None:
+        return []
+    objects = [obj]
+    for span in after[after.index(obj) + 1:]:  # "Tesla Inc., BYD Co. and Toyota": each is an object
+        if _LIST_JOIN.fullmatch(text, objects[-1][1], span[0]) is None:
+            break
+        if span[2] != subject[2] and not _possessor(text, span, after):
+            objects.append(span)
+    return [(subject, o) for o in objects]
+
+
+_LIST_JOIN = re.compile(r"\s*(?:,|and|&|or|,\s*and|,\s*or)\s*")
+_RELATIVE = re.compile(r"(?:which|who)\s", re.IGNORECASE)
 
 
 def _close(text: str, verb_end: int, start: int) -> bool:
@@ -364,7 +392,10 @@ def _close(text: str, verb_end: int, start: int) -> bool:
 
 
 def _possessor(text: str, span: Span, spans: list[Span]) -> bool:
-    """True for "Tanzania's" in "Tanzania's Ngualla project": the actor it qualifies comes next."""
+    """True for an actor that only qualifies the next one: "Tanzania's" in "Tanzania's Ngualla
+    project", "US" in "US International Development Finance Corporation" (a place just before a name)."""
+    if span[3] == "place" and any(s[0] == span[1] + 1 and text[span[1]] == " " for s in spans):
+        return True
     if text[span[1]:span[1] + 2] not in ("'s", "’s"):
         return False
     return any(0 < s[0] - span[1] <= 40 for s in spans)
