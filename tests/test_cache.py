@@ -323,3 +323,11 @@ def test_a_reload_with_nothing_new_leaves_the_manifest_untouched(folder, tmp_pat
     (folder / "extra.md").unlink()
     _load(folder, cache=tmp_path / "cache")
     assert manifest.read_bytes() != before[1]  # a vanished file is forgotten
+
+
+def test_an_edited_source_file_gives_a_new_toolkit_version(monkeypatch):
+    from reex_research import pipeline
+
+    before = pipeline.toolkit_version()
+    monkeypatch.setattr(pipeline, "_code_digest", lambda: "an edited extractor")
+    assert pipeline.toolkit_version() != before

@@ -240,3 +240,10 @@ def test_buying_from_a_company_is_its_supply_and_supply_as_a_noun_is_no_verb(too
         ("mp_materials", "supplies", "apple", False, False)]
     assert verbs(relations("Kimberley Heavy Minerals is also in discussions with Lynas Rare Earths regarding the "
                            "potential supply of xenotime concentrate from East Kimberley.", toolkit)) == []
+
+
+def test_an_actor_after_and_that_begins_a_new_clause_is_no_second_object(toolkit):
+    # quoted from bundled article 001
+    rows = verbs(relations("Chinese firms accelerated global expansion, with Shenghe Resources acquiring Tanzania's "
+                           "Ngualla project and JL MAG expanding Mexican magnet production.", toolkit))
+    assert rows == [("shenghe_resources", "acquires", "ngualla", False, False)]

@@ -376,12 +376,18 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
     for span in after[after.index(obj) + 1:]:  # "Tesla Inc., BYD Co. and Toyota": each is an object
         if _LIST_JOIN.fullmatch(text, objects[-1][1], span[0]) is None:
             break
+        next_word = _NEXT_WORD.match(text, span[1])
+        if next_word is not None and next_word.group(1).lower() not in _AFTER_A_LIST:
+            break  # "… Ngualla project and JL MAG expanding …": a new clause, not one more object
         if span[2] != subject[2] and not _possessor(text, span, after):
             objects.append(span)
     return [(subject, o) for o in objects]
 
 
 _LIST_JOIN = re.compile(r"\s*(?:,|and|&|or|,\s*and|,\s*or)\s*")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+_AFTER_A_LIST = frozenset({"and", "or", "to", "for", "in", "on", "at", "with", "from", "of", "as", "by", "under",
+                           "over", "into", "this", "last", "next", "since", "until", "after", "before"})
 _RELATIVE = re.compile(r"(?:which|who)\s", re.IGNORECASE)
 
 
