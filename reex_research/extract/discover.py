@@ -29,7 +29,7 @@ import os
 import pickle
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,11 +212,10 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     later += [(word, entity_id, "organisation", full, f"short name of {full}")
               for word, (entity_id, full) in companies.items() if word not in people and word not in aliases]
     for word, entity_id, kind, full, evidence in later:  # later uses of a surname, an acronym or a short name
-        for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-            position = match.start()
-            if not any(s <= position < e for s, e, *_ in resolved) and locator.locate(*match.span()) >= 0 \
+        for position, end in _whole_words(text, word):
+            if not any(s <= position < e for s, e, *_ in resolved) and locator.locate(position, end) >= 0 \
                     and not any(s <= position < e for s, e in kept_known):
-                resolved.append((match.start(), match.end(), entity_id, kind, full, evidence))
+                resolved.append((position, end, entity_id, kind, full, evidence))
     resolved.sort()
     return _columns(article, locator, resolved, dropped)
 
@@ -430,6 +429,26 @@ def _last_word(before: str) -> str:
     while start > 0 and (stripped[start - 1].isalnum() or stripped[start - 1] == "_"):
         start -= 1
     return stripped[start:end]
+
+
+def _whole_words(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of every use of ``word`` in ``text`` not inside a longer word or a hyphenated
+    one: a substring search, several times faster than a regex with lookarounds per word."""
+    position = text.find(word)
+    while position >= 0:
+        end = position + len(word)
+        if not _joins(text, position - 1) and not _joins(text, end):
+            yield position, end
+        position = text.find(word, position + 1)
+
+
+def _joins(text: str, index: int) -> bool:
+    """True when the character at ``index`` would join a word to its neighbour (a letter, a digit,
+    "_" or "-")."""
+    if not 0 <= index < len(text):
+        return False
+    char = text[index]
+    return char.isalnum() or char in "_-"
 
 
 def _short_forms(name: str, rules: DiscoveryRules, generic: frozenset[str]) -> list[str]:

@@ -44,7 +44,7 @@ Found = tuple[int, int, int, int]  # start, end, entity index, sentence index
 CANDIDATE_RULES_FILE = "candidates.yaml"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a cache key of every capitalised run
 class CandidateRules:
     """The word lists of the candidate-name heuristics (``data/rules/candidates.yaml``), as sets.
 
