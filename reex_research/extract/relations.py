@@ -78,14 +78,22 @@ def load_relation_rules(path: Path | None = None) -> RelationRules:
                               _checked(doc, ("kinds", kind, "passive"), passive), symmetric))
     negations = doc.strings("negations", name_item=False)
     hedges = doc.strings("hedges", name_item=False)
-    # "the company" also stands for "the Australian company", "the Toronto-listed company"
-    references = [re.escape(r) if not r.lower().startswith("the ") else
-                  r"the\s+(?:[\w-]+\s+){0,2}?" + re.escape(r[4:].strip())
-                  for r in doc.strings("references", default=[], name_item=False)]
     verbs, groups = _verb_pattern(kinds)
     return RelationRules(tuple(kinds), _phrases(doc, ("negations",), negations) or re.compile(r"(?!)"),
                          _phrases(doc, ("hedges",), hedges) or re.compile(r"(?!)"),
-                         _lowercase_phrases(doc, ("references",), references), verbs, groups)
+                         _references(doc.strings("references", default=[], name_item=False)), verbs, groups)
+
+
+def _references(words: list[str]) -> re.Pattern[str]:
+    """One regex of the references, to search lowercased text. "the company" also stands for "the
+    Australian company", "the Toronto-listed company"; the heads after "the" share one branch, so
+    that the regex engine reads "the" and the words after it once."""
+    heads = sorted({w.lower()[4:].strip() for w in words if w.lower().startswith("the ")}, key=len, reverse=True)
+    others = sorted({w.lower().strip() for w in words if not w.lower().startswith("the ")}, key=len, reverse=True)
+    branches = [re.escape(w) for w in others]
+    if heads:
+        branches.append(r"the\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(re.escape(h) for h in heads) + ")")
+    return re.compile(_BEFORE + "|".join(f"(?:{b})" for b in branches) + _AFTER) if branches else re.compile(r"(?!)")
 
 
 def _verb_pattern(kinds: list[KindRule]) -> tuple[re.Pattern[str], dict[str, tuple[KindRule, bool]]]:
@@ -136,12 +144,6 @@ def _checked(doc, keys: tuple, phrases: list[str]) -> tuple[str, ...]:
         except re.error as exc:
             doc.fail(keys, f"invalid regular expression {phrase!r}: {exc}", at=(*keys, index))
     return tuple(sorted(phrases, key=len, reverse=True))
-
-
-def _lowercase_phrases(doc, keys: tuple, phrases: list[str]) -> re.Pattern[str]:
-    """:func:`_phrases` lowercased, without IGNORECASE, to search lowercased text (faster)."""
-    found = _phrases(doc, keys, phrases)
-    return re.compile(lowercase_literals(found.pattern)) if found is not None else re.compile(r"(?!)")
 
 
 def _phrases(doc, keys: tuple, phrases: list[str]) -> re.Pattern[str] | None:
