@@ -378,10 +378,9 @@ def _read_arrow(path: Path, checksum: Checksum) -> pa.Table:
     Raises ValueError when they differ from ``checksum`` (the file is damaged), OSError or an
     Arrow error when it cannot be read.
     """
-    source = pa.memory_map(str(path))
-    if source.size() != checksum[0] or _checksum(source)[1] != checksum[1]:
+    if _checksum(path) != checksum:
         raise ValueError(f"{path.name} does not match its checksum")
-    data = pa.ipc.open_file(source).read_all()
+    data = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
     data.validate()
     return data
 
@@ -390,14 +389,24 @@ def _write_arrow(data: pa.Table, path: Path) -> Checksum:
     """Write ``data`` as an uncompressed Arrow IPC file; return its size and checksum."""
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, data.schema) as writer:
         writer.write_table(data)
-    return _checksum(pa.memory_map(str(path)))
+    return _checksum(path)
 
 
-def _checksum(source: pa.MemoryMappedFile) -> Checksum:
-    """Size and xxh3 digest of a memory-mapped file's bytes (the digest reads them without a copy)."""
-    size = source.size()
-    buffer = source.read_buffer(size)
-    return [size, xxhash.xxh3_64_hexdigest(memoryview(buffer)) if size else ""]
+def _checksum(path: Path) -> Checksum:
+    """Size and xxh3 digest of a file's bytes, read in blocks into one buffer: the file's pages are
+    not mapped into the process, so a reload's memory holds only the columns it uses."""
+    digest = xxhash.xxh3_64()
+    block = bytearray(_BLOCK)
+    view = memoryview(block)
+    size = 0
+    with open(path, "rb", buffering=0) as file:
+        while count := file.readinto(block):
+            digest.update(view[:count])
+            size += count
+    return [size, digest.hexdigest() if size else ""]
+
+
+_BLOCK = 1 << 20
 
 
 def _all_wanted(keys: pa.ChunkedArray, wanted: pa.Array) -> bool:
