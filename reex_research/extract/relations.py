@@ -243,23 +243,30 @@ def lowered(text: str) -> str:
 
 def relation_columns(article: ParsedArticle, mentions: dict[str, list], rules: RelationRules) -> dict[str, list]:
     """Return the ``relations`` rows of ``article``: co-occurring actor pairs, then verb relations."""
-    rows = _cooccurring(zip(mentions["article_id"], mentions["sentence_id"], mentions["entity_id"],
-                            mentions["entity_type"]))
-    rows.extend(_verb_relations(article, mentions, rules))
+    pairs = _cooccurring(zip(mentions["article_id"], mentions["sentence_id"], mentions["entity_id"],
+                             mentions["entity_type"]))
+    verbs = _verb_relations(article, mentions, rules)
     names = schema.columns("relations")
-    columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in names]
-    return dict(zip(names, columns))
+    # the pairs fill six columns, the rest are the same for every pair: columns are built whole
+    pair_columns = [list(column) for column in zip(*pairs)] if pairs else [[] for _ in _PAIR_FIELDS]
+    constant = {"kind": COOCCURS, "verb": None, "negated": False, "hedged": False, "start": None, "end": None}
+    columns = {}
+    for index, name in enumerate(names):
+        head = pair_columns[_PAIR_FIELDS.index(name)] if name in _PAIR_FIELDS else [constant[name]] * len(pairs)
+        columns[name] = head + [row[index] for row in verbs] if verbs else head
+    return columns
+
+
+_PAIR_FIELDS = ("article_id", "sentence_id", "source_id", "target_id", "source_type", "target_type")
+"""What :func:`_cooccurring` gives per pair, in the order of the ``relations`` columns."""
 
 
 def _cooccurring(mentions: Iterable[tuple[str, str, str, str]]) -> list[tuple]:
-    """Distinct actor pairs per sentence, ``source_id < target_id``, by article, sentence, source, target."""
+    """Distinct actor pairs per sentence, ``source_id < target_id``, by article, sentence, source, target:
+    the :data:`_PAIR_FIELDS` of each."""
     rows = sorted({row for row in mentions if row[3] in ACTOR_TYPES})
-    out = []
-    for group in _sentence_groups(rows):
-        for source, target in combinations(group, 2):
-            out.append((source[0], source[1], source[2], target[2], source[3], target[3], COOCCURS, None,
-                        False, False, None, None))
-    return out
+    return [(source[0], source[1], source[2], target[2], source[3], target[3])
+            for group in _sentence_groups(rows) for source, target in combinations(group, 2)]
 
 
 def _sentence_groups(rows: list[tuple[str, str, str, str]]) -> list[list[tuple[str, str, str, str]]]:
