@@ -166,8 +166,9 @@ def _plain_union(rules):
 
 def _found(rules, text):
     low = lowered(text)
-    return [(rules.groups[m.lastgroup][0].kind, rules.groups[m.lastgroup][1], m.start(), m.end())
-            for m in rules.verbs.finditer(low)]
+    groups = rules.verbs.groups
+    return [(groups[m.lastgroup][0].kind, groups[m.lastgroup][1], m.start(), m.end())
+            for m in rules.verbs.regex.finditer(low)]
 
 
 def _expected(reference, text):

@@ -51,6 +51,14 @@ class KindRule:
 
 
 @dataclass(frozen=True)
+class VerbPattern:
+    """Verb phrases as one regex to match lowercased text, and the kind and voice of each named group."""
+
+    regex: re.Pattern[str]
+    groups: dict[str, tuple[KindRule, bool]]  # group name -> (kind, passive)
+
+
+@dataclass(frozen=True)
 class RelationRules:
     """The verb lexicon, negations and hedges (``data/rules/relations.yaml``), compiled."""
 
@@ -58,8 +66,8 @@ class RelationRules:
     negation: re.Pattern[str]
     hedge: re.Pattern[str]
     references: re.Pattern[str]  # "it", "the (Australian) company", lowercased: see _verb_relations
-    verbs: re.Pattern[str]  # every phrase of every kind, lowercased, one named group per kind and voice
-    groups: dict[str, tuple[KindRule, bool]]  # group name -> (kind, passive)
+    verbs: VerbPattern  # every phrase of every kind
+    symmetric_verbs: VerbPattern  # the phrases of the symmetric kinds: after the last actor of a sentence
 
 
 def load_relation_rules(path: Path | None = None) -> RelationRules:
@@ -78,10 +86,10 @@ def load_relation_rules(path: Path | None = None) -> RelationRules:
                               _checked(doc, ("kinds", kind, "passive"), passive), symmetric))
     negations = doc.strings("negations", name_item=False)
     hedges = doc.strings("hedges", name_item=False)
-    verbs, groups = _verb_pattern(kinds)
     return RelationRules(tuple(kinds), _phrases(doc, ("negations",), negations) or re.compile(r"(?!)"),
                          _phrases(doc, ("hedges",), hedges) or re.compile(r"(?!)"),
-                         _references(doc.strings("references", default=[], name_item=False)), verbs, groups)
+                         _references(doc.strings("references", default=[], name_item=False)),
+                         _verb_pattern(kinds), _verb_pattern([k for k in kinds if k.symmetric]))
 
 
 def _references(words: list[str]) -> re.Pattern[str]:
@@ -96,8 +104,9 @@ def _references(words: list[str]) -> re.Pattern[str]:
     return re.compile(_BEFORE + "|".join(f"(?:{b})" for b in branches) + _AFTER) if branches else re.compile(r"(?!)")
 
 
-def _verb_pattern(kinds: list[KindRule]) -> tuple[re.Pattern[str], dict[str, tuple[KindRule, bool]]]:
-    """One regex of every verb phrase, to match lowercased text, and what each named group stands for.
+def _verb_pattern(kinds: list[KindRule]) -> VerbPattern:
+    """One regex of every verb phrase of ``kinds``, to match lowercased text, and what each named
+    group stands for.
 
     Every phrase is split into alternatives that start with a literal letter
     (:func:`leading_alternatives`), lowercased, and the alternatives are grouped by that letter
@@ -114,7 +123,7 @@ def _verb_pattern(kinds: list[KindRule]) -> tuple[re.Pattern[str], dict[str, tup
                            for phrase in phrases for a in leading_alternatives(phrase))
     groups: dict[str, tuple[KindRule, bool]] = {}
     if not entries:
-        return re.compile(r"(?!)"), groups
+        return VerbPattern(re.compile(r"(?!)"), groups)
     factored = all(a[:1].isalpha() and a[:1].isascii() and a[1:2] not in ("?", "*", "+", "{") for _, a in entries)
     by_letter: dict[str, list[tuple[tuple[KindRule, bool], str]]] = {}
     for owner, alternative in entries:
@@ -133,7 +142,7 @@ def _verb_pattern(kinds: list[KindRule]) -> tuple[re.Pattern[str], dict[str, tup
             groups[name] = owner
             named.append(f"(?P<{name}>" + "|".join(f"(?:{r})" for r in rests) + ")")
         branches.append(re.escape(letter) + "(?:" + "|".join(named) + ")")
-    return re.compile(_BEFORE + "(?:" + "|".join(branches) + ")" + _AFTER), groups
+    return VerbPattern(re.compile(_BEFORE + "(?:" + "|".join(branches) + ")" + _AFTER), groups)
 
 
 def _checked(doc, keys: tuple, phrases: list[str]) -> tuple[str, ...]:
@@ -318,9 +327,11 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
             continue
         seen: set[tuple[str, str, str]] = set()
         cuts: list[tuple[int, int]] | None = None  # the sentence's clause breaks, found once if needed
-        # a verb stands after the first actor, and at most a few words after the last ("X and Y signed")
-        region_end = min(sentence.end, spans[-1][1] + _OBJECT_GAP)
-        for kind, passive, vs, ve in _verbs(low, spans[0][1], region_end, rules):
+        # A verb stands after the first actor and before the last, whose object (or doer) it needs
+        # after it; only a symmetric one also a few words after the last ("X and Y signed").
+        found = _verbs(low, spans[0][1], spans[-1][0], rules.verbs)
+        found += _verbs(low, spans[-1][1], min(sentence.end, spans[-1][1] + _OBJECT_GAP), rules.symmetric_verbs)
+        for kind, passive, vs, ve in found:
             if any(s[0] < ve and vs < s[1] for s in spans):
                 continue  # a word of a name ("Development Finance Corporation"), not a verb
             passive = passive or low.startswith(" by ", ve)  # "is partly funded by": the doer follows
@@ -339,13 +350,14 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
     return out
 
 
-def _verbs(low: str, start: int, end: int, rules: RelationRules) -> list[tuple[KindRule, bool, int, int]]:
-    """Verb phrases in ``low[start:end]`` (the lowercased text), in text order (one pass of every kind's phrases; a passive
-    phrase is tried before an active one at the same place, the longer phrase of a kind first)."""
+def _verbs(low: str, start: int, end: int, verbs: VerbPattern) -> list[tuple[KindRule, bool, int, int]]:
+    """Verb phrases in ``low[start:end]`` (the lowercased text), in text order (one pass of every
+    kind's phrases; a passive phrase is tried before an active one at the same place, the longer
+    phrase of a kind first)."""
     out = []
-    for match in rules.verbs.finditer(low, start, end):
+    for match in verbs.regex.finditer(low, start, end):
         assert match.lastgroup is not None  # every alternative is one named group
-        kind, passive = rules.groups[match.lastgroup]
+        kind, passive = verbs.groups[match.lastgroup]
         out.append((kind, passive, match.start(), match.end()))
     return out
 
