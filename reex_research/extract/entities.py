@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ Found = tuple[int, int, int, int]  # start, end, entity index, sentence index
 CANDIDATE_RULES_FILE = "candidates.yaml"
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a cache key of every capitalised run
+@dataclass(frozen=True, slots=True)
 class CandidateRules:
     """The word lists of the candidate-name heuristics (``data/rules/candidates.yaml``), as sets.
 
@@ -59,6 +59,14 @@ class CandidateRules:
     institutions: frozenset[str]  # keep a following "of"/"for" inside the name
     title_noise: frozenset[str]  # a name never contains these: "Straight Into Your Inbox"
     acronym_stop: frozenset[str]  # acronyms that are not names: "CEO", "GDP"
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        # hashed once: the rules are part of the cache key of every capitalised run
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 _CASE_SENSITIVE = frozenset({"acronym_stop"})
@@ -68,7 +76,7 @@ def load_candidate_rules(path: Path | None = None) -> CandidateRules:
     """Return the candidate word lists read from ``path`` (default ``data/rules/candidates.yaml``)."""
     path = Path(path) if path is not None else paths.rules_dir() / CANDIDATE_RULES_FILE
     doc = read_data_file(path)
-    keys = tuple(f.name for f in fields(CandidateRules))
+    keys = tuple(f.name for f in fields(CandidateRules) if f.init)
     if not isinstance(doc.data, dict):
         raise KnowledgeBaseError(path, f"expected a mapping with one word list per key ({', '.join(keys)}); "
                                  "see the bundled data/rules/candidates.yaml")
