@@ -68,6 +68,10 @@ class CandidateRules:
     def __hash__(self) -> int:
         return self._hash
 
+    def __reduce__(self) -> tuple:
+        # rebuilt from its word lists in another process, whose string hashes differ
+        return CandidateRules, tuple(getattr(self, f.name) for f in fields(self) if f.init)
+
 
 _CASE_SENSITIVE = frozenset({"acronym_stop"})
 
