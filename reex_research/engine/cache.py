@@ -427,15 +427,16 @@ def _digest(metadata: dict[str, str]) -> str:
 def open_cache(cache: bool | Path | str | None, root: Path, version: str) -> CorpusCache | None:
     """The cache a load asked for: None (no cache), True (the user cache folder) or a folder.
 
-    Raises :class:`CacheError` for a folder that is the corpus folder, lies inside it or holds it.
+    Raises :class:`CacheError` for a folder that is the corpus folder or lies inside it (or whose
+    own cache folder would hold the corpus).
     """
     if cache is None or cache is False:
         return None
     folder = default_cache_dir(root) if cache is True else Path(cache)
     store, corpus = (folder / STORE).resolve(), Path(root).resolve()
     if store == corpus or corpus in store.parents or store in corpus.parents:
-        raise CacheError(folder, f"the cache folder must lie outside the corpus folder {root} (and not "
-                         "hold it): pass another --cache folder, or none for the user cache folder")
+        raise CacheError(folder, f"the cache folder must lie outside the corpus folder {root}: pass "
+                         "another --cache folder, or none for the user cache folder")
     return CorpusCache(folder, version)
 
 
