@@ -128,3 +128,10 @@ def test_the_first_words_of_a_company_name_are_the_company_later_but_a_place_sta
 ])
 def test_a_subdivision_is_known_by_the_name_stories_use(toolkit, name, kind):
     assert toolkit.discovery.places[name] == kind
+
+
+def test_a_first_word_the_story_also_writes_in_lower_case_is_no_short_name(toolkit):
+    rows = discovered("Frontier Magnetics Ltd. opened a plant in Ohio. The frontier of magnet recycling moves "
+                      "fast. Frontier Magnetics said output would rise. Frontier markets are another matter.", toolkit)
+    assert [r for r in rows if r[0] == "Frontier"] == []
+    assert ("Frontier Magnetics Ltd.", "d:frontier_magnetics", "organisation", "company suffix: Ltd") in rows

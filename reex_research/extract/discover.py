@@ -188,7 +188,7 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
         if found_type == "organisation":
             end = _suffix_end(text, end, rules)
             canonical = _without_suffix(name, rules)
-            for short in _short_forms(canonical, rules, matcher.candidates.generic):
+            for short in _short_forms(canonical, rules, matcher.candidates.generic, text):
                 companies.setdefault(short, (_entity_id(canonical), canonical))
         elif found_type == "person":
             canonical = _without_tail(name, rules)
@@ -451,11 +451,12 @@ def _joins(text: str, index: int) -> bool:
     return char.isalnum() or char in "_-"
 
 
-def _short_forms(name: str, rules: DiscoveryRules, generic: frozenset[str]) -> list[str]:
+def _short_forms(name: str, rules: DiscoveryRules, generic: frozenset[str], text: str) -> list[str]:
     """What an organisation's name may be shortened to later in a story: its first word ("Norvane"
     of "Norvane Metals"), and its first two words when it has more ("JL Mag" of "JL Mag Rare-Earth").
-    A short form must say something alone: no generic word ("National"), no place ("Zhejiang") and
-    no given name."""
+    A short form must say something alone: no generic word ("National"), no place ("Zhejiang"), no
+    given name, and no word the story also writes in lower case ("Critical" of "Critical Metals
+    Corp" where it speaks of critical minerals)."""
     words = name.split()
     out = []
     for short in ([words[0]] if len(words) >= 2 else []) + ([" ".join(words[:2])] if len(words) >= 3 else []):
@@ -463,7 +464,8 @@ def _short_forms(name: str, rules: DiscoveryRules, generic: frozenset[str]) -> l
         folded = _fold(short)
         if (len(short) >= 3 and short[:1].isupper() and last[:1].isupper() and folded not in rules.places
                 and folded not in rules.towns and short.split()[0].lower() not in rules.given_names
-                and not all(w.lower() in generic for w in short.split())):
+                and not all(w.lower() in generic for w in short.split())
+                and next(_whole_words(text, short.lower()), None) is None):
             out.append(short)
     return out
 
