@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -59,18 +59,6 @@ class CandidateRules:
     institutions: frozenset[str]  # keep a following "of"/"for" inside the name
     title_noise: frozenset[str]  # a name never contains these: "Straight Into Your Inbox"
     acronym_stop: frozenset[str]  # acronyms that are not names: "CEO", "GDP"
-    _hash: int = field(init=False, repr=False, compare=False, default=0)
-
-    def __post_init__(self) -> None:
-        # hashed once: the rules are part of the cache key of every capitalised run
-        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare)))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __reduce__(self) -> tuple:
-        # rebuilt from its word lists in another process, whose string hashes differ
-        return CandidateRules, tuple(getattr(self, f.name) for f in fields(self) if f.init)
 
 
 _CASE_SENSITIVE = frozenset({"acronym_stop"})
@@ -80,7 +68,7 @@ def load_candidate_rules(path: Path | None = None) -> CandidateRules:
     """Return the candidate word lists read from ``path`` (default ``data/rules/candidates.yaml``)."""
     path = Path(path) if path is not None else paths.rules_dir() / CANDIDATE_RULES_FILE
     doc = read_data_file(path)
-    keys = tuple(f.name for f in fields(CandidateRules) if f.init)
+    keys = tuple(f.name for f in fields(CandidateRules))
     if not isinstance(doc.data, dict):
         raise KnowledgeBaseError(path, f"expected a mapping with one word list per key ({', '.join(keys)}); "
                                  "see the bundled data/rules/candidates.yaml")
@@ -284,7 +272,7 @@ def candidate_spans(
         names = None
         if len(words) == 1 and not acronym(words[0]):
             candidate = False  # one capitalised word is not a candidate
-            names = _single_word_names(words[0], rules)
+            names = _run_names((words[0],), rules)
             if not names:
                 continue  # "The", "In": most single words are no name at all, known before anything else
         if len(words) > 1 and all(word.isupper() for word in words):
@@ -316,15 +304,9 @@ _NON_BLANK = re.compile(r"\S+")
 
 
 @lru_cache(maxsize=65536)
-def _single_word_names(word: str, rules: CandidateRules) -> tuple[tuple[str, int, int], ...]:
-    """:func:`_names` of a run of one word, remembered: the same few words ("The", "In") open most
-    sentences of every article."""
-    return tuple(_names([word], rules, single_words=True))
-
-
-@lru_cache(maxsize=65536)
 def _run_names(words: tuple[str, ...], rules: CandidateRules) -> tuple[tuple[str, int, int], ...]:
-    """:func:`_names` of a run of words, remembered: names recur across the articles of a corpus."""
+    """:func:`_names` of a run of words, remembered: the same few single words ("The", "In") open
+    most sentences, and names recur across the articles of a corpus."""
     return tuple(_names(list(words), rules, single_words=True))
 
 
