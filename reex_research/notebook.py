@@ -141,7 +141,7 @@ def _interactive(frame: pd.DataFrame, name: str) -> dict[str, str]:
     table = to_html_datatable(
         frame.reset_index(drop=True), table_id=f"T_{name}", connected=False, showIndex=False,
         columnDefs=[{"className": "dt-left", "targets": text}] if text else [],
-        pageLength=len(frame), lengthMenu=[10, 25, 50], allow_html=False,
+        pageLength=len(frame), lengthMenu=sorted({len(frame), 10, 25, 50}), allow_html=False,
         classes="display compact", style="width:100%;text-align:left", maxBytes=0,
         column_filters=False, autoWidth=False, display_logo_when_loading=False,
         layout={"topStart": "pageLength", "topEnd": "search", "bottomStart": "info", "bottomEnd": "paging"},
