@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -15,7 +16,7 @@ import pytest
 import reex_research as rr
 from reex_research.engine import cache as cache_module
 from reex_research import corpus as corpus_module
-from reex_research.engine import order, work
+from reex_research.engine import local, order, work
 from reex_research import paths
 from reex_research.pipeline import build_toolkit
 
@@ -136,6 +137,44 @@ def test_parallel_workers_give_the_same_rows_in_the_same_order(folder):
     serial = _load(folder)
     parallel = rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2026-11-23", workers=2)
     _assert_same(serial, parallel)
+
+
+def test_a_load_leaves_the_garbage_collector_as_it_found_it(folder, monkeypatch):
+    # files are processed with the toolkit frozen out of the collector's sight and fewer young
+    # collections; afterwards the caller's settings hold again, serial or parallel
+    before = gc.get_threshold()
+    seen = []
+    original = work.process_file
+
+    def spy(*args, **kwargs):
+        seen.append((gc.get_freeze_count() > 0, gc.get_threshold()[0]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(work, "process_file", spy)
+    rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2026-11-23", workers=1)
+    assert seen and all(frozen and young >= local.YOUNG_OBJECTS for frozen, young in seen)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+    rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2026-11-23", workers=2)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+
+
+def test_a_caller_that_froze_objects_keeps_its_own_settings(folder, monkeypatch):
+    thresholds = []
+    original = work.process_file
+
+    def spy(*args, **kwargs):
+        thresholds.append(gc.get_threshold())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(work, "process_file", spy)
+    before = gc.get_threshold()
+    gc.freeze()
+    try:
+        rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2026-11-23", workers=1)
+        assert gc.get_freeze_count() > 0  # not unfrozen behind the caller's back
+        assert thresholds and set(thresholds) == {before}
+    finally:
+        gc.unfreeze()
 
 
 def test_bad_as_of_is_a_clear_error(folder):

@@ -113,8 +113,9 @@ def _verb_pattern(kinds: list[KindRule]) -> VerbPattern:
     ("a(?:cquires|…)|b(?:ought|…)|…"), each letter's alternatives in lexicon order inside named
     groups of their kind and voice. At any place the regex engine then tries one letter's few
     phrases rather than all of them: a pass over a sentence is several times faster than a plain
-    case-insensitive union, and matches the same. If some alternative does not start with a
-    letter, the plain union of the lowercased alternatives is used.
+    case-insensitive union, and matches the same. Alternatives that do not start with a letter
+    ("[\\w-]+ subsidiary of") form one more branch, tried last at a place: they cost that pass at
+    every place, so the bundled lexicon has none (tested).
     """
     entries: list[tuple[tuple[KindRule, bool], str]] = []  # (kind and voice, alternative) in lexicon order
     for rule in kinds:
@@ -124,25 +125,37 @@ def _verb_pattern(kinds: list[KindRule]) -> VerbPattern:
     groups: dict[str, tuple[KindRule, bool]] = {}
     if not entries:
         return VerbPattern(re.compile(r"(?!)"), groups)
-    factored = all(a[:1].isalpha() and a[:1].isascii() and a[1:2] not in ("?", "*", "+", "{") for _, a in entries)
     by_letter: dict[str, list[tuple[tuple[KindRule, bool], str]]] = {}
     for owner, alternative in entries:
-        by_letter.setdefault(alternative[0] if factored else "", []).append((owner, alternative[len(alternative[0]) if factored else 0:]))
-    branches = []
-    for letter, items in by_letter.items():
-        runs: list[tuple[tuple[KindRule, bool], list[str]]] = []
-        for owner, rest in items:  # consecutive alternatives of one kind and voice share a group
-            if runs and runs[-1][0] == owner:
-                runs[-1][1].append(rest)
-            else:
-                runs.append((owner, [rest]))
-        named = []
-        for owner, rests in runs:
-            name = f"g{len(groups)}"
-            groups[name] = owner
-            named.append(f"(?P<{name}>" + "|".join(f"(?:{r})" for r in rests) + ")")
-        branches.append(re.escape(letter) + "(?:" + "|".join(named) + ")")
-    return VerbPattern(re.compile(_BEFORE + "(?:" + "|".join(branches) + ")" + _AFTER), groups)
+        letter = alternative[0] if _starts_with_letter(alternative) else ""
+        by_letter.setdefault(letter, []).append((owner, alternative[len(letter):]))
+    others = by_letter.pop("", None)
+    branches = [re.escape(letter) + _named_runs(items, groups) for letter, items in by_letter.items()]
+    if others:
+        branches.append(_named_runs(others, groups))
+    return VerbPattern(re.compile(_BEFORE + "|".join(branches) + _AFTER), groups)
+
+
+def _starts_with_letter(alternative: str) -> bool:
+    """True when ``alternative`` starts with a lone ASCII letter (not repeated or optional)."""
+    return alternative[:1].isalpha() and alternative[:1].isascii() and alternative[1:2] not in ("?", "*", "+", "{")
+
+
+def _named_runs(items: list[tuple[tuple[KindRule, bool], str]], groups: dict[str, tuple[KindRule, bool]]) -> str:
+    """``(?:(?P<g0>…)|(?P<g1>…))``: consecutive alternatives of one kind and voice share a named group,
+    recorded in ``groups``."""
+    runs: list[tuple[tuple[KindRule, bool], list[str]]] = []
+    for owner, rest in items:
+        if runs and runs[-1][0] == owner:
+            runs[-1][1].append(rest)
+        else:
+            runs.append((owner, [rest]))
+    named = []
+    for owner, rests in runs:
+        name = f"g{len(groups)}"
+        groups[name] = owner
+        named.append(f"(?P<{name}>" + "|".join(f"(?:{r})" for r in rests) + ")")
+    return "(?:" + "|".join(named) + ")"
 
 
 def _checked(doc, keys: tuple, phrases: list[str]) -> tuple[str, ...]:
