@@ -22,8 +22,9 @@ import pyarrow.parquet as pq
 
 from . import schema
 from .assemble import assemble_frames
-from .engine import EngineOptions, get_engine
+from .engine import Engine, EngineOptions, get_engine
 from .engine.cache import CorpusCache, file_key, open_cache
+from .engine.collector import collector_for_load
 from .engine.order import combine
 from .engine.work import raise_if_strict
 from .errors import InvalidArgumentError, ReexError
@@ -205,6 +206,17 @@ def load_corpus(
     run = get_engine(engine)
     root = Path(path)
     as_of_day = _as_of(as_of)
+    with collector_for_load():
+        return _load(root, run, as_of_day, strict=strict, kb_path=kb_path, rules_path=rules_path, toolkit=toolkit,
+                     cache=cache, options=EngineOptions(strict=strict, progress=progress, workers=workers,
+                                                        client=client, dataset_dir=dataset_dir),
+                     follow_links_outside=follow_links_outside)
+
+
+def _load(root: Path, run: Engine, as_of_day: dt.date, *, strict: bool, kb_path: Path | str | None,
+          rules_path: Path | str | None, toolkit: Toolkit | None, cache: bool | Path | str | None,
+          options: EngineOptions, follow_links_outside: bool) -> Corpus:
+    """:func:`load_corpus` once its arguments are checked."""
     listing = corpus_entries(root, follow_links_outside=follow_links_outside)
     listed = listing.entries
     metadata, metadata_problems = read_metadata_csv(root, files=[name for name, _ in listed])
@@ -224,8 +236,6 @@ def load_corpus(
                 if cached is None or k not in cached.keys]
         if toolkit is None and todo:  # a reload of unchanged files compiles nothing
             toolkit = build_toolkit(kb_path=kb_folder, rules_path=rules_folder)
-        options = EngineOptions(strict=strict, progress=progress, workers=workers, client=client,
-                                dataset_dir=dataset_dir)
         fresh = run(todo, root, metadata, toolkit, options)
         raw = combine(cached.tables if cached is not None else None, fresh, keys)
         if store is not None:

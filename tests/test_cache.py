@@ -16,7 +16,7 @@ import pytest
 import reex_research as rr
 from reex_research.engine import cache as cache_module
 from reex_research import corpus as corpus_module
-from reex_research.engine import local, order, work
+from reex_research.engine import collector, order, work
 from reex_research import paths
 from reex_research.pipeline import build_toolkit
 
@@ -152,7 +152,7 @@ def test_a_load_leaves_the_garbage_collector_as_it_found_it(folder, monkeypatch)
 
     monkeypatch.setattr(work, "process_file", spy)
     rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2026-11-23", workers=1)
-    assert seen and all(frozen and young >= local.YOUNG_OBJECTS for frozen, young in seen)
+    assert seen and all(frozen and young >= collector.YOUNG_OBJECTS for frozen, young in seen)
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
     rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2026-11-23", workers=2)
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == before

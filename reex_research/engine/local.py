@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -16,16 +14,13 @@ from .. import schema
 from ..errors import InvalidArgumentError
 from ..pipeline import Toolkit
 from . import columnar
+from .collector import collector_for_load, freeze_now
 from .work import Chunk, Metadata, Task, process_chunk, progress_bar, raise_if_strict
 
 MAX_CHUNK = 64
 """Most files one worker task processes."""
 PARALLEL_THRESHOLD = 200
 """Below this many files, one process does the work (forking costs more than it saves)."""
-YOUNG_OBJECTS = 20_000
-"""While files are processed, the cyclic garbage collector's first threshold: allocations between
-collections of the youngest objects (Python's default is 700). Rows are lists and tuples by the
-hundred thousand, and hardly any is part of a cycle."""
 
 
 def run_files(tasks: list[Task], root: Path, metadata: Metadata, toolkit: Toolkit | None, *,
@@ -61,37 +56,18 @@ def run_files(tasks: list[Task], root: Path, metadata: Metadata, toolkit: Toolki
 def _map_chunks(chunks: list[list[Task]], root: Path, metadata: Metadata, toolkit: Toolkit,
                 workers: int) -> Iterator[Chunk]:
     if workers <= 1:
-        with _long_lived_frozen():
+        with collector_for_load():
             for chunk in chunks:
                 yield process_chunk(chunk, root, metadata, toolkit)
         return
     global _WORKER_STATE
     _WORKER_STATE = (root, metadata, toolkit)  # inherited by the forked workers, never pickled
     context = multiprocessing.get_context("fork")
-    with _long_lived_frozen(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_chunk_in_worker, chunks)
+    with collector_for_load():
+        freeze_now()  # the toolkit, built since the load began: the workers' collections leave it alone
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            yield from pool.map(_chunk_in_worker, chunks)
     _WORKER_STATE = None
-
-
-@contextmanager
-def _long_lived_frozen() -> Iterator[None]:
-    """While files are processed: what exists already (modules, the knowledge base, the compiled
-    rules) is moved out of the cyclic garbage collector's sight (``gc.freeze``), and the youngest
-    objects are collected less often (:data:`YOUNG_OBJECTS`). Every full collection otherwise
-    walks the whole toolkit again, and in forked workers it also copies the memory pages the
-    toolkit shares with this process. Both settings are restored afterwards. When the caller
-    froze objects already, they and the collector are left as they are."""
-    if gc.get_freeze_count():
-        yield
-        return
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(threshold[0], YOUNG_OBJECTS), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 _WORKER_STATE: tuple[Path, Metadata, Toolkit] | None = None

@@ -326,9 +326,10 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
     out: list[tuple] = []
     last_organisation: Span | None = None
     for sentence in SentenceLocator.of(article).sentences:
-        spans = sorted(by_sentence.get(sentence.sentence_id, ()))
-        if not spans:  # a reference alone relates nothing, and names no organisation for later
+        named_here = by_sentence.get(sentence.sentence_id)
+        if named_here is None:  # a reference alone relates nothing, and names no organisation for later
             continue
+        spans = sorted(named_here)
         named = [s for s in spans if s[3] == "organisation"]
         if last_organisation is not None:  # "The company said it may sign …": who "the company" is
             reference = rules.references.search(low, sentence.start, spans[0][0])
