@@ -227,7 +227,7 @@ def _extract(output: FileOutput, doc: str, article: ParsedArticle, toolkit: Tool
     mentions = _in_text_order(_without(known, found.dropped), found.mentions)
     output.append("mentions", doc, mentions)
     output.append("discovery_rows", doc, found.actors)
-    output.append("relations", doc, relation_columns(article, mentions, toolkit.relations))
+    output.append("relations", doc, relation_columns(article, mentions, toolkit.relations, toolkit.discovery))
     hits = extract_theme_hits(article, toolkit.themes)
     output.append("theme_hits", doc, hits)
     output.append("themes", doc, theme_score_columns(

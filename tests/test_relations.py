@@ -6,6 +6,7 @@ written for the test. Expected rows are worked out by hand.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def relations(text: str, toolkit, article_id: str = "test0001") -> pd.DataFrame:
     mentions = {name: known[name] + found[name] for name in known}
     order = sorted(range(len(mentions["start"])), key=lambda i: mentions["start"][i])
     mentions = {name: [values[i] for i in order] for name, values in mentions.items()}
-    return schema.validate("relations", schema.frame("relations", relation_columns(article, mentions, toolkit.relations)))
+    return schema.validate("relations", schema.frame("relations", relation_columns(article, mentions, toolkit.relations, toolkit.discovery)))
 
 
 def verbs(table: pd.DataFrame) -> list[tuple]:
@@ -257,3 +258,71 @@ def test_an_actor_after_and_that_begins_a_new_clause_is_no_second_object(toolkit
     rows = verbs(relations("Chinese firms accelerated global expansion, with Shenghe Resources acquiring Tanzania's "
                            "Ngualla project and JL MAG expanding Mexican magnet production.", toolkit))
     assert rows == [("shenghe_resources", "acquires", "ngualla", False, False)]
+
+
+# --- who is a party: written for the test, in the manner of wire stories and company releases ----
+
+@pytest.mark.parametrize("text", [
+    "Redbank Rare Earths agreed to acquire the Mallee project in South Australia.",  # where the project is
+    "Sojitz Corporation sources separated oxides from outside China.",
+    "Saudi Arabia's Ma'aden plans to form a joint venture with MP Materials.",  # whose company it is
+])
+def test_a_place_that_only_says_where_or_whose_is_no_party(text, toolkit):
+    assert verbs(relations(text, toolkit)) == []
+
+
+def test_a_place_right_after_the_verb_is_still_its_object(toolkit):
+    assert verbs(relations("Japan will invest $50 million in Australia.", toolkit)) == [
+        ("japan", "invests_in", "australia", False, False)]
+
+
+def test_a_site_or_a_title_qualifies_the_name_after_it(toolkit):
+    assert verbs(relations("Iluka Resources will supply heavy rare earths from its Eneabba refinery to POSCO "
+                           "International.", toolkit)) == [("iluka", "supplies", "d:posco_international", False, False)]
+    assert verbs(relations("Energy Minister Chris Bowen visited the Kalgoorlie plant and met Lynas chief executive "
+                           "Amanda Lacaze.", toolkit)) == [("d:chris_bowen", "meets", "amanda_lacaze", False, False)]
+    assert verbs(relations("Kestrel Magnetics plans to sell magnets to the US market and to Tesla.", toolkit)) == [
+        ("d:kestrel_magnetics", "supplies", "tesla", False, True)]
+
+
+def test_a_reference_may_hold_a_place_in_a_compound(toolkit):
+    text = ("Neo Performance Materials opened a magnet plant in Narva.\n"
+            "The Toronto-listed company signed a supply agreement with Schaeffler AG.")
+    assert verbs(relations(text, toolkit)) == [("neo_performance_materials", "supplies", "d:schaeffler", False, False)]
+
+
+def test_the_subject_of_an_inner_clause_is_its_own(toolkit):
+    assert verbs(relations("Halcyon Separation Technologies Inc. announced that the U.S. Department of Energy has "
+                           "awarded $12 million to Phoenix Tailings.", toolkit)) == [
+        ("us_doe", "invests_in", "phoenix_tailings", False, False)]
+    assert verbs(relations("MP Materials will build a recycling line with Apple, and Lynas Rare Earths may sell "
+                           "oxides to the Defense Logistics Agency.", toolkit)) == [
+        ("lynas", "supplies", "us_dla", False, True)]
+
+
+def test_an_agreement_to_buy_is_a_supply_not_a_partnership_besides(toolkit):
+    assert verbs(relations("Neo Performance Materials signed an agreement to buy NdPr oxide from Lynas Rare Earths.",
+                           toolkit)) == [("lynas", "supplies", "neo_performance_materials", False, False)]
+
+
+def test_a_grant_received_from_a_funder_is_its_investment(toolkit):
+    text = ("Halcyon Separation Technologies Inc. is based in Tucson.\n"
+            "The company previously received a $3.2 million Small Business Innovation Research grant from the "
+            "National Science Foundation.")
+    assert verbs(relations(text, toolkit)) == [
+        ("d:national_science_foundation", "invests_in", "d:halcyon_separation_technologies", False, False)]
+
+
+def test_a_bought_deal_financing_is_no_acquisition(toolkit):
+    text = "Norvane Metals Corp. closed its bought deal financing with Westhaven Resource Partners as lead underwriter."
+    assert verbs(relations(text, toolkit)) == []
+
+
+def test_a_headline_participle_after_an_actor_is_passive(toolkit):
+    article = make_article("Lynas Rare Earths Awarded $258 Million Department of Defense Contract")
+    article = dataclasses.replace(article, sentences=tuple(dataclasses.replace(s, block="title")
+                                                           for s in article.sentences))
+    known = extract_mentions(article, toolkit.entities)
+    rows = relation_columns(article, known, toolkit.relations, toolkit.discovery)
+    verbs_found = [(s, k, t) for s, k, t in zip(rows["source_id"], rows["kind"], rows["target_id"]) if k != "cooccurs"]
+    assert verbs_found == [("us_dod", "invests_in", "lynas")]

@@ -22,11 +22,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import paths, schema
 from ..datafile import read_data_file
 from ..kb import ACTOR_TYPES
-from ..model import ParsedArticle, SentenceLocator
+from ..model import ParsedArticle, Sentence, SentenceLocator
+
+if TYPE_CHECKING:
+    from .discover import DiscoveryRules
 
 RULES_FILE = "relations.yaml"
 COOCCURS = "cooccurs"
@@ -68,13 +72,14 @@ class RelationRules:
     references: re.Pattern[str]  # "it", "the (Australian) company", lowercased: see _verb_relations
     verbs: VerbPattern  # every phrase of every kind
     symmetric_verbs: VerbPattern  # the phrases of the symmetric kinds: after the last actor of a sentence
+    qualifier_nouns: frozenset[str] = frozenset()  # after a place, make it a qualifier: "the US subsidiary"
 
 
 def load_relation_rules(path: Path | None = None) -> RelationRules:
     """Return the verb lexicon read from ``path`` (default ``data/rules/relations.yaml``), compiled."""
     path = Path(path) if path is not None else paths.rules_dir() / RULES_FILE
     doc = read_data_file(path)
-    doc.check_keys(allowed=("kinds", "negations", "hedges", "references"))
+    doc.check_keys(allowed=("kinds", "negations", "hedges", "references", "qualifier_nouns"))
     kinds_data = doc.get("kinds", kind=dict)
     kinds = []
     for kind in kinds_data:
@@ -89,7 +94,8 @@ def load_relation_rules(path: Path | None = None) -> RelationRules:
     return RelationRules(tuple(kinds), _phrases(doc, ("negations",), negations) or re.compile(r"(?!)"),
                          _phrases(doc, ("hedges",), hedges) or re.compile(r"(?!)"),
                          _references(doc.strings("references", default=[], name_item=False)),
-                         _verb_pattern(kinds), _verb_pattern([k for k in kinds if k.symmetric]))
+                         _verb_pattern(kinds), _verb_pattern([k for k in kinds if k.symmetric]),
+                         frozenset(w.lower() for w in doc.strings("qualifier_nouns", default=[], name_item=False)))
 
 
 def _references(words: list[str]) -> re.Pattern[str]:
@@ -263,11 +269,16 @@ def lowered(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # "İ" lowercases to two
 
 
-def relation_columns(article: ParsedArticle, mentions: dict[str, list], rules: RelationRules) -> dict[str, list]:
-    """Return the ``relations`` rows of ``article``: co-occurring actor pairs, then verb relations."""
+def relation_columns(article: ParsedArticle, mentions: dict[str, list], rules: RelationRules,
+                     actors: DiscoveryRules | None = None) -> dict[str, list]:
+    """Return the ``relations`` rows of ``article``: co-occurring actor pairs, then verb relations.
+
+    ``actors`` (the toolkit's actor rules) lends its titles and site words to tell a party from an
+    actor that only qualifies another ("the Kalgoorlie plant", "Lynas chief executive Amanda
+    Lacaze"); without it those two checks are off."""
     pairs = _cooccurring(zip(mentions["article_id"], mentions["sentence_id"], mentions["entity_id"],
                              mentions["entity_type"]))
-    verbs = _verb_relations(article, mentions, rules)
+    verbs = _verb_relations(article, mentions, rules, actors)
     names = schema.columns("relations")
     # the pairs fill six columns, the rest are the same for every pair: columns are built whole
     pair_columns = [list(column) for column in zip(*pairs)] if pairs else [[] for _ in _PAIR_FIELDS]
@@ -308,7 +319,8 @@ def _sentence_groups(rows: list[tuple[str, str, str, str]]) -> list[list[tuple[s
     return groups
 
 
-def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: RelationRules) -> list[tuple]:
+def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: RelationRules,
+                    actors: DiscoveryRules | None = None) -> list[tuple]:
     """Typed relations of every sentence that names at least two actors.
 
     A reference ("it", "the Australian miner") before a sentence's first actor stands for the first
@@ -332,7 +344,8 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
         spans = sorted(named_here)
         named = [s for s in spans if s[3] == "organisation"]
         if last_organisation is not None:  # "The company said it may sign …": who "the company" is
-            reference = rules.references.search(low, sentence.start, spans[0][0])
+            first = next((s[0] for s in spans if not _COMPOUND_AFTER.match(text, s[1])), sentence.end)
+            reference = rules.references.search(low, sentence.start, first)  # "the Toronto-listed company"
             if reference is not None:
                 spans.insert(0, (reference.start(), reference.end(), *last_organisation[2:]))
         if named:
@@ -340,18 +353,24 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
         if len({s[2] for s in spans}) < 2:
             continue
         seen: set[tuple[str, str, str]] = set()
+        first_row = len(out)
         cuts: list[tuple[int, int]] | None = None  # the sentence's clause breaks, found once if needed
         # A verb stands after the first actor and before the last, whose object (or doer) it needs
         # after it; only a symmetric one also a few words after the last ("X and Y signed").
         found = _verbs(low, spans[0][1], spans[-1][0], rules.verbs)
         found += _verbs(low, spans[-1][1], min(sentence.end, spans[-1][1] + _OBJECT_GAP), rules.symmetric_verbs)
+        previous_end = sentence.start  # where the verb before ends: an inner clause starts after it
         for kind, passive, vs, ve in found:
             if any(s[0] < ve and vs < s[1] for s in spans):
                 continue  # a word of a name ("Development Finance Corporation"), not a verb
-            passive = passive or low.startswith(" by ", ve)  # "is partly funded by": the doer follows
+            # "is partly funded by": the doer follows; a headline drops "is" ("Halcyon Awarded $28.5 Million …")
+            passive = passive or low.startswith(" by ", ve) or _headline_passive(low, sentence, spans, vs, ve)
             if cuts is None:
                 cuts = [m.span() for m in _CLAUSE_END.finditer(text, sentence.start, sentence.end)]
-            for subject, obj in _pairs(text, sentence.start, sentence.end, cuts, spans, vs, ve, passive, kind):
+            inner = _inner_clause(text, max(previous_end, _clause_start(cuts, sentence.start, vs)), vs)
+            previous_end = ve
+            for subject, obj in _pairs(text, sentence.start, sentence.end, cuts, spans, vs, ve, passive, kind,
+                                       inner, rules, actors):
                 key = (subject[2], obj[2], kind.kind)
                 if key in seen:
                     continue
@@ -361,7 +380,35 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
                 hedged = rules.hedge.search(text, left, ve) is not None
                 out.append((article.article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
                             kind.kind, text[vs:ve], negated, hedged, vs, ve))
+        out[first_row:] = _purposes_kept(text, out[first_row:], rules)
     return out
+
+
+def _purposes_kept(text: str, rows: list[tuple], rules: RelationRules) -> list[tuple]:
+    """One sentence's relations without a symmetric one whose purpose follows it as another kind
+    between the same actors: "signed an agreement to buy oxide from Lynas" is a supply, not a
+    partnership besides."""
+    symmetric = {k.kind for k in rules.kinds if k.symmetric}
+    purposes = [(frozenset(row[2:4]), row[10]) for row in rows if row[6] not in symmetric]
+    if not purposes or len(purposes) == len(rows):
+        return rows
+    return [row for row in rows if row[6] not in symmetric or not any(
+        pair == frozenset(row[2:4]) and _PURPOSE.fullmatch(text, row[11], start) for pair, start in purposes)]
+
+
+_PURPOSE = re.compile(r"\s+to\s+")
+
+
+def _headline_passive(low: str, sentence: Sentence, spans: list[Span], vs: int, ve: int) -> bool:
+    """True for a past participle just after an actor in a title or heading: headlines leave out
+    "is" and "was" ("Halcyon Awarded $28.5 Million Defense Contract": Halcyon was awarded it)."""
+    if sentence.block not in _HEADLINE_BLOCKS or not _PARTICIPLE.match(low, vs, ve):
+        return False
+    return any(0 < vs - s[1] <= 1 and low[s[1]:vs].isspace() for s in spans)
+
+
+_HEADLINE_BLOCKS = frozenset({"title", "heading"})
+_PARTICIPLE = re.compile(r"[a-z]+ed\b")
 
 
 def _verbs(low: str, start: int, end: int, verbs: VerbPattern) -> list[tuple[KindRule, bool, int, int]]:
@@ -377,15 +424,20 @@ def _verbs(low: str, start: int, end: int, verbs: VerbPattern) -> list[tuple[Kin
 
 
 def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[int, int]], spans: list[Span],
-           vs: int, ve: int, passive: bool, kind: KindRule) -> list[tuple[Span, Span]]:
+           vs: int, ve: int, passive: bool, kind: KindRule, inner: int | None, rules: RelationRules,
+           actors: DiscoveryRules | None) -> list[tuple[Span, Span]]:
     """``(subject, object)`` pairs of a verb at ``[vs, ve)``: none when its clause lacks either,
     one per object when the objects are a list ("supplies Tesla, BYD and Toyota"). ``cuts`` are
-    the spans of the sentence's clause breaks. A relative clause ("Kestrel, which is backed by
-    Harrow Ridge") takes the actor just before it as its subject."""
+    the spans of the sentence's clause breaks; ``inner`` where an inner clause before the verb
+    starts (:func:`_inner_clause`), whose actors the subject is taken from when it names any. A
+    relative clause ("Kestrel, which is backed by Harrow Ridge") takes the actor just before it as
+    its subject. Actors that only qualify another are no party (:func:`_party`)."""
     left = _clause_start(cuts, sentence_start, vs)
     right = _clause_end(cuts, ve, sentence_end)
-    before = [s for s in spans if left <= s[0] and s[1] <= vs]
-    after = [s for s in spans if ve <= s[0] and s[1] <= right]
+    before = [s for s in spans if left <= s[0] and s[1] <= vs and _party(text, s, left, spans, rules, actors)]
+    if inner is not None and any(s[0] >= inner for s in before):  # "X said that Y acquired Z": Y did
+        before = [s for s in before if s[0] >= inner]
+    after = [s for s in spans if ve <= s[0] and s[1] <= right and _party(text, s, ve, spans, rules, actors)]
     if not before and _RELATIVE.match(text, left):
         antecedent = [s for s in spans if s[1] <= left and text[s[1]:left].strip(" ,\"”)") == ""]
         before = antecedent[-1:]
@@ -430,6 +482,71 @@ def _close(text: str, verb_end: int, start: int) -> bool:
     """True when an object at ``start`` belongs to the verb ending at ``verb_end``: near, no comma between."""
     gap = text[verb_end:start]
     return len(gap) <= _OBJECT_GAP and "," not in gap
+
+
+def _party(text: str, span: Span, floor: int, spans: list[Span], rules: RelationRules,
+           actors: DiscoveryRules | None) -> bool:
+    """False for an actor that only says where, whose or which:
+
+    - a place after "in", "at", "near", "outside"… ("a plant in Arizona", "sourced from outside
+      China"; the preposition must lie after ``floor``, so that "invests in Australia" keeps its
+      object), a place in a compound ("the Toronto-listed company", "Perth-based Goldfields"), a
+      place owning the next capitalised name ("Saudi Arabia's Ma'aden", known or not), someone's
+      place ("its Eneabba refinery") and a place qualifying a noun ("the Kalgoorlie plant", "the US
+      subsidiary": ``rules.qualifier_nouns`` and ``actors.facility_words``);
+    - an organisation or place before a title and a person ("met Lynas chief executive Amanda
+      Lacaze": the person is the party; titles from ``actors.title_before``).
+    """
+    if span[3] == "person":
+        return True
+    if actors is not None and _titles_a_person(text, span, spans, actors):
+        return False
+    if span[3] != "place":
+        return True
+    if _COMPOUND_AFTER.match(text, span[1]) or _NAME_AFTER_POSSESSIVE.match(text, span[1]):
+        return False
+    word = _NEXT_WORD.match(text, span[1])
+    if word is not None and (word.group(1) in rules.qualifier_nouns
+                             or actors is not None and word.group(1) in actors.facility_words):
+        return False
+    return _SETTING_BEFORE.search(text, max(floor, span[0] - 24), span[0]) is None
+
+
+def _titles_a_person(text: str, span: Span, spans: list[Span], actors: DiscoveryRules) -> bool:
+    """True when only a title stands between ``span`` and a person: "Lynas chief executive Amanda Lacaze"."""
+    person = next((s for s in spans if s[0] >= span[1]), None)
+    if person is None or person[3] != "person" or person[0] - span[1] > _TITLE_GAP:
+        return False
+    gap = text[span[1]:person[0]]
+    title = actors.title_before.search(gap.lower())
+    return title is not None and not gap[:title.start()].strip()
+
+
+_TITLE_GAP = 40
+"""Most characters of a title between an organisation and a person's name."""
+
+
+_SETTING_BEFORE = re.compile(r"(?<![\w-])(?:(?i:in|at|near|outside|inside|across|throughout|within|around|off)\s+"
+                             r"(?i:the\s+)?(?:[A-Z][\w-]*\s+|(?i:north|south|east|west)(?:ern)?\s+|(?i:central)\s+){0,2}"
+                             r"|(?i:its|their|his|her|our)\s+)$")  # "in South Australia", "in northern China"
+_COMPOUND_AFTER = re.compile(r"-[^\W\d_]")
+_NAME_AFTER_POSSESSIVE = re.compile(r"['’]s\s+[A-Z]")
+
+
+def _inner_clause(text: str, start: int, end: int) -> int | None:
+    """Where the last inner clause in ``text[start:end]`` begins, or None: after "said that",
+    "announced that" ("Halcyon announced that the Department of Defense has awarded …") or a comma
+    and a conjunction ("…, and Lynas may sell …"). Its actors, if it names any, are the ones the verb
+    after it may take its subject from."""
+    last = None
+    for last in _INNER_CLAUSE.finditer(text, start, end):
+        pass
+    return last.end() if last is not None else None
+
+
+_INNER_CLAUSE = re.compile(r",\s+(?:and|but)\s+|(?<![\w-])(?:said|says|announced|announces|reported|reports|stated|"
+                           r"states|noted|notes|confirmed|confirms|disclosed|discloses|added|adds)"
+                           r"(?:\s+[\w,]+){0,3}?\s+that\s", re.IGNORECASE)
 
 
 def _possessor(text: str, span: Span, spans: list[Span]) -> bool:
