@@ -59,6 +59,17 @@ def test_an_acronym_after_its_expansion_is_the_same_organisation_everywhere(tool
     assert rows[1][3] == "acronym of Kestrel Magnetics"
 
 
+def test_each_quoted_alias_in_one_bracket_stands_for_the_company(toolkit):
+    rows = discovered('Halden Oxide Corp. ("Halden Oxide" or "HOC") signed a lease. HOC shares rose 4%.', toolkit)
+    assert [(s, i, t) for s, i, t, _ in rows] == [
+        ("Halden Oxide Corp.", "d:halden_oxide", "organisation"),
+        ("Halden Oxide", "d:halden_oxide", "organisation"),
+        ("HOC", "d:halden_oxide", "organisation"),
+        ("HOC", "d:halden_oxide", "organisation"),
+    ]
+    assert rows[2][3] == "acronym of Halden Oxide"
+
+
 def test_places_come_from_the_gazetteer_and_from_a_region_after_a_town(toolkit):
     # Texas is in the knowledge base: it is a mention, not a discovery
     rows = discovered("The refinery in Seadrift, Texas, supplies plants in Nuevo Leon and Saskatoon.", toolkit)

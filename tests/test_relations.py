@@ -326,3 +326,33 @@ def test_a_headline_participle_after_an_actor_is_passive(toolkit):
     rows = relation_columns(article, known, toolkit.relations, toolkit.discovery)
     verbs_found = [(s, k, t) for s, k, t in zip(rows["source_id"], rows["kind"], rows["target_id"]) if k != "cooccurs"]
     assert verbs_found == [("us_dod", "invests_in", "lynas")]
+
+
+def test_objects_in_a_list_keep_their_company_forms(toolkit):
+    assert verbs(relations("JL Mag already supplies Tesla Inc. and BYD Co. from its plants in Jiangxi.", toolkit)) == [
+        ("jl_mag", "supplies", "tesla", False, False), ("jl_mag", "supplies", "d:byd", False, False)]
+
+
+def test_its_subsidiary_belongs_to_the_organisation_named_just_before(toolkit):
+    rows = verbs(relations("Tamarack Magnetics sued Zhejiang Dongsheng Magnetic Materials Co., Ltd. and its U.S. "
+                           "subsidiary, Dongsheng Magnetics USA LLC, in Delaware.", toolkit))
+    assert ("d:zhejiang_dongsheng_magnetic_materials", "owns", "d:dongsheng_magnetics_usa", False, False) in rows
+    assert not any(kind == "owns" and subject == "d:tamarack_magnetics" for subject, kind, *_ in rows)
+
+
+def test_each_of_joined_subjects_does_it(toolkit):
+    assert verbs(relations("JOGMEC and trading house Sojitz Corp. invested A$200 million in Lynas Rare Earths.",
+                           toolkit)) == [("jogmec", "invests_in", "lynas", False, False),
+                                         ("sojitz", "invests_in", "lynas", False, False)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kestrel Magnetics and Arafura Rare Earths are also considering a joint venture to recycle magnet swarf.",
+     ("d:kestrel_magnetics", "partners_with", "arafura", False, True)),
+    ("Redbank Rare Earths has agreed in principle with Tanami Resources Ltd to build a processing plant.",
+     ("d:redbank_rare_earths", "partners_with", "d:tanami_resources", False, True)),
+    ("Japan and Australia agreed on Thursday to jointly build stockpiles of rare earths.",
+     ("japan", "partners_with", "australia", False, False)),
+])
+def test_plans_and_agreements_to_work_together_are_partnerships(text, expected, toolkit):
+    assert verbs(relations(text, toolkit)) == [expected]

@@ -539,11 +539,20 @@ def _alias_of(text: str, start: int, end: int, name: str, typed: list, known: li
               ) -> tuple[str, str, str, str] | None:
     """``(entity id, type, name, how)`` of the organisation an alias in brackets stands for: an
     acronym ("Kestrel Magnetics (KMAG)") or a quoted short name ("Tamarack Magnetics, Inc.
-    ("Tamarack")"), also after another bracket ("Kimberley Heavy Minerals Ltd (ASX: KHM) ("KHM")")."""
-    quoted = int(text[start - 1:start] in _OPENING_QUOTES and text[end:end + 1] in _CLOSING_QUOTES)
-    opening, closing = start - 1 - quoted, end + quoted
+    ("Tamarack")") or one of several ("Kestrel Magnetics, Inc. ("Kestrel Magnetics" or "KMAG")"),
+    also after another bracket ("Kimberley Heavy Minerals Ltd (ASX: KHM) ("KHM")")."""
+    quoted = text[start - 1:start] in _OPENING_QUOTES and text[end:end + 1] in _CLOSING_QUOTES
     acronym = _ACRONYM.fullmatch(name) is not None
-    if opening < 1 or text[opening] != "(" or text[closing:closing + 1] != ")" or not (quoted or acronym):
+    if quoted:  # one of several: ("Kestrel Magnetics" or "KMAG")
+        head = _QUOTED_ALIASES_BEFORE.search(text, max(0, start - 1 - _ALIASES_REACH), start - 1)
+        if head is None or _QUOTED_ALIASES_AFTER.match(text, end + 1) is None:
+            return None
+        opening = head.start()
+    elif acronym and text[start - 1:start] == "(" and text[end:end + 1] == ")":
+        opening = start - 1
+    else:
+        return None
+    if opening < 1:
         return None
     how = "acronym" if acronym else "short name"
     before = _name_end_before(text, opening)
@@ -554,6 +563,12 @@ def _alias_of(text: str, start: int, end: int, name: str, typed: list, known: li
         if e == before and entity_type == "organisation":
             return entity_id, entity_type, surface, how
     return None
+
+
+_ALIASES_REACH = 160
+"""Most characters of the quoted aliases before one in the same bracket."""
+_QUOTED_ALIASES_BEFORE = re.compile(r'\(\s*(?:["“][^"”()]{1,60}["”]\s*(?:,|or|and)\s*)*$')
+_QUOTED_ALIASES_AFTER = re.compile(r'(?:\s*(?:,|or|and)\s*["“][^"”()]{1,60}["”])*\s*\)')
 
 
 def _name_end_before(text: str, opening: int) -> int:

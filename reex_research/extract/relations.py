@@ -344,8 +344,10 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
         spans = sorted(named_here)
         named = [s for s in spans if s[3] == "organisation"]
         if last_organisation is not None:  # "The company said it may sign …": who "the company" is
-            first = next((s[0] for s in spans if not _COMPOUND_AFTER.match(text, s[1])), sentence.end)
-            reference = rules.references.search(low, sentence.start, first)  # "the Toronto-listed company"
+            first = spans[0][0]
+            if text.startswith("-", spans[0][1]):  # "the Toronto-listed company": the reference holds the place
+                first = next((s[0] for s in spans if not _COMPOUND_AFTER.match(text, s[1])), sentence.end)
+            reference = rules.references.search(low, sentence.start, first)
             if reference is not None:
                 spans.insert(0, (reference.start(), reference.end(), *last_organisation[2:]))
         if named:
@@ -361,8 +363,8 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
         found += _verbs(low, spans[-1][1], min(sentence.end, spans[-1][1] + _OBJECT_GAP), rules.symmetric_verbs)
         previous_end = sentence.start  # where the verb before ends: an inner clause starts after it
         for kind, passive, vs, ve in found:
-            if any(s[0] < ve and vs < s[1] for s in spans):
-                continue  # a word of a name ("Development Finance Corporation"), not a verb
+            if any(s[0] < ve and vs < s[1] and not (s[3] == "place" and vs <= s[0] and s[1] <= ve) for s in spans):
+                continue  # a word of a name ("Development Finance Corporation"), not a verb ("its U.S. unit" is)
             # "is partly funded by": the doer follows; a headline drops "is" ("Halcyon Awarded $28.5 Million …")
             passive = passive or low.startswith(" by ", ve) or _headline_passive(low, sentence, spans, vs, ve)
             if cuts is None:
@@ -380,7 +382,8 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
                 hedged = rules.hedge.search(text, left, ve) is not None
                 out.append((article.article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
                             kind.kind, text[vs:ve], negated, hedged, vs, ve))
-        out[first_row:] = _purposes_kept(text, out[first_row:], rules)
+        if len(out) - first_row > 1:
+            out[first_row:] = _purposes_kept(text, out[first_row:], rules)
     return out
 
 
@@ -447,28 +450,50 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
         patient = before[-1]
         agent = next((s for s in after if s[2] != patient[2] and not _possessor(text, s, after)), None)
         return [(agent, patient)] if agent is not None else []
-    subject = _subject(before)
+    # "its subsidiary": the possessive stands for the organisation named last before it
+    subject = _nearest(before) if text[vs:vs + 6].lower().startswith(_POSSESSIVES) else _subject(before)
     if subject is None:
         return []
     obj = next((s for s in after if s[2] != subject[2] and not _possessor(text, s, after)
                 and _close(text, ve, s[0])), None)
     if obj is None and kind.symmetric:
         joined = [s for s in before if s[0] > subject[1] and s[2] != subject[2]
-                  and _LIST_JOIN.fullmatch(text, subject[1], s[0]) is not None]
+                  and _LIST_JOIN.fullmatch(text, _name_end(text, subject[1], actors), s[0]) is not None]
         obj = joined[0] if joined else None
         return [(subject, obj)] if obj is not None else []
     if obj is None:
         return []
     objects = [obj]
     for span in after[after.index(obj) + 1:]:  # "Tesla Inc., BYD Co. and Toyota": each is an object
-        if _LIST_JOIN.fullmatch(text, objects[-1][1], span[0]) is None:
+        if _LIST_JOIN.fullmatch(text, _name_end(text, objects[-1][1], actors), span[0]) is None:
             break
         next_word = _NEXT_WORD.match(text, span[1])
         if next_word is not None and next_word.group(1).lower() not in _AFTER_A_LIST:
             break  # "… Ngualla project and JL MAG expanding …": a new clause, not one more object
         if span[2] != subject[2] and not _possessor(text, span, after):
             objects.append(span)
-    return [(subject, o) for o in objects]
+    subjects = [subject]
+    for span in before[before.index(subject) + 1:]:  # "JOGMEC and trading house Sojitz Corp. invested …"
+        if _SUBJECT_JOIN.fullmatch(text, _name_end(text, subjects[-1][1], actors), span[0]) is None:
+            break
+        if span[3] in ("organisation", "person") and span[2] not in {o[2] for o in objects}:
+            subjects.append(span)
+    return [(s, o) for s in subjects for o in objects if s[2] != o[2]]
+
+
+_POSSESSIVES = ("its ", "their ")
+_SUBJECT_JOIN = re.compile(r"\s*(?:,|and|&|,\s*and)\s+(?:[a-z][\w-]*\s+){0,2}")  # "and trading house "
+
+
+def _name_end(text: str, end: int, actors: DiscoveryRules | None) -> int:
+    """Where a name ending at ``end`` ends with its company form ("Tesla" of "Tesla Inc.")."""
+    suffix = actors.suffix_after.match(text, end) if actors is not None else None
+    return suffix.end() if suffix is not None and suffix.group().strip(" ,") else end
+
+
+def _nearest(before: list[Span]) -> Span | None:
+    """The organisation or person named last before a verb, else None."""
+    return next((span for span in reversed(before) if span[3] in ("organisation", "person")), None)
 
 
 _LIST_JOIN = re.compile(r"\s*(?:,|and|&|or|,\s*and|,\s*or)\s*")
