@@ -8,6 +8,7 @@ returns a :class:`Corpus`. Files that cannot be read become rows of ``corpus.pro
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -236,6 +237,8 @@ def _load(root: Path, run: Engine, as_of_day: dt.date, *, strict: bool, kb_path:
                 if cached is None or k not in cached.keys]
         if toolkit is None and todo:  # a reload of unchanged files compiles nothing
             toolkit = build_toolkit(kb_path=kb_folder, rules_path=rules_folder)
+        if toolkit is not None and toolkit.as_of != as_of_day:
+            toolkit = dataclasses.replace(toolkit, as_of=as_of_day)
         fresh = run(todo, root, metadata, toolkit, options)
         raw = combine(cached.tables if cached is not None else None, fresh, keys)
         if store is not None:

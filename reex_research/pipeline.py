@@ -10,6 +10,7 @@ Arrow tables, whose rows carry the private columns ``_key`` (the file's content 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ class Toolkit:
     version: str
     entity_names: dict[str, str]  # entity id → canonical name
     theme_labels: dict[str, str]  # theme id → label
+    as_of: dt.date | None = None  # the load's day, set by load_corpus: the last evidence for a dateline's year
 
 
 def build_toolkit(*, kb_path: Path | None = None, rules_path: Path | None = None) -> Toolkit:
@@ -191,7 +193,7 @@ def process_file(path: Path, root: Path, metadata: dict[str, dict[str, str]], to
         doc = f"{key}:{document.line or 0}"
         rows = FileOutput(name, key)  # kept apart until the document is done, so a failure adds no half
         try:
-            record = parse_document(document, toolkit.rules)
+            record = parse_document(document, toolkit.rules, as_of=toolkit.as_of)
             if record is None:
                 rows.problem(Problem(document.file, document.line, "no_content",
                                      "nothing of the article is left once boilerplate is removed"))

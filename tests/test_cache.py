@@ -370,3 +370,25 @@ def test_an_edited_source_file_gives_a_new_toolkit_version(monkeypatch):
     before = pipeline.toolkit_version()
     monkeypatch.setattr(pipeline, "_code_digest", lambda: "an edited extractor")
     assert pipeline.toolkit_version() != before
+
+
+def test_a_year_taken_from_as_of_is_never_cached(tmp_path):
+    # the dateline has no year and nothing in the file gives one: the load's as_of does, so the
+    # rows depend on the load, and each load with a cache processes the file again
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    (folder / "kyodo.txt").write_text("Japan to stockpile\n\nTOKYO, Dec 9 (Kyodo) -- Japan said it will stockpile "
+                                      "more rare earths from next month.\n", encoding="utf-8")
+    (folder / "dated.txt").write_text("Lynas output\n\nPERTH, 9 October 2025 (Reuters) - Lynas said output rose.\n",
+                                      encoding="utf-8")
+    cache = tmp_path / "cache"
+    early = rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2026-11-27", cache=cache, workers=1)
+    late = rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2027-01-15", cache=cache, workers=1)
+    early_days, late_days = (dict(zip(c.articles["file"], c.articles["published"].dt.date.astype(str)))
+                             for c in (early, late))
+    assert early_days == {"dated.txt": "2025-10-09", "kyodo.txt": "2025-12-09"}
+    assert late_days == {"dated.txt": "2025-10-09", "kyodo.txt": "2026-12-09"}
+    assert set(late.articles["published_source"]) == {"text", "inferred_year: as-of 2027-01-15"}
+    assert late.events.loc[late.events["surface"] == "next month", "date_start"].dt.date.astype(str).tolist() == [
+        "2027-01-01"]
+    _assert_same(late, rr.load_corpus(folder, toolkit=TOOLKIT, as_of="2027-01-15", workers=1))

@@ -209,6 +209,17 @@ INFERRED_CASES = [
      one("second half of this year", D(2025, 7, 1), D(2025, 12, 31), "half", "inferred_year")),
     ("the third quarter of next year",
      one("third quarter of next year", D(2026, 7, 1), D(2026, 9, 30), "quarter", "inferred_year")),
+    # Australian reporting periods are named by the quarter's last month
+    ("output fell in the June quarter",
+     one("June quarter", D(2025, 4, 1), D(2025, 6, 30), "quarter", "inferred_year")),
+    ("completion is due in the Dec quarter",
+     one("Dec quarter", D(2025, 10, 1), D(2025, 12, 31), "quarter", "inferred_year")),
+    # the wires' weekday just after a verb (REF is a Thursday)
+    ("its owner said Tuesday", one("Tuesday", D(2025, 11, 25), D(2025, 11, 25), "day", "inferred_year")),
+    ("Japan and Australia agreed Thursday to", one("Thursday", REF, REF, "day", "inferred_year")),
+    # "today" said of a release
+    ("Halcyon today announced an award", one("today", REF, REF, "day", "inferred_year")),
+    ("the ministry said today", one("today", REF, REF, "day", "inferred_year")),
 ]
 
 
@@ -256,6 +267,9 @@ NOT_DATES = [
     "nearly half of the output",
     "the 3 may be late",
     "The H1-B visa",
+    "Today China refines most of the world's oxide",  # "today" as "nowadays"
+    "today's prices and the red Friday sale",
+    "the May quarter",  # no quarter ends in May
     "",
 ]
 

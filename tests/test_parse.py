@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 import reex_research as rr
+from reex_research.read.datetext import parse_month_day
+from reex_research.read.parse.yearless import infer_year
 
 WIRE_COPY_WITH_TABLE = """Rare earth output rises at Baotou plants
 
@@ -53,7 +55,9 @@ def _load(tmp_path, files: dict[str, str]) -> rr.Corpus:
      "2025-10-09", "GLOBE NEWSWIRE"),
     ("LAS VEGAS--(BUSINESS WIRE)--MP Materials Corp. announced a new magnet plant.", None, "BUSINESS WIRE"),
     ("Oct. 9, 2025 — The ministry added five elements to its export control list.", "2025-10-09", None),
-    ("BEIJING, Oct 9 (Reuters) - China expanded its export controls.", None, "Reuters"),  # no year: no day
+    # no year and no other evidence: the year of the load's as_of (2026-11-27)
+    ("BEIJING, Oct 9 (Reuters) - China expanded its export controls.", "2026-10-09", "Reuters"),
+    ("TOKYO, July 24 Kyodo - Japan and Australia agreed to stockpile rare earths.", "2026-07-24", "Kyodo"),
     ("(Bloomberg) -- Myanmar's rare earth exports to China slumped.", None, "Bloomberg"),
     ("WASHINGTON — The U.S. Department of Energy announced $1 billion.", None, None),
     ("Lynas Rare Earths (Lynas) - the company - said it produced terbium.", None, None),  # not an agency
@@ -66,7 +70,7 @@ def test_a_dateline_opening_the_first_paragraph_gives_the_day_and_the_agency(tmp
     assert (None if pd.isna(row["source"]) else row["source"]) == source
     assert corpus.paragraphs["kind"].tolist() == ["title", "paragraph", "paragraph"]
     if published:
-        assert row["published_source"] == "text"
+        assert row["published_source"] == ("inferred_year: as-of 2026-11-27" if "2025" not in lead else "text")
 
 
 # October 9 was a Thursday in 2025, a Wednesday in 2024 and a Monday in 2023.
@@ -84,9 +88,18 @@ def test_a_dateline_opening_the_first_paragraph_gives_the_day_and_the_agency(tmp
       "TOKYO, Oct 9 (Kyodo) -- Japan said on Wednesday it will stockpile more.\n\nThe talks of "
       "March 1, 2024 were cited."}) + "\n"},
      "2025-10-09", "inferred_year: metadata"),
+    # nothing in the file: the load's as_of (2026-11-27) decides; with a weekday, the latest year
+    # before it in which the day falls on that weekday (a Thursday: 2025); a day later in the year
+    # than as_of is of the year before
     ({"kyodo.txt": "Japan to stockpile\n\nTOKYO, Oct 9 (Kyodo) -- Japan said it will stockpile more "
       "rare earths.\n\nNo other date is given.\n"},
-     None, "missing: dateline without year"),
+     "2026-10-09", "inferred_year: as-of 2026-11-27"),
+    ({"kyodo.txt": "Japan to stockpile\n\nTOKYO, Oct 9 (Kyodo) -- Japan said on Thursday it will stockpile "
+      "more rare earths.\n\nNo other date is given.\n"},
+     "2025-10-09", "inferred_year: as-of 2026-11-27 and weekday"),
+    ({"kyodo.txt": "Japan to stockpile\n\nTOKYO, Dec 9 (Kyodo) -- Japan said it will stockpile more "
+      "rare earths.\n\nNo other date is given.\n"},
+     "2025-12-09", "inferred_year: as-of 2026-11-27"),
 ])
 def test_a_dateline_day_without_its_year_takes_the_year_from_the_file(tmp_path, files, published,
                                                                       published_source):
@@ -94,6 +107,12 @@ def test_a_dateline_day_without_its_year_takes_the_year_from_the_file(tmp_path, 
     row = corpus.articles.iloc[0]
     assert (None if pd.isna(row["published"]) else row["published"].date().isoformat()) == published
     assert row["published_source"] == published_source
+
+
+def test_without_as_of_nothing_in_the_file_leaves_the_dateline_undated():
+    day = parse_month_day("Oct 9")
+    assert infer_year(day, None, "TOKYO, Oct 9 (Kyodo) -- Japan said it will stockpile more.", "No date.") == (
+        None, "missing: dateline without year")
 
 
 def test_a_weekday_that_fits_no_single_year_leaves_the_text_dates_to_decide(tmp_path):

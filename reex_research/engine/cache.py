@@ -13,7 +13,9 @@ folder, lies inside it or holds it. Layout of that folder::
     entities.arrow           the knowledge base's ``entities`` table (it depends on the toolkit only)
 
 A run reads the rows of unchanged files from the segments that hold them, processes only new or
-changed files, and writes those as one new segment. A file whose size and modification time are
+changed files, and writes those as one new segment. The rows of a file whose dateline took its year
+from the load's ``as_of`` (``published_source`` "inferred_year: as-of …") depend on the load, not
+the file: they are never stored, and such a file is processed again by every load. A file whose size and modification time are
 those recorded (and not so recent that a write within the same clock tick could hide) keeps its
 recorded key without being read again; any other file is read and hashed. A changed knowledge
 base, rule set or package version changes the toolkit version and starts the cache afresh.
@@ -54,6 +56,7 @@ import xxhash
 from .. import schema
 from ..errors import CacheError
 from ..pipeline import content_key
+from ..read.parse.yearless import AS_OF_SOURCE
 from . import columnar
 
 FORMAT = 4
@@ -180,7 +183,9 @@ class CorpusCache:
         return data.filter(pc.is_in(data["_key"], value_set=wanted))
 
     def write(self, tables: dict[str, pa.Table], current_keys: list[str]) -> None:
-        """Store ``tables`` (rows of newly processed files) as a segment; forget vanished keys."""
+        """Store ``tables`` (rows of newly processed files) as a segment; forget vanished keys.
+        Rows that depend on the load's ``as_of`` are left out (see the module docstring)."""
+        tables = _load_independent(tables)
         keys = self.manifest["keys"]
         new_keys = set()
         if any(t.num_rows for t in tables.values()):
@@ -407,6 +412,19 @@ def _checksum(path: Path) -> Checksum:
 
 
 _BLOCK = 1 << 20
+
+
+def _load_independent(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """``tables`` without the rows of files whose dateline year came from the load's ``as_of``."""
+    articles = tables["articles"]
+    if not articles.num_rows:
+        return tables
+    dependent = articles.filter(pc.starts_with(pc.fill_null(articles["published_source"], ""), AS_OF_SOURCE))
+    if not dependent.num_rows:
+        return tables
+    gone = pc.unique(dependent["_key"].cast(pa.string()).combine_chunks())
+    return {table: data.filter(pc.invert(pc.is_in(data["_key"].cast(pa.string()), value_set=gone)))
+            for table, data in tables.items()}
 
 
 def _all_wanted(keys: pa.ChunkedArray, wanted: pa.Array) -> bool:

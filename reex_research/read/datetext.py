@@ -32,7 +32,11 @@ Conventions (the numbers live in the constants below):
   ("end of the month") from its month; "the last year" and "the next year" are periods, not
   dates. A weekday after "on", "since", "by"… is the last such day up to the reference ("on
   Thursday" in a Thursday's article is that day), "last Thursday" the one before, "next Monday"
-  the one after; a weekday that opens a full date ("Thursday, Oct. 9, 2025") is not read apart.
+  the one after; the wires' weekday just after a verb ("said Tuesday", "agreed Thursday") reads
+  as after "on"; a weekday that opens a full date ("Thursday, Oct. 9, 2025") is not read apart.
+  "today" with a reporting verb ("today announced", "said today") is the reference day; alone
+  ("today China refines most oxide") it is no date. "The June quarter" is the quarter that ends
+  in June (Australian reporting periods).
   A date named without its year or week says so in ``recurs`` ("year", "week"): the events
   extractor moves it to its next occurrence when the sentence puts it in the future. Without a
   reference all of these are skipped: we never invent a year.
@@ -232,6 +236,7 @@ def _alternatives(units: str) -> tuple[tuple[str, list[str], str], ...]:
         ("RELM", ["month", "Month", "MONTH"], r"(?i:month)\b(?!-)"),
         # a weekday that is not the start of a full date ("Thursday, Oct. 9, 2025")
         ("WD", _WEEKDAY_FORMS, rf"(?P<wd_d>{_alt(_WEEKDAY_FORMS)})\b(?!,?\s*(?:\d|{MON}))"),
+        ("TD", ["today", "Today"], r"(?i:today)\b(?!['’])"),
     )
 SCAN_PREFIX = 3  # the scanner checks this many leading characters of a core
 
@@ -286,6 +291,7 @@ _SCANNER = _scanner()
 # words before a core; each is searched in the LEFT_WINDOW characters before it and must end there
 _LEFT_PART = re.compile(rf"\b(?P<p>{PART}){PART_SEP}$")
 _LEFT_ORDINAL = re.compile(rf"\b(?P<n>{ORDINAL})[\s-]+$")
+_LEFT_QUARTER_MONTH = re.compile(rf"\b(?P<qm>{MON})\.?\s+$")  # "June quarter", "Dec quarter"
 # "the first three quarters of 2026", "first 10 months of 2026": January to the end of the last one
 _LEFT_FIRST_PERIODS = re.compile(
     rf"\b(?i:first)\s+(?P<n>\d{{1,2}}|(?i:{_alt(list(COUNT_WORDS))}))\s+"
@@ -296,6 +302,8 @@ _LEFT_RELATIVE = re.compile(
 _LEFT_BETWEEN = re.compile(r"\b(?i:between)\s+$")
 _LABEL_COLON = re.compile(r"\s*:")
 _LEFT_WEEKDAY = re.compile(rf"\b(?P<w>(?i:{_alt(WEEKDAY_WORDS)}))\s+$")
+# a verb just before a weekday ("said Tuesday"): a reporting verb or a lower-case past tense
+_LEFT_VERB = re.compile(r"\b(?P<w>)(?:said|says|told|met|[a-z]{3,}ed)\s+$")
 _LEFT_PREPOSITION = re.compile(rf"\b(?i:{_alt(MONTH_PREPOSITIONS)})\s+$")
 _WEEKDAY = re.compile(
     r"^(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)", re.IGNORECASE
@@ -607,6 +615,10 @@ def _worded(p: str, table: dict[int, tuple[int, int]], precision: str) -> Handle
     def handle(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
         left = _left(_LEFT_ORDINAL, m, floor)
         n = ORDINALS[left.group("n").lower()] if left is not None else 0
+        if left is None and table is QUARTERS:  # "the June quarter": the quarter that ends in June
+            left = _left(_LEFT_QUARTER_MONTH, m, floor)
+            month = _month_of(left.group("qm")) if left is not None else 0
+            n = month // 3 if month % 3 == 0 else 0
         if left is None or n not in table:
             return None
         first, last = table[n]
@@ -702,13 +714,14 @@ def _relative_month(m: re.Match[str], floor: int, reference: dt.date | None) -> 
 
 
 def _weekday(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
-    """Handle "on Thursday" (the last Thursday up to the reference), "last Friday", "next Monday"."""
-    left = _left(_LEFT_WEEKDAY, m, floor)
+    """Handle "on Thursday" (the last Thursday up to the reference), "last Friday", "next Monday",
+    and the wires' "said Tuesday", "agreed Thursday" (a weekday just after a verb, as "on")."""
+    left = _left(_LEFT_WEEKDAY, m, floor) or _left(_LEFT_VERB, m, floor)
     if left is None:
         return None  # "Thursday's meeting", "Black Friday": not dated here
     if reference is None:
         return []
-    word = left.group("w").lower()
+    word = (left.group("w") or "on").lower()
     since = (reference.weekday() - WEEKDAYS[m.group("wd_d").lower()]) % 7  # 0: the reference's own
     if word == "next":
         day = reference + dt.timedelta(days=(7 - since) or 7)
@@ -717,6 +730,21 @@ def _weekday(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
     start = left.start() if word in ("last", "next", "this") else m.start()
     recurs = None if word in ("last", "next") else "week"
     return _date(m.string, start, m.end(), (day, day), "day", SOURCE_INFERRED, recurs)
+
+
+def _today(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
+    """Handle "today" said with a reporting verb ("today announced", "said today"): the reference
+    day. "Today" alone often means "nowadays" ("today China refines 90%") and is no date."""
+    if _left(_LEFT_REPORTING, m, floor) is None and _RIGHT_REPORTING.match(m.string, m.end()) is None:
+        return None
+    if reference is None:
+        return []
+    return _date(m.string, m.start(), m.end(), (reference, reference), "day", SOURCE_INFERRED)
+
+
+_REPORTING = r"(?:announced|announces|said|says|reported|reports|confirmed|confirms|unveiled|unveils|released|releases)"
+_LEFT_REPORTING = re.compile(rf"\b{_REPORTING}\s+$")
+_RIGHT_REPORTING = re.compile(rf"\s+{_REPORTING}\b")
 
 
 _HANDLERS: dict[str, Handler] = {
@@ -739,4 +767,5 @@ _HANDLERS: dict[str, Handler] = {
     "REL": _relative_year,
     "RELM": _relative_month,
     "WD": _weekday,
+    "TD": _today,
 }

@@ -39,8 +39,11 @@ class ArticleRecord:
     parsed: ParsedArticle
 
 
-def parse_document(doc: RawDocument, rules: ParseRules) -> ArticleRecord | None:
-    """Parse one document; return None when nothing of the article is left after cleaning."""
+def parse_document(doc: RawDocument, rules: ParseRules, *, as_of: dt.date | None = None) -> ArticleRecord | None:
+    """Parse one document; return None when nothing of the article is left after cleaning.
+
+    ``as_of`` (the load's day) is the last evidence for the year of a dateline written without one
+    (:func:`~.yearless.infer_year`)."""
     repaired = repair_text(doc.text)
     lines = sort_lines(repaired.text, rules)
     blocks, found = classify(group(lines.content, rules), rules)
@@ -50,7 +53,7 @@ def parse_document(doc: RawDocument, rules: ParseRules) -> ArticleRecord | None:
         return None
     text, spans = assemble(blocks)
     article_id = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-    record = _rows(doc, article_id, text, blocks, spans, rules, meta)
+    record = _rows(doc, article_id, text, blocks, spans, rules, meta, as_of)
     record.article["repairs"] = repaired.count
     record.article["repair_kinds"] = repaired.kinds
     record.boilerplate = [
@@ -62,7 +65,7 @@ def parse_document(doc: RawDocument, rules: ParseRules) -> ArticleRecord | None:
 
 
 def _rows(doc: RawDocument, article_id: str, text: str, blocks: list[Block], starts: list[int],
-          rules: ParseRules, meta: Metadata) -> ArticleRecord:
+          rules: ParseRules, meta: Metadata, as_of: dt.date | None) -> ArticleRecord:
     """Return the rows of one article from its blocks and their starts in the clean text."""
     highlights: list[dict[str, Any]] = []
     paragraphs: list[dict[str, Any]] = []
@@ -104,7 +107,7 @@ def _rows(doc: RawDocument, article_id: str, text: str, blocks: list[Block], sta
 
     sentence_rows = sentences.columns(article_id, text)
     lead = next((p["text"] for p in paragraphs if p["kind"] == "paragraph"), "")
-    article, problems = _article_row(doc, article_id, text, title, highlights, meta, rules, lead)
+    article, problems = _article_row(doc, article_id, text, title, highlights, meta, rules, lead, as_of)
     article.update(n_highlights=len(highlights), n_paragraphs=sum(p["kind"] == "paragraph" for p in paragraphs),
                    n_sentences=len(sentence_rows["start"]))
     parsed = ParsedArticle(article_id=article_id, text=text, sentences=_sentence_objects(sentence_rows),
@@ -152,7 +155,7 @@ def _sentence_objects(rows: dict[str, list[Any]]) -> tuple[Sentence, ...]:
 
 def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None,
                  highlights: list[dict[str, Any]], meta: Metadata,
-                 rules: ParseRules, lead: str) -> tuple[dict[str, Any], list[Problem]]:
+                 rules: ParseRules, lead: str, as_of: dt.date | None) -> tuple[dict[str, Any], list[Problem]]:
     """Return the ``articles`` row of one article and the problems met making it."""
     supplied = {key: repair_text(value).text for key, value in doc.metadata.items()}
     title_source = "text" if title else None
@@ -161,7 +164,7 @@ def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None
     headline = title or _headline(highlights)
     if not title:
         title_source = "headline_fallback" if headline else "missing"
-    published, published_source, problem = _published(doc, meta, text, lead)
+    published, published_source, problem = _published(doc, meta, text, lead, as_of)
     source = supplied.get("source") or meta.source or meta.agency
     disclaimer = " ".join(meta.disclaimers) or None
     evidence = " ".join(filter(None, [disclaimer, meta.source]))
@@ -186,8 +189,8 @@ def _headline(highlights: list[dict[str, Any]]) -> str | None:
     return cut.rstrip(",;:") + "…"
 
 
-def _published(doc: RawDocument, meta: Metadata, text: str,
-               lead: str) -> tuple[dt.date | None, str | None, Problem | None]:
+def _published(doc: RawDocument, meta: Metadata, text: str, lead: str,
+               as_of: dt.date | None) -> tuple[dt.date | None, str | None, Problem | None]:
     """Return the publication day, where it was read, and the problem of a bad metadata date.
 
     A dateline or byline day without its year takes the year :func:`~.yearless.infer_year` finds
@@ -206,7 +209,7 @@ def _published(doc: RawDocument, meta: Metadata, text: str,
     if meta.source_date:
         return meta.source_date, "text", problem
     if meta.month_day:
-        day, source = infer_year(meta.month_day, value, lead, text)
+        day, source = infer_year(meta.month_day, value, lead, text, as_of=as_of)
         return day, source, problem
     return None, None, problem
 

@@ -143,7 +143,7 @@ def _days_in(text: str) -> list[tuple[int, int, dt.date]]:
 def lead_dateline(line: str, rules: ParseRules) -> tuple[dt.date | None, str | None, MonthDay | None]:
     """The day and the agency of a dateline that opens a paragraph, as wire copy and press releases
     write it: "LONDON, 9 October 2025 (Reuters) -", "PERTH, Australia, 9 October 2025 /PRNewswire/
-    --", "LAS VEGAS--(BUSINESS WIRE)--", "(Bloomberg) --", "Oct. 9, 2025 — ".
+    --", "LAS VEGAS--(BUSINESS WIRE)--", "(Bloomberg) --", "Oct. 9, 2025 — ", "TOKYO, July 24 Kyodo -".
 
     ``(None, None, None)`` when the opening is not such a dateline: its head must be capitalised
     place names and at most one day, its agency one of ``wire_agencies``. A day without its year
@@ -158,6 +158,12 @@ def lead_dateline(line: str, rules: ParseRules) -> tuple[dt.date | None, str | N
         agency = None
     if not head:  # "(Bloomberg) --"
         return None, agency, None
+    if agency is None:  # "TOKYO, July 24 Kyodo -": the agency unbracketed at the end of the head
+        named = head.rstrip()
+        agency = next((named[-len(a):] for a in rules.wire_agencies
+                       if named.lower().endswith(" " + a)), None)
+        if agency is not None:
+            head = named[:-len(agency)]
     days = _days_in(head)
     if len(days) > 1:
         return None, None, None

@@ -11,6 +11,10 @@ In order, the first that gives a year wins:
    other dates (the most common year of its full dates, else of any date stated with a year; ties:
    the latest), the one in which the day falls on that weekday — when exactly one does.
 3. ``text dates``: the most common year of the full dates stated in the article (ties: the latest).
+4. ``as-of``: the load's ``as_of`` day (default today). The latest year in which the day falls on
+   that weekday, if one is named as above, within :data:`AS_OF_YEARS` years (``as-of <day> and
+   weekday``); else the latest year in which the day is not after ``as_of`` (``as-of <day>``).
+   Such a year depends on the load rather than the file: the cache never keeps these articles.
 
 With none of these the article stays undated, and ``published_source`` says why.
 """
@@ -24,14 +28,20 @@ from collections import Counter
 from ..datetext import MonthDay, find_dates, weekdays_named
 
 SOURCE_PREFIX = "inferred_year: "
+AS_OF_SOURCE = SOURCE_PREFIX + "as-of"
+"""How ``published_source`` starts when the year came from the load's ``as_of``."""
 MISSING = "missing: dateline without year"
+AS_OF_YEARS = 12
+"""Years before ``as_of`` searched for the one in which a day falls on its named weekday (a day
+falls on the same weekday again within at most eleven years)."""
 _YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d|2100)(?!\d)")
 _WINDOW = 1  # years either side of the other dates that the weekday may choose from
 
 
-def infer_year(day: MonthDay, metadata_date: str | None, lead: str, text: str) -> tuple[dt.date | None, str]:
+def infer_year(day: MonthDay, metadata_date: str | None, lead: str, text: str, *,
+               as_of: dt.date | None = None) -> tuple[dt.date | None, str]:
     """Return the full day and ``published_source`` (``inferred_year: <reason>``), or
-    ``(None, "missing: dateline without year")`` when nothing in the file gives the year."""
+    ``(None, "missing: dateline without year")`` when neither the file nor ``as_of`` gives the year."""
     years = {int(y) for y in _YEAR.findall(metadata_date or "")}
     if len(years) == 1:
         found = _date(years.pop(), day)
@@ -52,6 +62,21 @@ def infer_year(day: MonthDay, metadata_date: str | None, lead: str, text: str) -
                 return _date(fits[0], day), SOURCE_PREFIX + "weekday"
     if full_year is not None and _date(full_year, day):
         return _date(full_year, day), SOURCE_PREFIX + "text dates"
+    if as_of is not None:
+        return _by_as_of(day, weekday, as_of)
+    return None, MISSING
+
+
+def _by_as_of(day: MonthDay, weekday: int | None, as_of: dt.date) -> tuple[dt.date | None, str]:
+    """The day in the latest year that fits ``as_of`` (see the module docstring)."""
+    years = [y for y in range(as_of.year, as_of.year - AS_OF_YEARS - 1, -1)
+             if (found := _date(y, day)) is not None and found <= as_of]
+    if weekday is not None:
+        fitting = [y for y in years if _date(y, day).weekday() == weekday]  # type: ignore[union-attr]
+        if fitting:
+            return _date(fitting[0], day), f"{AS_OF_SOURCE} {as_of.isoformat()} and weekday"
+    if years:
+        return _date(years[0], day), f"{AS_OF_SOURCE} {as_of.isoformat()}"
     return None, MISSING
 
 
