@@ -146,3 +146,16 @@ def test_a_first_word_the_story_also_writes_in_lower_case_is_no_short_name(toolk
                       "fast. Frontier Magnetics said output would rise. Frontier markets are another matter.", toolkit)
     assert [r for r in rows if r[0] == "Frontier"] == []
     assert ("Frontier Magnetics Ltd.", "d:frontier_magnetics", "organisation", "company suffix: Ltd") in rows
+
+
+def test_a_known_company_a_known_country_and_a_company_form_are_its_unit_there(toolkit):
+    rows = discovered("Lynas USA LLC is a subsidiary of Lynas Rare Earths Ltd.", toolkit)
+    assert rows == [("Lynas USA LLC", "d:lynas_usa", "organisation", "company suffix: LLC")]
+
+
+def test_regions_are_known_by_their_english_names(toolkit):
+    # ISO 3166-2 writes "Hessen" and "Bayern": region_names in actors.yaml gives the names stories use
+    rows = discovered("Rheinmagnet will build the plant in Hanau, Hesse, and a second one in Bavaria.", toolkit)
+    assert [(s, t, e) for s, _, t, e in rows if t == "place"] == [
+        ("Hanau", "place", "town in Hesse"), ("Hesse", "place", "gazetteer: region"),
+        ("Bavaria", "place", "gazetteer: region")]

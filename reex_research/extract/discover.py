@@ -86,17 +86,24 @@ class DiscoveryRules:
     region_after: re.Pattern[str]  # ", Texas" just after a town's name
 
 
+OPTIONAL = frozenset({"region_names"})
+"""Lists of ``actors.yaml`` that may be left out (as empty)."""
+
+
 def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
     """Return the typing rules of ``path`` (default ``data/rules/actors.yaml``) and the gazetteers."""
     path = Path(path) if path is not None else paths.rules_dir() / RULES_FILE
     doc = read_data_file(path)
     keys = ("company_suffixes", "organisation_words", "person_titles", "apposition_roles", "place_words",
             "not_places", "organisation_nouns", "not_organisations", "person_name_tails", "organisation_parts",
-            "facility_words")
+            "facility_words", "region_names")
     doc.check_keys(allowed=keys)
-    lists = {key: [v.lower() for v in doc.strings(key, name_item=False)] for key in keys}
+    lists = {key: [v.lower() for v in (doc.strings(key, name_item=False, default=[]) if key in OPTIONAL
+                                       else doc.strings(key, name_item=False))]
+             for key in keys}
     titles = _alternation(lists["person_titles"])
     places, towns, given_names = _reference_data(frozenset(lists["not_places"]))
+    places = {**places, **{_fold(name): "region" for name in lists["region_names"]}}  # English names ISO lacks
     roles = _alternation(lists["apposition_roles"])
     words = [w for w in lists["organisation_words"] if " " not in w]
     phrases = tuple(w for w in lists["organisation_words"] if " " in w)
@@ -160,6 +167,9 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     aliases: dict[str, tuple[str, str, str, str]] = {}  # alias -> (entity id, type, name, acronym or short name)
     typed: list[tuple[int, int, str, str, str, str]]  # start, end, id, type, name, evidence
     typed, dropped = _longer_places(text, known, rules)
+    units, joined = _national_units(text, known, rules)
+    typed += units
+    dropped |= joined
     beside = _places_beside(known)
     for start, end, name, evidence_hint in _split_lists(named, text, rules):
         start, name, based = _without_prefix(start, name, rules)
@@ -238,6 +248,29 @@ def _longer_places(text: str, known: list, rules: DiscoveryRules
                 found.append((start, end, _entity_id(name), "place", name, f"gazetteer: {rules.places[_fold(name)]}"))
                 dropped.add(index)
                 break
+    return found, dropped
+
+
+def _national_units(text: str, known: list, rules: DiscoveryRules
+                    ) -> tuple[list[tuple[int, int, str, str, str, str]], set[int]]:
+    """A known organisation, a known place and a company form: a company of its own, the
+    organisation's unit in that country ("Lynas USA LLC", "Lynas Malaysia Sdn Bhd"). Returns those
+    companies and the positions of the known mentions they replace."""
+    found: list[tuple[int, int, str, str, str, str]] = []
+    dropped: set[int] = set()
+    for index in range(len(known) - 1):
+        s, e, _, entity_type, _ = known[index]
+        ps, pe, _, next_type, _ = known[index + 1]
+        if entity_type != "organisation" or next_type != "place" or ps != e + 1 or text[e] != " ":
+            continue
+        end = _suffix_end(text, pe, rules)
+        if end == pe:
+            continue
+        name = " ".join(text[s:end].split())
+        canonical = _without_suffix(name, rules)
+        found.append((s, end, _entity_id(canonical), "organisation", canonical,
+                      f"company suffix: {text[pe:end].strip(' ,')}"))
+        dropped.update((index, index + 1))
     return found, dropped
 
 
