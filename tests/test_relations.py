@@ -356,3 +356,24 @@ def test_each_of_joined_subjects_does_it(toolkit):
 ])
 def test_plans_and_agreements_to_work_together_are_partnerships(text, expected, toolkit):
     assert verbs(relations(text, toolkit)) == [expected]
+
+
+def test_each_doer_listed_after_a_passive_verb_does_it(toolkit):
+    assert verbs(relations("Tamarack Magnetics, which is backed by Sawtooth Ventures LLC and the Idaho Strategic "
+                           "Opportunity Fund, holds 14 patents.", toolkit)) == [
+        ("d:sawtooth", "invests_in", "d:tamarack_magnetics", False, False),
+        ("d:idaho_strategic_opportunity_fund", "invests_in", "d:tamarack_magnetics", False, False)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Baltic Magnet Recycling secured €9mn from the European Innovation Council to scale up its line.",
+     ("d:european_innovation_council", "invests_in", "d:baltic_magnet_recycling", False, False)),
+    ("In 2010 Beijing halted shipments to Japan during a territorial dispute.",
+     ("beijing", "restricts", "japan", False, False)),
+    ("Treasurer Jim Chalmers prohibited Yuxiang Resources (HK) Ltd from raising its stake.",
+     ("d:jim_chalmers", "restricts", "d:yuxiang_resources", False, False)),
+    ("The Japan Organization for Metals and Energy Security may take an equity stake in Tasman Critical "
+     "Metals Ltd.", ("jogmec", "acquires", "d:tasman_critical_metals", False, True)),
+])
+def test_more_ways_of_saying_it(text, expected, toolkit):
+    assert verbs(relations(text, toolkit)) == [expected]

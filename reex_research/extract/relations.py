@@ -449,7 +449,9 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
             return []
         patient = before[-1]
         agent = next((s for s in after if s[2] != patient[2] and not _possessor(text, s, after)), None)
-        return [(agent, patient)] if agent is not None else []
+        if agent is None:
+            return []
+        return [(doer, patient) for doer in _listed(text, agent, after, patient, actors)]
     # "its subsidiary": the possessive stands for the organisation named last before it
     subject = _nearest(before) if text[vs:vs + 6].lower().startswith(_POSSESSIVES) else _subject(before)
     if subject is None:
@@ -463,15 +465,7 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
         return [(subject, obj)] if obj is not None else []
     if obj is None:
         return []
-    objects = [obj]
-    for span in after[after.index(obj) + 1:]:  # "Tesla Inc., BYD Co. and Toyota": each is an object
-        if _LIST_JOIN.fullmatch(text, _name_end(text, objects[-1][1], actors), span[0]) is None:
-            break
-        next_word = _NEXT_WORD.match(text, span[1])
-        if next_word is not None and next_word.group(1).lower() not in _AFTER_A_LIST:
-            break  # "… Ngualla project and JL MAG expanding …": a new clause, not one more object
-        if span[2] != subject[2] and not _possessor(text, span, after):
-            objects.append(span)
+    objects = _listed(text, obj, after, subject, actors)
     subjects = [subject]
     for span in before[before.index(subject) + 1:]:  # "JOGMEC and trading house Sojitz Corp. invested …"
         if _SUBJECT_JOIN.fullmatch(text, _name_end(text, subjects[-1][1], actors), span[0]) is None:
@@ -479,6 +473,22 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
         if span[3] in ("organisation", "person") and span[2] not in {o[2] for o in objects}:
             subjects.append(span)
     return [(s, o) for s in subjects for o in objects if s[2] != o[2]]
+
+
+def _listed(text: str, first: Span, after: list[Span], other: Span, actors: DiscoveryRules | None) -> list[Span]:
+    """``first`` and the actors listed after it ("Tesla Inc., BYD Co. and Toyota", "backed by
+    Sawtooth Ventures LLC and the Idaho Strategic Opportunity Fund"): each is a party, save
+    ``other`` (the verb's other party) and a possessor."""
+    listed = [first]
+    for span in after[after.index(first) + 1:]:
+        if _LIST_JOIN.fullmatch(text, _name_end(text, listed[-1][1], actors), span[0]) is None:
+            break
+        next_word = _NEXT_WORD.match(text, span[1])
+        if next_word is not None and next_word.group(1).lower() not in _AFTER_A_LIST:
+            break  # "… Ngualla project and JL MAG expanding …": a new clause, not one more party
+        if span[2] != other[2] and not _possessor(text, span, after):
+            listed.append(span)
+    return listed
 
 
 _POSSESSIVES = ("its ", "their ")
@@ -496,7 +506,7 @@ def _nearest(before: list[Span]) -> Span | None:
     return next((span for span in reversed(before) if span[3] in ("organisation", "person")), None)
 
 
-_LIST_JOIN = re.compile(r"\s*(?:,|and|&|or|,\s*and|,\s*or)\s*")
+_LIST_JOIN = re.compile(r"\s*(?:,|and|&|or|,\s*and|,\s*or)\s*(?:the\s+)?")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _AFTER_A_LIST = frozenset({"and", "or", "to", "for", "in", "on", "at", "with", "from", "of", "as", "by", "under",
                            "over", "into", "this", "last", "next", "since", "until", "after", "before"})
