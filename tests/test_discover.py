@@ -159,3 +159,10 @@ def test_regions_are_known_by_their_english_names(toolkit):
     assert [(s, t, e) for s, _, t, e in rows if t == "place"] == [
         ("Hanau", "place", "town in Hesse"), ("Hesse", "place", "gazetteer: region"),
         ("Bavaria", "place", "gazetteer: region")]
+
+
+def test_two_titled_people_joined_by_and_are_two_people(toolkit):
+    rows = discovered("Economy, Trade and Industry Minister Yoji Muto and Resources Minister Madeleine King "
+                      "signed a memorandum.", toolkit)
+    assert [(s, t, e) for s, _, t, e in rows if t == "person"] == [
+        ("Yoji Muto", "person", "title: minister"), ("Madeleine King", "person", "title: minister")]

@@ -377,3 +377,9 @@ def test_each_doer_listed_after_a_passive_verb_does_it(toolkit):
 ])
 def test_more_ways_of_saying_it(text, expected, toolkit):
     assert verbs(relations(text, toolkit)) == [expected]
+
+
+def test_two_ministers_who_signed_are_partners(toolkit):
+    text = ("Economy, Trade and Industry Minister Yoji Muto and Resources Minister Madeleine King signed a "
+            "memorandum of cooperation at a meeting in Tokyo.")
+    assert verbs(relations(text, toolkit)) == [("d:yoji_muto", "partners_with", "d:madeleine_king", False, False)]

@@ -527,7 +527,9 @@ def _split_titles(spans: Iterable[tuple[int, int, str]], text: str,
     """Cut a title out of a name: "Chief Executive Amanda Lacaze" is Amanda Lacaze, a person, and
     "Kestrel Magnetics Chief Executive Jane Doe" is an organisation and a person."""
     out: list[tuple[int, int, str, str | None]] = []
-    for start, end, name in spans:
+    todo = list(spans)
+    while todo:
+        start, end, name = todo.pop(0)
         match = rules.title_inside.search(name)
         if match is None or match.end() >= len(name):
             out.append((start, end, name, None))
@@ -538,8 +540,18 @@ def _split_titles(spans: Iterable[tuple[int, int, str]], text: str,
             out.append((start, start + len(left), left, None))
         if right:
             offset = start + name.rindex(right)
-            out.append((offset, offset + len(right), right, f"title: {' '.join(match.group(1).split()).lower()}"))
+            title = f"title: {' '.join(match.group(1).split()).lower()}"
+            joined = _NEXT_TITLED.search(right)  # "Yoji Muto and Resources Minister Madeleine King"
+            if joined is not None and rules.title_inside.search(right[joined.start():]) is not None:
+                first = right[:joined.start()]
+                out.append((offset, offset + len(first), first, title))
+                todo.insert(0, (offset + joined.end(), offset + len(right), right[joined.end():]))
+                continue
+            out.append((offset, offset + len(right), right, title))
     return out
+
+
+_NEXT_TITLED = re.compile(r"\s+(?:and|&)\s+")
 
 
 def _person_after_title(rest: str, rules: DiscoveryRules) -> str:

@@ -460,7 +460,7 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
                 and _close(text, ve, s[0])), None)
     if obj is None and kind.symmetric:
         joined = [s for s in before if s[0] > subject[1] and s[2] != subject[2]
-                  and _LIST_JOIN.fullmatch(text, _name_end(text, subject[1], actors), s[0]) is not None]
+                  and _joined(text, _name_end(text, subject[1], actors), s[0], actors)]
         obj = joined[0] if joined else None
         return [(subject, obj)] if obj is not None else []
     if obj is None:
@@ -468,7 +468,7 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
     objects = _listed(text, obj, after, subject, actors)
     subjects = [subject]
     for span in before[before.index(subject) + 1:]:  # "JOGMEC and trading house Sojitz Corp. invested …"
-        if _SUBJECT_JOIN.fullmatch(text, _name_end(text, subjects[-1][1], actors), span[0]) is None:
+        if not _joined(text, _name_end(text, subjects[-1][1], actors), span[0], actors):
             break
         if span[3] in ("organisation", "person") and span[2] not in {o[2] for o in objects}:
             subjects.append(span)
@@ -491,6 +491,20 @@ def _listed(text: str, first: Span, after: list[Span], other: Span, actors: Disc
     return listed
 
 
+def _joined(text: str, end: int, start: int, actors: DiscoveryRules | None) -> bool:
+    """True when ``text[end:start]`` joins two doers: "and", a comma, perhaps a description ("and
+    trading house") or a title, with its portfolio ("and Resources Minister")."""
+    if _SUBJECT_JOIN.fullmatch(text, end, start) or _LIST_JOIN.fullmatch(text, end, start):
+        return True
+    conjunction = _CONJUNCTION.match(text, end, start)
+    if conjunction is None or actors is None:
+        return False
+    title = actors.title_before.search(text[conjunction.end():start].lower())
+    portfolio = text[conjunction.end():conjunction.end() + title.start()].split() if title is not None else []
+    return title is not None and all(word[:1].isupper() for word in portfolio)
+
+
+_CONJUNCTION = re.compile(r"\s*(?:,|and|&|,\s*and)\s+")
 _POSSESSIVES = ("its ", "their ")
 _SUBJECT_JOIN = re.compile(r"\s*(?:,|and|&|,\s*and)\s+(?:[a-z][\w-]*\s+){0,2}")  # "and trading house "
 
