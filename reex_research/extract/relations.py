@@ -380,8 +380,9 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
                 left = max(_clause_start(cuts, sentence.start, vs), vs - _WINDOW)
                 negated = rules.negation.search(text, left, vs) is not None
                 hedged = rules.hedge.search(text, left, ve) is not None
+                shown = vs + len(text[vs:ve].rstrip(" ,"))  # "its subsidiary," is shown without its comma
                 out.append((article.article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
-                            kind.kind, text[vs:ve], negated, hedged, vs, ve))
+                            kind.kind, text[vs:shown], negated, hedged, vs, shown))
         if len(out) - first_row > 1:
             out[first_row:] = _purposes_kept(text, out[first_row:], rules)
     return out
