@@ -166,3 +166,12 @@ def test_two_titled_people_joined_by_and_are_two_people(toolkit):
                       "signed a memorandum.", toolkit)
     assert [(s, t, e) for s, _, t, e in rows if t == "person"] == [
         ("Yoji Muto", "person", "title: minister"), ("Madeleine King", "person", "title: minister")]
+
+
+def test_a_defined_term_of_a_release_is_the_company_also_after_ticker_brackets(toolkit):
+    rows = discovered('Halden Oxide Corp. (TSXV: HOX) (OTCQB: HOXXF) ("Halden" or "the Company") said the Company '
+                      'will list in Frankfurt. The Company has 40 staff.', toolkit)
+    terms = [(s, i, e) for s, i, _, e in rows if e.startswith("defined term")]
+    assert terms == [("the Company", "d:halden_oxide", "defined term of Halden Oxide")] * 2 + [
+        ("The Company", "d:halden_oxide", "defined term of Halden Oxide")]
+    assert ("Halden", "d:halden_oxide", "organisation", "short name of Halden Oxide") in rows

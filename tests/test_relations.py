@@ -383,3 +383,18 @@ def test_two_ministers_who_signed_are_partners(toolkit):
     text = ("Economy, Trade and Industry Minister Yoji Muto and Resources Minister Madeleine King signed a "
             "memorandum of cooperation at a meeting in Tokyo.")
     assert verbs(relations(text, toolkit)) == [("d:yoji_muto", "partners_with", "d:madeleine_king", False, False)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Lynas sold 3,000 tonnes of NdPr oxide worth A$280 million to Kestrel Magnetics last year.",
+     ("lynas", "supplies", "d:kestrel_magnetics", False, False)),
+    ("Sojitz holds a 10% stake in Lynas Rare Earths.", ("sojitz", "owns", "lynas", False, False)),
+])
+def test_longer_objects_and_holdings(text, expected, toolkit):
+    assert verbs(relations(text, toolkit)) == [expected]
+
+
+def test_the_company_of_a_release_takes_part_in_relations(toolkit):
+    text = ('Ucore Rare Metals Inc. ("Ucore" or "the Company") is pleased to announce that the U.S. Department of '
+            'Defense has awarded the Company US$18.4 million.')
+    assert verbs(relations(text, toolkit)) == [("us_dod", "invests_in", "ucore", False, False)]

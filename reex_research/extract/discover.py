@@ -226,6 +226,15 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
             if not any(s <= position < e for s, e, *_ in resolved) and locator.locate(position, end) >= 0 \
                     and not any(s <= position < e for s, e in kept_known):
                 resolved.append((position, end, entity_id, kind, full, evidence))
+    for term, entity_id, full in _defined_terms(text, typed, known, rules):  # "the Company" of a release
+        for form in (term, term[0].upper() + term[1:]):
+            for position, end in _whole_words(text, form):
+                if locator.locate(position, end) < 0 or any(s <= position < e for s, e in kept_known):
+                    continue
+                # a capitalised run it starts ("the Company US$18.4 million") gives way to it
+                resolved = [r for r in resolved if not (r[0] < end and position < r[1] and r[3] == "other")]
+                if not any(r[0] < end and position < r[1] for r in resolved):
+                    resolved.append((position, end, entity_id, "organisation", full, f"defined term of {full}"))
     resolved.sort()
     return _columns(article, locator, resolved, dropped)
 
@@ -616,19 +625,46 @@ _QUOTED_ALIASES_BEFORE = re.compile(r'\(\s*(?:["“][^"”()]{1,60}["”]\s*(?:,
 _QUOTED_ALIASES_AFTER = re.compile(r'(?:\s*(?:,|or|and)\s*["“][^"”()]{1,60}["”])*\s*\)')
 
 
+def _defined_terms(text: str, typed: list, known: list, rules: DiscoveryRules) -> list[tuple[str, str, str]]:
+    """``(term, entity id, name)`` of the defined terms a release gives a company in the bracket
+    after its name ("Ucore Rare Metals Inc. ("Ucore" or "the Company")"): each later "the Company"
+    is that company."""
+    out = []
+    for match in _DEFINED_TERM.finditer(text):
+        head = _QUOTED_ALIASES_BEFORE.search(text, max(0, match.start() - _ALIASES_REACH), match.start())
+        if head is None or _QUOTED_ALIASES_AFTER.match(text, match.end()) is None:
+            continue
+        before = _name_end_before(text, head.start())
+        company = next(((entity_id, full) for s, e, entity_id, entity_type, full, _ in reversed(typed)
+                        if e == before and entity_type in ("organisation", "other")), None) or next(
+            ((entity_id, surface) for s, e, entity_id, entity_type, surface in known
+             if entity_type == "organisation" and before in (e, _suffix_end(text, e, rules))), None)
+        if company is not None:
+            out.append((match.group("term"), *company))
+    return out
+
+
+_DEFINED_TERM = re.compile(r'["“](?P<term>the (?:Company|Corporation|Group|Issuer|Partnership|Trust))["”]')
+
+
 def _name_end_before(text: str, opening: int) -> int:
-    """Where the name before the bracket at ``opening`` ends: blanks, and one bracket before it
-    ("(ASX: KHM) "), are passed over."""
+    """Where the name before the bracket at ``opening`` ends: blanks, and up to
+    :data:`_BRACKETS_PASSED` brackets before it ("(TSXV: UCU) (OTCQX: UURAF) "), are passed over."""
     before = opening
-    while before > 0 and text[before - 1] == " ":
-        before -= 1
-    if before > 0 and text[before - 1] == ")":
+    for _ in range(_BRACKETS_PASSED + 1):
+        while before > 0 and text[before - 1] == " ":
+            before -= 1
+        if not (before > 0 and text[before - 1] == ")"):
+            break
         inner = text.rfind("(", max(0, before - 40), before - 1)
-        if inner > 0:
-            before = inner
-            while before > 0 and text[before - 1] == " ":
-                before -= 1
+        if inner <= 0:
+            break
+        before = inner
     return before
+
+
+_BRACKETS_PASSED = 3
+"""Most brackets (tickers, exchanges) between a company's name and the bracket naming its aliases."""
 
 
 def _columns(article: ParsedArticle, locator: SentenceLocator,

@@ -594,8 +594,9 @@ def _inner_clause(text: str, start: int, end: int) -> int | None:
     return last.end() if last is not None else None
 
 
-_INNER_CLAUSE = re.compile(r",\s+(?:and|but)\s+|(?<![\w-])(?:said|says|announced|announces|reported|reports|stated|"
-                           r"states|noted|notes|confirmed|confirms|disclosed|discloses|added|adds)"
+_INNER_CLAUSE = re.compile(r",\s+(?:and|but)\s+|(?<![\w-])(?:say|said|says|announce|announced|announces|report|reported|"
+                           r"reports|state|stated|states|note|noted|notes|confirm|confirmed|confirms|disclose|"
+                           r"disclosed|discloses|added|adds)"
                            r"(?:\s+[\w,]+){0,3}?\s+that\s", re.IGNORECASE)
 
 
