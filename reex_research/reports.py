@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import html
 import json
 import os
 import re

@@ -68,7 +68,7 @@ from ..errors import ClusterError, InvalidArgumentError
 from ..pipeline import Toolkit
 from ..read.problem import Problem
 from . import columnar
-from .work import Metadata, Task, first_failure, process_chunk, progress_bar, raise_if_strict
+from .work import first_failure, process_chunk, progress_bar, raise_if_strict
 
 if TYPE_CHECKING:
     from distributed import Client

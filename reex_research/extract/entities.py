@@ -29,7 +29,6 @@ from .. import paths, schema
 from ..datafile import read_data_file
 from ..errors import KnowledgeBaseError
 from ..kb import (
-    ACTOR_TYPES,
     KnowledgeBase,
     fold,
     is_word_char,

@@ -191,7 +191,7 @@ _WEEKDAY_FORMS = [f for d in WEEKDAYS for f in (d.capitalize(), d.upper())]
 # so longer forms come before their prefixes.
 def _alternatives(units: str) -> tuple[tuple[str, list[str], str], ...]:
     """The grammar's alternatives, ``units`` the regex of the quantity words."""
-    YEAR_AFTER = _YEAR_AFTER.replace("UNITS", units)  # noqa: N806
+    YEAR_AFTER = _YEAR_AFTER.replace("UNITS", units)
     return (
         ("MR", _MONTH_FORMS + _ABBR_FORMS,  # "January-October 2026", "Jan. to Oct. 2026"
          rf"(?P<mr_m1>{MON})\.?\s*(?:[-–—]|\s(?i:to|through|until)\s)\s*(?P<mr_m2>{MON})\.?,?\s+"
