@@ -727,7 +727,7 @@ def _reference_data(not_places: frozenset[str]) -> tuple[dict[str, str], frozens
     path = Path(platformdirs.user_cache_dir("reex-research")) / f"reference-{key}.pickle"
     try:
         with open(path, "rb") as handle:
-            data = pickle.load(handle)
+            data = pickle.load(handle)  # our own file, named by the digest of what it holds
         if isinstance(data, tuple) and len(data) == 3:
             return data
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
