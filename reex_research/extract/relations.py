@@ -393,14 +393,17 @@ def _purposes_kept(text: str, rows: list[tuple], rules: RelationRules) -> list[t
     between the same actors: "signed an agreement to buy oxide from Lynas" is a supply, not a
     partnership besides."""
     symmetric = {k.kind for k in rules.kinds if k.symmetric}
-    purposes = [(frozenset(row[2:4]), row[10]) for row in rows if row[6] not in symmetric]
+    purposes = [(frozenset(row[_PAIR]), row[_START]) for row in rows if row[_KIND] not in symmetric]
     if not purposes or len(purposes) == len(rows):
         return rows
-    return [row for row in rows if row[6] not in symmetric or not any(
-        pair == frozenset(row[2:4]) and _PURPOSE.fullmatch(text, row[11], start) for pair, start in purposes)]
+    return [row for row in rows if row[_KIND] not in symmetric or not any(
+        pair == frozenset(row[_PAIR]) and _PURPOSE.fullmatch(text, row[_END], start) for pair, start in purposes)]
 
 
 _PURPOSE = re.compile(r"\s+to\s+")
+_PAIR, _KIND, _START, _END = slice(2, 4), 6, 10, 11
+"""Where a verb relation row (as :func:`_verb_relations` builds it) holds its two actors' ids, its
+kind and its verb's offsets."""
 
 
 def _headline_passive(low: str, sentence: Sentence, spans: list[Span], vs: int, ve: int) -> bool:
