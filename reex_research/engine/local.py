@@ -57,6 +57,7 @@ def _map_chunks(chunks: list[list[Task]], root: Path, metadata: Metadata, toolki
                 workers: int) -> Iterator[Chunk]:
     if workers <= 1:
         with collector_for_load():
+            freeze_now()  # the toolkit, built since the load began: collections leave it alone
             for chunk in chunks:
                 yield process_chunk(chunk, root, metadata, toolkit)
         return

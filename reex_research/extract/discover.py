@@ -178,7 +178,7 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
         words = name.split()
         if not words or all(w.lower().rstrip(".,") in rules.company_suffixes for w in words):
             continue  # "Sdn Bhd" left over after a known name
-        alias_of = _alias_of(text, start, end, name, typed, known)
+        alias_of = _alias_of(text, start, end, name, typed, known, rules)
         if alias_of is not None:
             aliases[name] = alias_of
         if name in aliases:
@@ -589,40 +589,23 @@ _OPENING_QUOTES = frozenset('"“‘\'')
 _CLOSING_QUOTES = frozenset('"”’\'')
 
 
-def _alias_of(text: str, start: int, end: int, name: str, typed: list, known: list
+def _alias_of(text: str, start: int, end: int, name: str, typed: list, known: list, rules: DiscoveryRules
               ) -> tuple[str, str, str, str] | None:
     """``(entity id, type, name, how)`` of the organisation an alias in brackets stands for: an
     acronym ("Kestrel Magnetics (KMAG)") or a quoted short name ("Tamarack Magnetics, Inc.
     ("Tamarack")") or one of several ("Kestrel Magnetics, Inc. ("Kestrel Magnetics" or "KMAG")"),
-    also after another bracket ("Kimberley Heavy Minerals Ltd (ASX: KHM) ("KHM")")."""
-    quoted = text[start - 1:start] in _OPENING_QUOTES and text[end:end + 1] in _CLOSING_QUOTES
+    also after other brackets ("Kimberley Heavy Minerals Ltd (ASX: KHM) ("KHM")")."""
     acronym = _ACRONYM.fullmatch(name) is not None
-    if quoted:  # one of several: ("Kestrel Magnetics" or "KMAG")
-        head = _QUOTED_ALIASES_BEFORE.search(text, max(0, start - 1 - _ALIASES_REACH), start - 1)
-        if head is None or _QUOTED_ALIASES_AFTER.match(text, end + 1) is None:
-            return None
-        opening = head.start()
+    if text[start - 1:start] in _OPENING_QUOTES and text[end:end + 1] in _CLOSING_QUOTES:
+        opening = _aliases_bracket(text, start - 1, end + 1)
     elif acronym and text[start - 1:start] == "(" and text[end:end + 1] == ")":
         opening = start - 1
     else:
         return None
-    if opening < 1:
+    company = _company_before(text, opening, typed, known, rules) if opening is not None else None
+    if company is None:
         return None
-    how = "acronym" if acronym else "short name"
-    before = _name_end_before(text, opening)
-    for s, e, entity_id, entity_type, full, _ in reversed(typed):
-        if e == before and entity_type in ("organisation", "other"):
-            return entity_id, "organisation", full, how
-    for s, e, entity_id, entity_type, surface in known:
-        if e == before and entity_type == "organisation":
-            return entity_id, entity_type, surface, how
-    return None
-
-
-_ALIASES_REACH = 160
-"""Most characters of the quoted aliases before one in the same bracket."""
-_QUOTED_ALIASES_BEFORE = re.compile(r'\(\s*(?:["“][^"”()]{1,60}["”]\s*(?:,|or|and)\s*)*$')
-_QUOTED_ALIASES_AFTER = re.compile(r'(?:\s*(?:,|or|and)\s*["“][^"”()]{1,60}["”])*\s*\)')
+    return company[0], "organisation", company[1], "acronym" if acronym else "short name"
 
 
 def _defined_terms(text: str, typed: list, known: list, rules: DiscoveryRules) -> list[tuple[str, str, str]]:
@@ -631,17 +614,40 @@ def _defined_terms(text: str, typed: list, known: list, rules: DiscoveryRules) -
     is that company."""
     out = []
     for match in _DEFINED_TERM.finditer(text):
-        head = _QUOTED_ALIASES_BEFORE.search(text, max(0, match.start() - _ALIASES_REACH), match.start())
-        if head is None or _QUOTED_ALIASES_AFTER.match(text, match.end()) is None:
-            continue
-        before = _name_end_before(text, head.start())
-        company = next(((entity_id, full) for s, e, entity_id, entity_type, full, _ in reversed(typed)
-                        if e == before and entity_type in ("organisation", "other")), None) or next(
-            ((entity_id, surface) for s, e, entity_id, entity_type, surface in known
-             if entity_type == "organisation" and before in (e, _suffix_end(text, e, rules))), None)
+        opening = _aliases_bracket(text, match.start(), match.end())
+        company = _company_before(text, opening, typed, known, rules) if opening is not None else None
         if company is not None:
             out.append((match.group("term"), *company))
     return out
+
+
+def _aliases_bracket(text: str, quote_start: int, quote_end: int) -> int | None:
+    """Where the bracket of quoted aliases holding ``text[quote_start:quote_end]`` (one of them,
+    quotes included) opens: ``("Kestrel Magnetics" or "KMAG")``; None when it is in no such bracket."""
+    head = _QUOTED_ALIASES_BEFORE.search(text, max(0, quote_start - _ALIASES_REACH), quote_start)
+    if head is None or head.start() < 1 or _QUOTED_ALIASES_AFTER.match(text, quote_end) is None:
+        return None
+    return head.start()
+
+
+def _company_before(text: str, opening: int, typed: list, known: list, rules: DiscoveryRules
+                    ) -> tuple[str, str] | None:
+    """``(entity id, name)`` of the organisation named just before the bracket at ``opening`` (a
+    discovered one, or a known one whose company form may stand between), or None."""
+    before = _name_end_before(text, opening)
+    for s, e, entity_id, entity_type, full, _ in reversed(typed):
+        if e == before and entity_type in ("organisation", "other"):
+            return entity_id, full
+    for s, e, entity_id, entity_type, surface in known:
+        if entity_type == "organisation" and before in (e, _suffix_end(text, e, rules)):
+            return entity_id, surface
+    return None
+
+
+_ALIASES_REACH = 160
+"""Most characters of the quoted aliases before one in the same bracket."""
+_QUOTED_ALIASES_BEFORE = re.compile(r'\(\s*(?:["“][^"”()]{1,60}["”]\s*(?:,|or|and)\s*)*$')
+_QUOTED_ALIASES_AFTER = re.compile(r'(?:\s*(?:,|or|and)\s*["“][^"”()]{1,60}["”])*\s*\)')
 
 
 _DEFINED_TERM = re.compile(r'["“](?P<term>the (?:Company|Corporation|Group|Issuer|Partnership|Trust))["”]')

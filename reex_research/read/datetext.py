@@ -303,7 +303,7 @@ _LEFT_BETWEEN = re.compile(r"\b(?i:between)\s+$")
 _LABEL_COLON = re.compile(r"\s*:")
 _LEFT_WEEKDAY = re.compile(rf"\b(?P<w>(?i:{_alt(WEEKDAY_WORDS)}))\s+$")
 # a verb just before a weekday ("said Tuesday"): a reporting verb or a lower-case past tense
-_LEFT_VERB = re.compile(r"\b(?P<w>)(?:said|says|told|met|[a-z]{3,}ed)\s+$")
+_LEFT_VERB = re.compile(r"\b(?:said|says|told|met|[a-z]{3,}ed)\s+$")
 _LEFT_PREPOSITION = re.compile(rf"\b(?i:{_alt(MONTH_PREPOSITIONS)})\s+$")
 _WEEKDAY = re.compile(
     r"^(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)", re.IGNORECASE
@@ -716,12 +716,14 @@ def _relative_month(m: re.Match[str], floor: int, reference: dt.date | None) -> 
 def _weekday(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
     """Handle "on Thursday" (the last Thursday up to the reference), "last Friday", "next Monday",
     and the wires' "said Tuesday", "agreed Thursday" (a weekday just after a verb, as "on")."""
-    left = _left(_LEFT_WEEKDAY, m, floor) or _left(_LEFT_VERB, m, floor)
+    left = _left(_LEFT_WEEKDAY, m, floor)
+    word = left.group("w").lower() if left is not None else "on"
+    if left is None:
+        left = _left(_LEFT_VERB, m, floor)  # "said Tuesday" reads as "on Tuesday"
     if left is None:
         return None  # "Thursday's meeting", "Black Friday": not dated here
     if reference is None:
         return []
-    word = (left.group("w") or "on").lower()
     since = (reference.weekday() - WEEKDAYS[m.group("wd_d").lower()]) % 7  # 0: the reference's own
     if word == "next":
         day = reference + dt.timedelta(days=(7 - since) or 7)

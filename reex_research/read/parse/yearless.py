@@ -69,14 +69,13 @@ def infer_year(day: MonthDay, metadata_date: str | None, lead: str, text: str, *
 
 def _by_as_of(day: MonthDay, weekday: int | None, as_of: dt.date) -> tuple[dt.date | None, str]:
     """The day in the latest year that fits ``as_of`` (see the module docstring)."""
-    years = [y for y in range(as_of.year, as_of.year - AS_OF_YEARS - 1, -1)
-             if (found := _date(y, day)) is not None and found <= as_of]
-    if weekday is not None:
-        fitting = [y for y in years if _date(y, day).weekday() == weekday]  # type: ignore[union-attr]
-        if fitting:
-            return _date(fitting[0], day), f"{AS_OF_SOURCE} {as_of.isoformat()} and weekday"
-    if years:
-        return _date(years[0], day), f"{AS_OF_SOURCE} {as_of.isoformat()}"
+    days = [found for year in range(as_of.year, as_of.year - AS_OF_YEARS - 1, -1)
+            if (found := _date(year, day)) is not None and found <= as_of]  # latest first
+    fitting = [found for found in days if found.weekday() == weekday]
+    if fitting:
+        return fitting[0], f"{AS_OF_SOURCE} {as_of.isoformat()} and weekday"
+    if days:
+        return days[0], f"{AS_OF_SOURCE} {as_of.isoformat()}"
     return None, MISSING
 
 
