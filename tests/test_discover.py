@@ -175,3 +175,40 @@ def test_a_defined_term_of_a_release_is_the_company_also_after_ticker_brackets(t
     assert terms == [("the Company", "d:halden_oxide", "defined term of Halden Oxide")] * 2 + [
         ("The Company", "d:halden_oxide", "defined term of Halden Oxide")]
     assert ("Halden", "d:halden_oxide", "organisation", "short name of Halden Oxide") in rows
+
+
+@pytest.mark.parametrize("text, name, evidence", [
+    ("Hyundai Mobis (KRX: 012330) rose 3% in Seoul trading.", "Hyundai Mobis", "ticker: (KRX: 012330)"),
+    ("Astron managing director Tiger Brown said the deal made sense.", "Astron",
+     "before a role and a name: managing director"),
+    ("Shares of Kaltera jumped after the deal was announced.", "Kaltera", "said of a company: shares of"),
+    ("Denso's shareholders approved the purchase on Friday.", "Denso", "said of a company: shareholders"),
+    ("Carmakers such as Volvaro have signed supply deals.", "Volvaro", "said of a company: carmakers such as"),
+    ("The oxide will go to Hyundai Mobis and other South Korean parts makers.", "Hyundai Mobis",
+     "said of a company: and other south korean parts makers"),
+    ("Vinacomin, the state coal and minerals group, will take a stake.", "Vinacomin",
+     "described as the state coal and minerals group"),
+])
+def test_what_is_said_of_a_name_makes_it_an_organisation(toolkit, text, name, evidence):
+    assert (name, "organisation", evidence) in [(s, t, e) for s, _, t, e in discovered(text, toolkit)]
+
+
+def test_a_role_in_capitals_before_a_name_makes_no_employer(toolkit):
+    rows = discovered("Energy Minister Chris Bowen and Treasury secretary Scott Bessent met in Canberra.", toolkit)
+    assert ("Chris Bowen", "person", "title: minister") in [(s, t, e) for s, _, t, e in rows]
+    assert not [s for s, _, t, _ in rows if t == "organisation" and "Energy" in s]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The European Investment Bank may lend Neo as much as 50 million euros.", "European Investment Bank"),
+    ("Tamarack filed a complaint with the U.S. International Trade Commission on Monday.",
+     "International Trade Commission"),
+    ("Michael Brennan, director of the Office of Industrial Base Policy, spoke.", "Office of Industrial Base Policy"),
+])
+def test_an_institution_named_in_generic_words_is_an_organisation(toolkit, text, name):
+    assert (name, "organisation") in [(s, t) for s, _, t, _ in discovered(text, toolkit)]
+
+
+def test_a_persons_name_ends_before_and(toolkit):
+    rows = discovered("Jane Smith and Treasury officials met the miners.", toolkit)
+    assert ("Jane Smith", "person") in [(s, t) for s, _, t, _ in rows]

@@ -206,3 +206,13 @@ def test_markdown_marks_do_not_hide_press_release_trailers_and_footnote_markers_
         "The plant will make 2,000 tonnes of magnets a year."]
     rules = set(corpus.boilerplate["rule"])
     assert {"footnote_marker", "company_profile_trailer", "wire_contribution", "wire_signature"} <= rules
+
+
+def test_a_company_form_with_a_capital_inside_is_not_a_heading_glued_to_a_paragraph(tmp_path):
+    # "GmbH" has a lower-upper pair, as "SupplyWith" does, but the capital ends the word
+    text = ("Magnet imports fell in May\n\nBrandt Antriebstechnik GmbH, a maker of electric drive units, "
+            "said on Wednesday it had enough magnets for six weeks of production.\n")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    corpus = rr.load_corpus(tmp_path, as_of="2026-01-01")
+    assert "Brandt Antriebstechnik GmbH, a maker of electric drive units, said" in corpus.articles["text"].iloc[0]
+    assert corpus.sentences["text"].str.startswith("Brandt Antriebstechnik GmbH, a maker").any()

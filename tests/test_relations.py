@@ -300,6 +300,16 @@ def test_the_subject_of_an_inner_clause_is_its_own(toolkit):
         ("lynas", "supplies", "us_dla", False, True)]
 
 
+def test_reported_speech_without_that_has_its_own_subject(toolkit):
+    # the reference "The ministry" stands for the organisation of the sentence before; the verb's
+    # subject is the one named after "said", as with "said that"
+    text = ("Daejin Materials Co. signed the contract with the US Geological Survey in Hanoi.\n"
+            "The ministry said Daejin would supply separated oxides to Hyundai Mobis and other parts makers.")
+    rows = verbs(relations(text, toolkit))
+    assert ("d:daejin_materials", "supplies", "d:hyundai_mobis", False, True) in rows
+    assert not [row for row in rows if row[1] == "supplies" and row[0] != "d:daejin_materials"]
+
+
 def test_an_agreement_to_buy_is_a_supply_not_a_partnership_besides(toolkit):
     assert verbs(relations("Neo Performance Materials signed an agreement to buy NdPr oxide from Lynas Rare Earths.",
                            toolkit)) == [("lynas", "supplies", "neo_performance_materials", False, False)]

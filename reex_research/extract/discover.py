@@ -54,6 +54,9 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 _WORD_AFTER = re.compile(r" [A-Z][a-z]+\b")
 _WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+) $")
 _CAMEL = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")
+# an exchange and a ticker in brackets: "(ASX: LYC)", "(NYSE American: UUUU)", "(TSXV: NVM; OTCQB: NVMTF)"
+_TICKER_AFTER = re.compile(r"\s*\((?:[A-Z][A-Za-z]*(?:[ -][A-Z][A-Za-z]*)?)\s*:\s*[A-Z0-9][A-Z0-9.]{0,9}[;,)]")
+_POSSESSIVE_S = re.compile(r"^['’]s?")
 _BASED = re.compile(r"^[\w.'’]+-(?:based|listed|headquartered|registered)(?:\s+|$)")
 
 
@@ -78,6 +81,10 @@ class DiscoveryRules:
     not_organisations: frozenset[str]  # last words of names of laws and programmes, not organisations
     suffix_after: re.Pattern[str]  # ", Ltd.", " Co., Ltd.", " GmbH & Co. KG" just after a name
     organisation_after: re.Pattern[str]  # ", a German automaker" just after a name
+    ticker_after: re.Pattern[str]  # " (ASX: LYC)", " (NYSE American: UUUU)" just after a name
+    role_and_person_after: re.Pattern[str]  # " managing director Tiger Brown": the name is the employer
+    corporate_after: re.Pattern[str]  # "'s shareholders", " and other carmakers" just after a name
+    corporate_before: re.Pattern[str]  # "shares of ", "carmakers such as " just before a name (lowercased)
     town_before: re.Pattern[str]  # "in ", "near " just before a place's name
     name_tails: frozenset[str]  # "MP", "Jr": after a person's name, not part of it
     part_before: re.Pattern[str]  # "Board of " before an organisation's name
@@ -86,7 +93,7 @@ class DiscoveryRules:
     region_after: re.Pattern[str]  # ", Texas" just after a town's name
 
 
-OPTIONAL = frozenset({"region_names"})
+OPTIONAL = frozenset({"region_names", "corporate_nouns"})
 """Lists of ``actors.yaml`` that may be left out (as empty)."""
 
 
@@ -96,7 +103,7 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
     doc = read_data_file(path)
     keys = ("company_suffixes", "organisation_words", "person_titles", "apposition_roles", "place_words",
             "not_places", "organisation_nouns", "not_organisations", "person_name_tails", "organisation_parts",
-            "facility_words", "region_names")
+            "facility_words", "region_names", "corporate_nouns")
     doc.check_keys(allowed=keys)
     lists = {key: [v.lower() for v in (doc.strings(key, name_item=False, default=[]) if key in OPTIONAL
                                        else doc.strings(key, name_item=False))]
@@ -105,6 +112,7 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
     places, towns, given_names = _reference_data(frozenset(lists["not_places"]))
     places = {**places, **{_fold(name): "region" for name in lists["region_names"]}}  # English names ISO lacks
     roles = _alternation(lists["apposition_roles"])
+    organisation_nouns = _alternation(lists["organisation_nouns"])
     words = [w for w in lists["organisation_words"] if " " not in w]
     phrases = tuple(w for w in lists["organisation_words"] if " " in w)
     return DiscoveryRules(
@@ -127,8 +135,15 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
         place_words=frozenset(lists["place_words"]),
         not_organisations=frozenset(lists["not_organisations"]),
         suffix_after=re.compile(rf"(?:,?\s*\(?(?:{_alternation(SUFFIX_FORMS)})\)?(?![\w&]))+", re.IGNORECASE),
-        organisation_after=re.compile(rf",\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:{_alternation(lists['organisation_nouns'])})\b",
+        organisation_after=re.compile(rf",\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,4}}?(?:{organisation_nouns})\b",
                                       re.IGNORECASE),
+        ticker_after=_TICKER_AFTER,
+        # the role in lower case, as a story writes it before a name: "Energy Minister Chris Bowen" is no employer
+        role_and_person_after=re.compile(rf"(?:['’]s?)?\s+(?P<role>{roles})\s+[A-Z][a-z]"),
+        corporate_after=re.compile(rf"(?:['’]s?\s+(?:{_alternation(lists['corporate_nouns'])})"
+                                   rf"|\s+and\s+other\s+(?:[\w-]+\s+){{0,3}}?(?:{organisation_nouns})s?)\b"),
+        corporate_before=re.compile(rf"(?<![\w-])(?:(?:shares|stock)\s+(?:of|in)"
+                                    rf"|(?:{organisation_nouns})s?,?\s+(?:such\s+as|including))\s+$"),
         name_tails=frozenset(lists["person_name_tails"]),
         part_before=re.compile(rf"^(?:the\s+)?(?:{_alternation(lists['organisation_parts'])})(?:\s+(?:of|at)\s+(?:the\s+)?|$)",
                                re.IGNORECASE),
@@ -316,19 +331,21 @@ def _without_prefix(start: int, name: str, rules: DiscoveryRules
 def _split_lists(spans: list[tuple[int, int, str, str | None]], text: str, rules: DiscoveryRules
                  ) -> list[tuple[int, int, str, str | None]]:
     """Split "London and Hamburg" or "Sawtooth Ventures LLC and the Idaho Strategic Opportunity Fund"
-    in two where one side is a name on its own (a gazetteer place, a company with its suffix)."""
+    in two where one side is a name on its own (a gazetteer place, a company with its suffix, a
+    person's given name and surname). A titled person's name (``hint``) never goes on past "and":
+    "Energy Minister Chris Bowen and Treasury officials"."""
     out: list[tuple[int, int, str, str | None]] = []
     for start, end, name, hint in spans:
         cut = name.find(" and ")
-        if cut < 0 or hint is not None:
+        if cut < 0:
             out.append((start, end, name, hint))
             continue
         left, right = name[:cut], name[cut + 5:]
         right_offset = cut + 5
         if right.startswith("the "):
             right, right_offset = right[4:], right_offset + 4
-        if _stands_alone(left, rules) or _stands_alone(right, rules):
-            out.append((start, start + len(left), left, None))
+        if hint is not None or _stands_alone(left, rules) or _stands_alone(right, rules):
+            out.append((start, start + len(left), left, hint))
             out.append((start + right_offset, end, right, None))
         else:
             out.append((start, end, name, hint))
@@ -336,9 +353,11 @@ def _split_lists(spans: list[tuple[int, int, str, str | None]], text: str, rules
 
 
 def _stands_alone(name: str, rules: DiscoveryRules) -> bool:
-    """True for a name that is certainly one by itself: a gazetteer place or a company with its suffix."""
+    """True for a name that is certainly one by itself: a gazetteer place, a company with its suffix
+    or a person's given name and surname."""
     words = name.split()
-    return _fold(name) in rules.places or (len(words) > 1 and words[-1].lower().rstrip(".,") in rules.company_suffixes)
+    return _fold(name) in rules.places or (len(words) > 1 and words[-1].lower().rstrip(".,") in rules.company_suffixes) \
+        or (len(words) in (2, 3) and words[0].lower() in rules.given_names and all(w[1:].islower() for w in words))
 
 
 def _places_beside(known: list) -> dict[int, list[int]]:
@@ -408,7 +427,7 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     lowered = [w.lower().rstrip(".,") for w in words]
     before = text[max(0, start - 60):start].lower()
     organisation_word = _organisation_word(lowered, name, rules)
-    if lowered[-1] in rules.not_organisations:
+    if lowered[-1] in rules.not_organisations and not _institution_of(lowered, rules):
         return "other", f"a law or programme: {words[-1]}"
     if hint is not None:
         return "person", hint
@@ -422,6 +441,8 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     suffix = _company_suffix(text, end, words, lowered, rules)
     if suffix:
         return "organisation", f"company suffix: {suffix}"
+    if rules.ticker_after.match(text, end):
+        return "organisation", "ticker: " + text[end:text.index(")", end) + 1].strip()
     if organisation_word:
         if len(words) == 1:
             return None, ""  # "Board", "Administration": a word, not a name
@@ -449,11 +470,22 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     if 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words) \
             and (rules.speaker.match(text, end) or text[max(0, start - 6):start].lower().endswith("said ")):
         return "person", "speaker"
+    employer = rules.role_and_person_after.match(text, end)
+    if employer:
+        return "organisation", "before a role and a name: " + " ".join(employer.group("role").split())
+    corporate = rules.corporate_after.match(text, end) or rules.corporate_before.search(before)
+    if corporate:
+        return "organisation", "said of a company: " + " ".join(_POSSESSIVE_S.sub("", corporate.group()).split()).lower()
     if len(words) == 1 and _CAMEL.fullmatch(name):
         return "organisation", "brand name"
     if len(words) == 1:
         return None, ""
     return "other", "capitalised name"
+
+
+def _institution_of(lowered: list[str], rules: DiscoveryRules) -> bool:
+    """True for an institution named for what it does: "Office of Industrial Base Policy"."""
+    return len(lowered) > 2 and lowered[0] in rules.organisation_words and lowered[1] in ("of", "for")
 
 
 _ROLE_ENDS = frozenset({"of", "at", "for", "with", "the"})

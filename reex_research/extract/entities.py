@@ -56,6 +56,7 @@ class CandidateRules:
     leading_stop: frozenset[str]  # trimmed from the start of a name: "The", "President"
     generic: frozenset[str]  # a name needs one capitalised word not in this list
     institutions: frozenset[str]  # keep a following "of"/"for" inside the name
+    institution_heads: frozenset[str]  # make a name of generic words when they end it: "European Investment Bank"
     title_noise: frozenset[str]  # a name never contains these: "Straight Into Your Inbox"
     acronym_stop: frozenset[str]  # acronyms that are not names: "CEO", "GDP"
 
@@ -389,7 +390,9 @@ def _clean_segment(all_words: list[str], positions: list[int], rules: CandidateR
     capitals = [lower for word, lower in zip(words, lowered) if word[:1].isupper()]
     if len(capitals) >= 2:
         generic = rules.generic
-        return (" ".join(words), *span) if any(lower not in generic for lower in capitals) else None
+        if any(lower not in generic for lower in capitals) or lowered[-1] in rules.institution_heads:
+            return (" ".join(words), *span)
+        return None
     word = words[0]
     if len(words) != 1:
         return None

@@ -588,7 +588,8 @@ _NAME_AFTER_POSSESSIVE = re.compile(r"['’]s\s+[A-Z]")
 
 def _inner_clause(text: str, start: int, end: int) -> int | None:
     """Where the last inner clause in ``text[start:end]`` begins, or None: after "said that",
-    "announced that" ("Halcyon announced that the Department of Defense has awarded …") or a comma
+    "announced that" ("Halcyon announced that the Department of Defense has awarded …"), a
+    reporting verb before a name ("The ministry said Daejin would supply …") or a comma
     and a conjunction ("…, and Lynas may sell …"). Its actors, if it names any, are the ones the verb
     after it may take its subject from."""
     last = None
@@ -600,7 +601,7 @@ def _inner_clause(text: str, start: int, end: int) -> int | None:
 _INNER_CLAUSE = re.compile(r",\s+(?:and|but)\s+|(?<![\w-])(?:say|said|says|announce|announced|announces|report|reported|"
                            r"reports|state|stated|states|note|noted|notes|confirm|confirmed|confirms|disclose|"
                            r"disclosed|discloses|added|adds)"
-                           r"(?:\s+[\w,]+){0,3}?\s+that\s", re.IGNORECASE)
+                           r"(?:(?:\s+[\w,]+){0,3}?\s+that\s|\s+(?=(?-i:[A-Z])))", re.IGNORECASE)
 
 
 def _possessor(text: str, span: Span, spans: list[Span]) -> bool:

@@ -163,6 +163,8 @@ def _split_glued_heading(line: str, rules: ParseRules) -> tuple[str, str] | None
     junction = words[-1] + letters.group() if words else ""
     if junction in rules.camel_case_names or any(junction.startswith(n) for n in rules.camel_case_names):
         return None
+    if len(letters.group()) < 2:
+        return None  # a glued paragraph opens with a word ("With", "CNRE"); the "H" of "GmbH," ends a name
     long_words = [w for w in words if sum(c.isalpha() for c in w) >= 4]
     if not (3 <= len(words) <= rules.heading_max_words) or re.search(r"[.,;:!?]", head):
         return None
