@@ -212,3 +212,32 @@ def test_an_institution_named_in_generic_words_is_an_organisation(toolkit, text,
 def test_a_persons_name_ends_before_and(toolkit):
     rows = discovered("Jane Smith and Treasury officials met the miners.", toolkit)
     assert ("Jane Smith", "person") in [(s, t) for s, _, t, _ in rows]
+
+
+@pytest.mark.parametrize("text, person, evidence", [
+    ("The MoU was signed in the presence of Shri G. Kishan Reddy, Union Minister of Coal and Mines.",
+     "G. Kishan Reddy", "given name: Kishan"),
+    ("Dr. R. Venkatesan, Chairman of IREL, and J. Smith attended.", "R. Venkatesan", "apposition: Chairman of"),
+    ("Dr. R. Venkatesan, Chairman of IREL, and J. Smith attended.", "J. Smith", "initials: J."),
+    ("The Secretary of Energy Chris Wright announced the awards.", "Chris Wright", "title: secretary"),
+    ("Under Secretary for Industry and Security Jeffrey Kessler said the firms were added.", "Jeffrey Kessler",
+     "title: under secretary"),
+])
+def test_initials_and_portfolios_around_a_persons_name(toolkit, text, person, evidence):
+    rows = discovered(text, toolkit)
+    assert (person, "person", evidence) in [(s, t, e) for s, _, t, e in rows]
+    assert not [s for s, _, t, _ in rows if t == "person" and s != person and person in s]
+    assert "and Mines" not in [s for s, _, _, _ in rows]
+
+
+def test_a_sections_number_is_no_initial(toolkit):
+    assert discovered("Measures.\nI. Exporters shall apply for a licence before shipping.", toolkit) == []
+
+
+def test_an_institution_takes_in_the_place_after_of_but_a_company_does_not(toolkit):
+    rows = [(s, t) for s, _, t, _ in discovered(
+        "Magnets went to Aviation Industry Corporation of China (AVIC). Kestrel Magnetics of Ohio also bought some. "
+        "Its unit Toyotsu Rare Earths India Private Limited processes oxide.", toolkit)]
+    assert ("Aviation Industry Corporation of China", "organisation") in rows and ("China", "place") not in rows
+    assert ("Kestrel Magnetics", "organisation") in rows and ("Ohio", "place") in rows
+    assert ("Toyotsu Rare Earths India Private Limited", "organisation") in rows

@@ -408,3 +408,10 @@ def test_the_company_of_a_release_takes_part_in_relations(toolkit):
     text = ('Ucore Rare Metals Inc. ("Ucore" or "the Company") is pleased to announce that the U.S. Department of '
             'Defense has awarded the Company US$18.4 million.')
     assert verbs(relations(text, toolkit)) == [("us_dod", "invests_in", "ucore", False, False)]
+
+
+def test_a_denied_plan_is_negated_not_hedged(toolkit):
+    text = "Korea Zinc Inc. denied a media report that it planned to acquire Hanbit Magnetics Co."
+    assert verbs(relations(text, toolkit)) == [("d:korea_zinc", "acquires", "d:hanbit_magnetics", True, False)]
+    text = "Korea Zinc Inc. did not say whether it planned to acquire Hanbit Magnetics Co."
+    assert verbs(relations(text, toolkit)) == [("d:korea_zinc", "acquires", "d:hanbit_magnetics", True, True)]

@@ -43,7 +43,7 @@ RULES_FILE = "actors.yaml"
 SUFFIX_FORMS = ("co", "co.", "ltd", "ltd.", "limited", "inc", "inc.", "corp", "corp.", "llc", "l.l.c.", "lp", "l.p.",
                 "llp", "plc", "gmbh", "gmbh & co. kg", "& co. kg", "kg", "ag", "s.a.", "s.a. de c.v.", "sa", "s.p.a.",
                 "n.v.", "b.v.", "pty", "pty ltd", "(pty) ltd", "pte ltd", "sdn bhd", "bhd", "k.k.", "oyj", "asa",
-                "(hk)", "hk", "se")
+                "(hk)", "hk", "se", "private limited", "pvt ltd", "pvt. ltd.", "pvt. ltd", "pvt")
 """Company-form words that may follow a name ("Co., Ltd.", "GmbH & Co. KG"): they join it."""
 GAZETTEER_FORMAT = 2
 """Changes when the way the gazetteer is built changes, so that a cached one is built again."""
@@ -206,12 +206,20 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
             continue
         start, end, name, merged = _with_place(text, start, end, name, known, beside, rules)
         found_type, evidence = _type_of(text, start, end, name, rules, evidence_hint)
+        initials = _INITIALS_BEFORE.search(text, max(0, start - 12), start)
+        if initials and found_type != "organisation" and found_type != "place" and _plain_name(words):
+            start, name = initials.start(), " ".join(initials.group().split() + name.split())
+            found_type, evidence = "person", evidence if found_type == "person" else f"initials: {initials.group().strip()}"
         if found_type is None:
             continue  # one capitalised word with nothing to say what it is
         dropped |= merged if found_type == "organisation" else set()
         canonical = name
         if found_type == "organisation":
             end = _suffix_end(text, end, rules)
+            place = _place_of_institution(text, end, name, known, matcher.candidates.institutions)
+            if place is not None:  # "Aviation Industry Corporation of China": the place is part of the name
+                end, name = known[place][1], f"{name} of {known[place][4]}"
+                dropped.add(place)
             canonical = _without_suffix(name, rules)
             for short in _short_forms(canonical, rules, matcher.candidates.generic, text):
                 companies.setdefault(short, (_entity_id(canonical), canonical))
@@ -296,6 +304,25 @@ def _national_units(text: str, known: list, rules: DiscoveryRules
                       f"company suffix: {text[pe:end].strip(' ,')}"))
         dropped.update((index, index + 1))
     return found, dropped
+
+
+_INITIALS_BEFORE = re.compile(r"(?<=[ \t\u00a0(])(?:[A-Z]\.\s){1,3}$")
+"""Initials before a name, each with its period and a blank: "G. " of "G. Kishan Reddy" ("U.S. " is
+none, nor a section's number at the start of a line: "I. Exporters shall …")."""
+
+
+def _plain_name(words: list[str]) -> bool:
+    """True for one to three words written as a person's names are: "Kishan Reddy", "Venkatesan"."""
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].replace("-", "").islower() for w in words)
+
+
+def _place_of_institution(text: str, end: int, name: str, known: list, institutions: frozenset[str]) -> int | None:
+    """The position in ``known`` of a place named after an institution's name with "of" ("Aviation
+    Industry Corporation of China", "Reserve Bank of Australia"), or None. Only an institution word
+    takes its place in: "Kestrel Magnetics of Ohio" is a company from Ohio."""
+    if not text.startswith(" of ", end) or name.split()[-1].lower() not in institutions:
+        return None
+    return next((i for i, (s, _, _, entity_type, _) in enumerate(known) if s == end + 4 and entity_type == "place"), None)
 
 
 def _site(start: int, name: str, rules: DiscoveryRules) -> tuple[int, int, str, str, str, str] | None:
@@ -573,6 +600,10 @@ def _split_titles(spans: Iterable[tuple[int, int, str]], text: str,
         start, end, name = todo.pop(0)
         match = rules.title_inside.search(name)
         if match is None or match.end() >= len(name):
+            person = _person_after_portfolio(text, start, name, rules)
+            if person is not None:  # "Secretary of Energy Chris Wright": the portfolio is no name of its own
+                out.append((end - len(person), end, person, "title: " + _portfolio_title(text, start, rules)))
+                continue
             out.append((start, end, name, None))
             continue
         left = re.sub(r"(?:\s+(?:of|the|for|and|&))+$", "", name[:match.start()].strip())
@@ -595,13 +626,33 @@ def _split_titles(spans: Iterable[tuple[int, int, str]], text: str,
 _NEXT_TITLED = re.compile(r"\s+(?:and|&)\s+")
 
 
+def _person_after_portfolio(text: str, start: int, name: str, rules: DiscoveryRules) -> str | None:
+    """The person's given name and surname that end a portfolio after a title ("Energy Chris Wright"
+    after "Secretary of "), or None."""
+    words = name.split()
+    if len(words) < 3 or words[-2].lower() not in rules.given_names or not _plain_name(words[-2:]):
+        return None
+    if rules.role_before.search(text[max(0, start - 60):start].lower()) is None:
+        return None
+    return " ".join(words[-2:]) if name.endswith(" ".join(words[-2:])) else None
+
+
+def _portfolio_title(text: str, start: int, rules: DiscoveryRules) -> str:
+    """The title before "of" or "for" that ends just before ``start`` ("under secretary")."""
+    match = rules.role_before.search(text[max(0, start - 60):start].lower())
+    words = match.group().split() if match else []
+    if words[-1:] == ["the"]:
+        words.pop()
+    return " ".join(words[:-1])
+
+
 def _person_after_title(rest: str, rules: DiscoveryRules) -> str:
     """The person's name after a title: "Amanda Lacaze" after "Chief Executive", the last two words
     after "Secretary of Energy Chris Wright"; "" when only titles follow ("and Chief Executive Officer")."""
     words = rest.split()
     while words and (words[0].lower() in ("and", "&", "of", "for") or rules.title_before.search(words[0].lower() + " ")):
-        if words[0].lower() in ("of", "for"):
-            words = words[-2:] if len(words) >= 3 else []
+        if words[0].lower() in ("of", "for"):  # a portfolio, then perhaps the person: "Minister of Coal and Mines"
+            words = words[-2:] if len(words) >= 3 and _plain_name(words[-2:]) else []
             break
         words = words[1:]
     name = " ".join(words)

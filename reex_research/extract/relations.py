@@ -73,13 +73,14 @@ class RelationRules:
     verbs: VerbPattern  # every phrase of every kind
     symmetric_verbs: VerbPattern  # the phrases of the symmetric kinds: after the last actor of a sentence
     qualifier_nouns: frozenset[str] = frozenset()  # after a place, make it a qualifier: "the US subsidiary"
+    denials: frozenset[str] = frozenset()  # negations whose scope takes in a hedge after them: "denied it would"
 
 
 def load_relation_rules(path: Path | None = None) -> RelationRules:
     """Return the verb lexicon read from ``path`` (default ``data/rules/relations.yaml``), compiled."""
     path = Path(path) if path is not None else paths.rules_dir() / RULES_FILE
     doc = read_data_file(path)
-    doc.check_keys(allowed=("kinds", "negations", "hedges", "references", "qualifier_nouns"))
+    doc.check_keys(allowed=("kinds", "negations", "hedges", "references", "qualifier_nouns", "denials"))
     kinds_data = doc.get("kinds", kind=dict)
     kinds = []
     for kind in kinds_data:
@@ -95,7 +96,8 @@ def load_relation_rules(path: Path | None = None) -> RelationRules:
                          _phrases(doc, ("hedges",), hedges) or re.compile(r"(?!)"),
                          _references(doc.strings("references", default=[], name_item=False)),
                          _verb_pattern(kinds), _verb_pattern([k for k in kinds if k.symmetric]),
-                         frozenset(w.lower() for w in doc.strings("qualifier_nouns", default=[], name_item=False)))
+                         frozenset(w.lower() for w in doc.strings("qualifier_nouns", default=[], name_item=False)),
+                         frozenset(w.lower() for w in doc.strings("denials", default=[], name_item=False)))
 
 
 def _references(words: list[str]) -> re.Pattern[str]:
@@ -378,8 +380,12 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
                     continue
                 seen.add(key)
                 left = max(_clause_start(cuts, sentence.start, vs), vs - _WINDOW)
-                negated = rules.negation.search(text, left, vs) is not None
-                hedged = rules.hedge.search(text, left, ve) is not None
+                negation = rules.negation.search(text, left, vs)
+                hedge = rules.hedge.search(text, left, ve)
+                negated = negation is not None
+                # "denied that it planned to acquire": the plan is what is denied, not a hedge
+                hedged = hedge is not None and not (negation is not None and hedge.start() > negation.start()
+                                                    and negation.group().lower() in rules.denials)
                 shown = vs + len(text[vs:ve].rstrip(" ,"))  # "its subsidiary," is shown without its comma
                 out.append((article.article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
                             kind.kind, text[vs:shown], negated, hedged, vs, shown))
