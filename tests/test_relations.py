@@ -19,6 +19,7 @@ from reex_research.extract.entities import extract_mentions
 from reex_research.extract.relations import (
     leading_alternatives,
     load_relation_rules,
+    SPLIT,
     lowercase_literals,
     lowered,
     relation_columns,
@@ -38,8 +39,9 @@ def relations(text: str, toolkit, article_id: str = "test0001") -> pd.DataFrame:
     """The ``relations`` table of ``text``, as the pipeline builds it (discovered actors included)."""
     article = make_article(text, article_id=article_id)
     known = extract_mentions(article, toolkit.entities)
-    found = discover_actors(article, toolkit.entities, toolkit.discovery, known).mentions
-    mentions = {name: known[name] + found[name] for name in known}
+    discovered = discover_actors(article, toolkit.entities, toolkit.discovery, known)
+    found, gone = discovered.mentions, set(discovered.dropped)  # known mentions a longer name took in
+    mentions = {name: [v for i, v in enumerate(known[name]) if i not in gone] + found[name] for name in known}
     order = sorted(range(len(mentions["start"])), key=lambda i: mentions["start"][i])
     mentions = {name: [values[i] for i in order] for name, values in mentions.items()}
     return schema.validate("relations", schema.frame("relations", relation_columns(article, mentions, toolkit.relations, toolkit.discovery)))
@@ -161,7 +163,8 @@ def _plain_union(rules):
         for passive, phrases in ((True, rule.passive), (False, rule.active)):
             if phrases:
                 owners.append((rule.kind, passive))
-                parts.append(f"(?P<g{len(owners) - 1}>" + "|".join(f"(?:{p})" for p in phrases) + ")")
+                heads = [p.partition(SPLIT)[0].strip() for p in phrases]  # a split phrase is found by its head
+                parts.append(f"(?P<g{len(owners) - 1}>" + "|".join(f"(?:{p})" for p in heads) + ")")
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE), owners
 
 
@@ -415,3 +418,34 @@ def test_a_denied_plan_is_negated_not_hedged(toolkit):
     assert verbs(relations(text, toolkit)) == [("d:korea_zinc", "acquires", "d:hanbit_magnetics", True, False)]
     text = "Korea Zinc Inc. did not say whether it planned to acquire Hanbit Magnetics Co."
     assert verbs(relations(text, toolkit)) == [("d:korea_zinc", "acquires", "d:hanbit_magnetics", True, True)]
+
+
+def test_a_split_verb_relates_the_objects_listed_in_its_gap(toolkit):
+    text = ("The Bureau of Industry and Security added Hunan Xiangjiang Magnetic Materials Co., Ltd. and "
+            "Skyhawk UAV Technology Co. to the Entity List on Tuesday.")
+    table = relations(text, toolkit)
+    assert verbs(table) == [
+        ("us_bis", "restricts", "d:hunan_xiangjiang_magnetic_materials", False, False),
+        ("us_bis", "restricts", "d:skyhawk_uav_technology", False, False)]
+    rows = table[table["kind"] == "restricts"]
+    assert set(rows["verb"]) == {"added … to the Entity List"}
+    assert text[rows["start"].iloc[0]:rows["end"].iloc[0]].endswith("to the Entity List")
+    # without its tail the head is no verb: "added" alone restricts nobody
+    assert verbs(relations("The Bureau of Industry and Security added Hunan Xiangjiang Magnetic Materials Co., Ltd. "
+                           "to its list of suppliers.", toolkit)) == []
+    text = ("In accordance with the Export Control Law, the Ministry of Commerce has decided to add Corvid Aerospace "
+            "Technologies and Helion Magnetics Ltd. to the Export Control Control List.")
+    assert [(s, k, o) for s, k, o, _, _ in verbs(relations(text, toolkit))] == [
+        ("mofcom", "restricts", "d:corvid_aerospace_technologies"), ("mofcom", "restricts", "d:helion_magnetics")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Korea Zinc Inc. said Korea Resources Corp. is considering a loan of up to 50 billion won to Korea Zinc Inc.",
+     ("d:korea_resources", "invests_in", "d:korea_zinc", False, True)),
+    ("The Ministry of Mines will provide financial assistance of ₹290 crore to IREL (India) Limited.",
+     ("d:ministry_of_mines", "invests_in", "irel", False, False)),
+    ("Tarrawonga Rare Earths Ltd. will supply up to 1,200 tonnes a year to Korea Zinc Inc.",
+     ("d:tarrawonga_rare_earths", "supplies", "d:korea_zinc", False, False)),
+])
+def test_an_amount_up_to_a_limit_does_not_end_the_verb_phrase(toolkit, text, expected):
+    assert expected in verbs(relations(text, toolkit))

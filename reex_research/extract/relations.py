@@ -36,6 +36,8 @@ RULES_FILE = "relations.yaml"
 COOCCURS = "cooccurs"
 _CLAUSE_END = re.compile(r";|\s[—–]\s|\s-\s|,\s(?=(?:while|whereas|but|although|though|which|who)\b)")
 _BEFORE, _AFTER = r"(?<![\w-])(?:", r")(?![\w-])"
+SPLIT = "…"
+"""Where the object stands in a split verb phrase of the lexicon: "add(?:s|ed)? … to the entity list"."""
 _WINDOW = 60
 """Characters before a verb in which a negation or hedge counts."""
 _OBJECT_GAP = 70
@@ -54,12 +56,17 @@ class KindRule:
     symmetric: bool
 
 
+Owner = tuple[KindRule, bool, "re.Pattern[str] | None"]
+"""What a verb phrase of the lexicon stands for: its kind, whether it is passive, and the part of a
+split phrase that follows its object ("to the Entity List" of "added … to the Entity List")."""
+
+
 @dataclass(frozen=True)
 class VerbPattern:
-    """Verb phrases as one regex to match lowercased text, and the kind and voice of each named group."""
+    """Verb phrases as one regex to match lowercased text, and what each named group stands for."""
 
     regex: re.Pattern[str]
-    groups: dict[str, tuple[KindRule, bool]]  # group name -> (kind, passive)
+    groups: dict[str, Owner]  # group name -> (kind, passive, the tail of a split phrase or None)
 
 
 @dataclass(frozen=True)
@@ -125,15 +132,20 @@ def _verb_pattern(kinds: list[KindRule]) -> VerbPattern:
     ("[\\w-]+ subsidiary of") form one more branch, tried last at a place: they cost that pass at
     every place, so the bundled lexicon has none (tested).
     """
-    entries: list[tuple[tuple[KindRule, bool], str]] = []  # (kind and voice, alternative) in lexicon order
+    entries: list[tuple[Owner, str]] = []  # (what it stands for, alternative) in lexicon order
+    tails: dict[str, re.Pattern[str]] = {}
     for rule in kinds:
         for is_passive, phrases in ((True, rule.passive), (False, rule.active)):
-            entries.extend(((rule, is_passive), lowercase_literals(a))
-                           for phrase in phrases for a in leading_alternatives(phrase))
-    groups: dict[str, tuple[KindRule, bool]] = {}
+            for phrase in phrases:
+                head, _, tail = phrase.partition(SPLIT)
+                if tail and tail.strip() not in tails:
+                    tails[tail.strip()] = re.compile(_BEFORE + lowercase_literals(tail.strip()) + _AFTER)
+                owner: Owner = (rule, is_passive, tails[tail.strip()] if tail else None)
+                entries.extend((owner, lowercase_literals(a)) for a in leading_alternatives(head.strip()))
+    groups: dict[str, Owner] = {}
     if not entries:
         return VerbPattern(re.compile(r"(?!)"), groups)
-    by_letter: dict[str, list[tuple[tuple[KindRule, bool], str]]] = {}
+    by_letter: dict[str, list[tuple[Owner, str]]] = {}
     for owner, alternative in entries:
         letter = alternative[0] if _starts_with_letter(alternative) else ""
         by_letter.setdefault(letter, []).append((owner, alternative[len(letter):]))
@@ -149,10 +161,10 @@ def _starts_with_letter(alternative: str) -> bool:
     return alternative[:1].isalpha() and alternative[:1].isascii() and alternative[1:2] not in ("?", "*", "+", "{")
 
 
-def _named_runs(items: list[tuple[tuple[KindRule, bool], str]], groups: dict[str, tuple[KindRule, bool]]) -> str:
-    """``(?:(?P<g0>…)|(?P<g1>…))``: consecutive alternatives of one kind and voice share a named group,
-    recorded in ``groups``."""
-    runs: list[tuple[tuple[KindRule, bool], list[str]]] = []
+def _named_runs(items: list[tuple[Owner, str]], groups: dict[str, Owner]) -> str:
+    """``(?:(?P<g0>…)|(?P<g1>…))``: consecutive alternatives of one kind, voice and tail share a
+    named group, recorded in ``groups``."""
+    runs: list[tuple[Owner, list[str]]] = []
     for owner, rest in items:
         if runs and runs[-1][0] == owner:
             runs[-1][1].append(rest)
@@ -364,16 +376,22 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
         found = _verbs(low, spans[0][1], spans[-1][0], rules.verbs)
         found += _verbs(low, spans[-1][1], min(sentence.end, spans[-1][1] + _OBJECT_GAP), rules.symmetric_verbs)
         previous_end = sentence.start  # where the verb before ends: an inner clause starts after it
-        for kind, passive, vs, ve in found:
+        for kind, passive, tail, vs, ve in found:
             if any(s[0] < ve and vs < s[1] and not (s[3] == "place" and vs <= s[0] and s[1] <= ve) for s in spans):
                 continue  # a word of a name ("Development Finance Corporation"), not a verb ("its U.S. unit" is)
             # "is partly funded by": the doer follows; a headline drops "is" ("Halcyon Awarded $28.5 Million …")
             passive = passive or low.startswith(" by ", ve) or _headline_passive(low, sentence, spans, vs, ve)
             if cuts is None:
                 cuts = [m.span() for m in _CLAUSE_END.finditer(text, sentence.start, sentence.end)]
+            objects_end = sentence.end
+            if tail is not None:  # "added … to the Entity List": the objects stand before the tail
+                after_objects = tail.search(low, ve, _clause_end(cuts, spans[-1][1], sentence.end))
+                if after_objects is None:
+                    continue
+                objects_end = after_objects.start()
             inner = _inner_clause(text, max(previous_end, _clause_start(cuts, sentence.start, vs)), vs)
             previous_end = ve
-            for subject, obj in _pairs(text, sentence.start, sentence.end, cuts, spans, vs, ve, passive, kind,
+            for subject, obj in _pairs(text, sentence.start, objects_end, cuts, spans, vs, ve, passive, kind,
                                        inner, rules, actors):
                 key = (subject[2], obj[2], kind.kind)
                 if key in seen:
@@ -387,8 +405,11 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
                 hedged = hedge is not None and not (negation is not None and hedge.start() > negation.start()
                                                     and negation.group().lower() in rules.denials)
                 shown = vs + len(text[vs:ve].rstrip(" ,"))  # "its subsidiary," is shown without its comma
+                verb = text[vs:shown]
+                if tail is not None:
+                    verb, shown = f"{verb} {SPLIT} {text[after_objects.start():after_objects.end()]}", after_objects.end()
                 out.append((article.article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
-                            kind.kind, text[vs:shown], negated, hedged, vs, shown))
+                            kind.kind, verb, negated, hedged, vs, shown))
         if len(out) - first_row > 1:
             out[first_row:] = _purposes_kept(text, out[first_row:], rules)
     return out
@@ -424,15 +445,16 @@ _HEADLINE_BLOCKS = frozenset({"title", "heading"})
 _PARTICIPLE = re.compile(r"[a-z]+ed\b")
 
 
-def _verbs(low: str, start: int, end: int, verbs: VerbPattern) -> list[tuple[KindRule, bool, int, int]]:
+def _verbs(low: str, start: int, end: int, verbs: VerbPattern
+           ) -> list[tuple[KindRule, bool, re.Pattern[str] | None, int, int]]:
     """Verb phrases in ``low[start:end]`` (the lowercased text), in text order (one pass of every
     kind's phrases; a passive phrase is tried before an active one at the same place, the longer
-    phrase of a kind first)."""
+    phrase of a kind first), each with the tail a split phrase needs after its object (or None)."""
     out = []
     for match in verbs.regex.finditer(low, start, end):
         assert match.lastgroup is not None  # every alternative is one named group
-        kind, passive = verbs.groups[match.lastgroup]
-        out.append((kind, passive, match.start(), match.end()))
+        kind, passive, tail = verbs.groups[match.lastgroup]
+        out.append((kind, passive, tail, match.start(), match.end()))
     return out
 
 
@@ -538,9 +560,13 @@ _RELATIVE = re.compile(r"(?:which|who)\s", re.IGNORECASE)
 
 
 def _close(text: str, verb_end: int, start: int) -> bool:
-    """True when an object at ``start`` belongs to the verb ending at ``verb_end``: near, no comma between."""
+    """True when an object at ``start`` belongs to the verb ending at ``verb_end``: near, no comma
+    between (but for one inside a number: "will supply 1,200 tonnes a year to")."""
     gap = text[verb_end:start]
-    return len(gap) <= _OBJECT_GAP and "," not in gap
+    return len(gap) <= _OBJECT_GAP and _CLAUSE_COMMA.search(gap) is None
+
+
+_CLAUSE_COMMA = re.compile(r",(?!\d)")
 
 
 def _party(text: str, span: Span, floor: int, spans: list[Span], rules: RelationRules,
