@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[•\-–—]?\s*[A-Z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])")
+# "[.!?…][.!?…]*" rather than "[.!?…]+": a pattern that opens with a character class lets the
+# regex engine skip ahead to the next punctuation mark instead of trying the pattern at every position.
+_BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"'”’)\]]*(?=\s+[\"'“‘(\[•\-–—]?\s*[A-Z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])")
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?(\w+)")
 _OPENERS = "\"'“‘(["
 _CLOSERS = "\"'”’)]"
