@@ -449,3 +449,11 @@ def test_a_split_verb_relates_the_objects_listed_in_its_gap(toolkit):
 ])
 def test_an_amount_up_to_a_limit_does_not_end_the_verb_phrase(toolkit, text, expected):
     assert expected in verbs(relations(text, toolkit))
+
+
+def test_a_verb_after_a_relative_clause_takes_the_antecedent_as_subject(toolkit):
+    text = ("TechMet, which is partly funded by the US International Development Finance Corporation (DFC), owns "
+            "about 11% of Rainbow Rare Earths.")
+    rows = verbs(relations(text, toolkit))
+    assert ("us_dfc", "invests_in", "d:techmet", False, False) in rows
+    assert [row for row in rows if row[1] == "owns"] == [("d:techmet", "owns", "rainbow_rare_earths", False, False)]

@@ -466,14 +466,16 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
     the spans of the sentence's clause breaks; ``inner`` where an inner clause before the verb
     starts (:func:`_inner_clause`), whose actors the subject is taken from when it names any. A
     relative clause ("Kestrel, which is backed by Harrow Ridge") takes the actor just before it as
-    its subject. Actors that only qualify another are no party (:func:`_party`)."""
+    its subject, and so does a verb after the relative clause ("TechMet, which is partly funded by
+    the DFC, owns about 11% of Rainbow"). Actors that only qualify another are no party (:func:`_party`)."""
     left = _clause_start(cuts, sentence_start, vs)
     right = _clause_end(cuts, ve, sentence_end)
     before = [s for s in spans if left <= s[0] and s[1] <= vs and _party(text, s, left, spans, rules, actors)]
     if inner is not None and any(s[0] >= inner for s in before):  # "X said that Y acquired Z": Y did
         before = [s for s in before if s[0] >= inner]
     after = [s for s in spans if ve <= s[0] and s[1] <= right and _party(text, s, ve, spans, rules, actors)]
-    if not before and _RELATIVE.match(text, left):
+    relative = _RELATIVE.match(text, left) is not None
+    if relative and (not before or _CLAUSE_COMMA.search(text, left, vs) is not None):
         antecedent = [s for s in spans if s[1] <= left and text[s[1]:left].strip(" ,\"”)") == ""]
         before = antecedent[-1:]
     if passive:
