@@ -241,3 +241,8 @@ def test_an_institution_takes_in_the_place_after_of_but_a_company_does_not(toolk
     assert ("Aviation Industry Corporation of China", "organisation") in rows and ("China", "place") not in rows
     assert ("Kestrel Magnetics", "organisation") in rows and ("Ohio", "place") in rows
     assert ("Toyotsu Rare Earths India Private Limited", "organisation") in rows
+
+
+def test_an_organisation_word_ending_a_hyphenated_word_makes_an_organisation(toolkit):
+    assert ("KfW IPEX-Bank", "organisation", "organisation word: bank") in [
+        (s, t, e) for s, _, t, e in discovered("Arafura is in talks with KfW IPEX-Bank about a loan.", toolkit)]

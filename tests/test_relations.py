@@ -457,3 +457,12 @@ def test_a_verb_after_a_relative_clause_takes_the_antecedent_as_subject(toolkit)
     rows = verbs(relations(text, toolkit))
     assert ("us_dfc", "invests_in", "d:techmet", False, False) in rows
     assert [row for row in rows if row[1] == "owns"] == [("d:techmet", "owns", "rainbow_rare_earths", False, False)]
+
+
+def test_talks_with_an_actor_about_a_venture_or_a_loan_are_hedged_relations(toolkit):
+    text = "Separately, LS Cable & System Ltd. said it is in talks with Hanbit Magnetics Co. to set up a joint venture."
+    assert verbs(relations(text, toolkit)) == [
+        ("d:ls_cable_system", "partners_with", "d:hanbit_magnetics", False, True)]
+    text = "Arafura Rare Earths is also in advanced discussions with KfW IPEX-Bank regarding a senior debt facility."
+    assert verbs(relations(text, toolkit)) == [("d:kfw_ipex_bank", "invests_in", "arafura", False, True)]
+    assert verbs(relations("Arafura Rare Earths is in talks with KfW IPEX-Bank about the weather.", toolkit)) == []

@@ -582,10 +582,13 @@ def _company_suffix(text: str, end: int, words: list[str], lowered: list[str], r
 
 
 def _organisation_word(lowered: list[str], name: str, rules: DiscoveryRules) -> str | None:
+    """The organisation word or company form in a name, also ending a hyphenated word ("IPEX-Bank"), or None."""
     for word in lowered:
         if word in rules.organisation_words or len(lowered) > 1 and word in rules.company_suffixes \
                 and word not in ("co", "company", "sa", "se", "ab"):
             return word
+        if "-" in word and (last := word.rsplit("-", 1)[1]) in rules.organisation_words:
+            return last
     low = name.lower()
     return next((phrase for phrase in rules.organisation_phrases if phrase in low), None)
 

@@ -56,9 +56,12 @@ class KindRule:
     symmetric: bool
 
 
-Owner = tuple[KindRule, bool, "re.Pattern[str] | None"]
-"""What a verb phrase of the lexicon stands for: its kind, whether it is passive, and the part of a
-split phrase that follows its object ("to the Entity List" of "added … to the Entity List")."""
+Split = tuple[KindRule, bool, "re.Pattern[str]"]
+"""A split verb phrase's kind, voice and the part that follows its object ("to the Entity List" of
+"added … to the Entity List")."""
+Owner = tuple[KindRule, bool, tuple[Split, ...]]
+"""What a verb phrase of the lexicon stands for: its kind, whether it is passive, and for the head
+of split phrases every phrase it may start, in lexicon order (empty for a whole phrase)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class VerbPattern:
     """Verb phrases as one regex to match lowercased text, and what each named group stands for."""
 
     regex: re.Pattern[str]
-    groups: dict[str, Owner]  # group name -> (kind, passive, the tail of a split phrase or None)
+    groups: dict[str, Owner]  # group name -> (kind, passive, the split phrases a head may start)
 
 
 @dataclass(frozen=True)
@@ -133,15 +136,21 @@ def _verb_pattern(kinds: list[KindRule]) -> VerbPattern:
     every place, so the bundled lexicon has none (tested).
     """
     entries: list[tuple[Owner, str]] = []  # (what it stands for, alternative) in lexicon order
-    tails: dict[str, re.Pattern[str]] = {}
+    splits: dict[str, list[Split]] = {}  # the head of split phrases -> the phrases it may start
     for rule in kinds:
         for is_passive, phrases in ((True, rule.passive), (False, rule.active)):
             for phrase in phrases:
                 head, _, tail = phrase.partition(SPLIT)
-                if tail and tail.strip() not in tails:
-                    tails[tail.strip()] = re.compile(_BEFORE + lowercase_literals(tail.strip()) + _AFTER)
-                owner: Owner = (rule, is_passive, tails[tail.strip()] if tail else None)
-                entries.extend((owner, lowercase_literals(a)) for a in leading_alternatives(head.strip()))
+                alternatives = [lowercase_literals(a) for a in leading_alternatives(head.strip())]
+                if not tail:
+                    entries.extend(((rule, is_passive, ()), a) for a in alternatives)
+                    continue
+                compiled = re.compile(_BEFORE + lowercase_literals(tail.strip()) + _AFTER)
+                for alternative in alternatives:  # one group per head: the regex finds one phrase at a place
+                    if alternative not in splits:
+                        entries.append(((rule, is_passive, ()), alternative))
+                    splits.setdefault(alternative, []).append((rule, is_passive, compiled))
+    entries = [((owner[0], owner[1], tuple(splits[a])) if a in splits else owner, a) for owner, a in entries]
     groups: dict[str, Owner] = {}
     if not entries:
         return VerbPattern(re.compile(r"(?!)"), groups)
@@ -376,7 +385,7 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
         found = _verbs(low, spans[0][1], spans[-1][0], rules.verbs)
         found += _verbs(low, spans[-1][1], min(sentence.end, spans[-1][1] + _OBJECT_GAP), rules.symmetric_verbs)
         previous_end = sentence.start  # where the verb before ends: an inner clause starts after it
-        for kind, passive, tail, vs, ve in found:
+        for kind, passive, splits, vs, ve in found:
             if any(s[0] < ve and vs < s[1] and not (s[3] == "place" and vs <= s[0] and s[1] <= ve) for s in spans):
                 continue  # a word of a name ("Development Finance Corporation"), not a verb ("its U.S. unit" is)
             # "is partly funded by": the doer follows; a headline drops "is" ("Halcyon Awarded $28.5 Million …")
@@ -384,8 +393,12 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
             if cuts is None:
                 cuts = [m.span() for m in _CLAUSE_END.finditer(text, sentence.start, sentence.end)]
             objects_end = sentence.end
-            if tail is not None:  # "added … to the Entity List": the objects stand before the tail
-                after_objects = tail.search(low, ve, _clause_end(cuts, spans[-1][1], sentence.end))
+            after_objects = None
+            if splits:  # "added … to the Entity List": the objects stand before the tail
+                clause_end = _clause_end(cuts, spans[-1][1], sentence.end)
+                kind, passive, after_objects = next(
+                    ((k, p, m) for k, p, tail in splits if (m := tail.search(low, ve, clause_end)) is not None),
+                    (kind, passive, None))
                 if after_objects is None:
                     continue
                 objects_end = after_objects.start()
@@ -406,7 +419,7 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
                                                     and negation.group().lower() in rules.denials)
                 shown = vs + len(text[vs:ve].rstrip(" ,"))  # "its subsidiary," is shown without its comma
                 verb = text[vs:shown]
-                if tail is not None:
+                if after_objects is not None:
                     verb, shown = f"{verb} {SPLIT} {text[after_objects.start():after_objects.end()]}", after_objects.end()
                 out.append((article.article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
                             kind.kind, verb, negated, hedged, vs, shown))
@@ -445,16 +458,15 @@ _HEADLINE_BLOCKS = frozenset({"title", "heading"})
 _PARTICIPLE = re.compile(r"[a-z]+ed\b")
 
 
-def _verbs(low: str, start: int, end: int, verbs: VerbPattern
-           ) -> list[tuple[KindRule, bool, re.Pattern[str] | None, int, int]]:
+def _verbs(low: str, start: int, end: int, verbs: VerbPattern) -> list[tuple[KindRule, bool, tuple[Split, ...], int, int]]:
     """Verb phrases in ``low[start:end]`` (the lowercased text), in text order (one pass of every
     kind's phrases; a passive phrase is tried before an active one at the same place, the longer
-    phrase of a kind first), each with the tail a split phrase needs after its object (or None)."""
+    phrase of a kind first), each with the split phrases it is the head of (empty for a whole one)."""
     out = []
     for match in verbs.regex.finditer(low, start, end):
         assert match.lastgroup is not None  # every alternative is one named group
-        kind, passive, tail = verbs.groups[match.lastgroup]
-        out.append((kind, passive, tail, match.start(), match.end()))
+        kind, passive, splits = verbs.groups[match.lastgroup]
+        out.append((kind, passive, splits, match.start(), match.end()))
     return out
 
 
