@@ -246,3 +246,10 @@ def test_an_institution_takes_in_the_place_after_of_but_a_company_does_not(toolk
 def test_an_organisation_word_ending_a_hyphenated_word_makes_an_organisation(toolkit):
     assert ("KfW IPEX-Bank", "organisation", "organisation word: bank") in [
         (s, t, e) for s, _, t, e in discovered("Arafura is in talks with KfW IPEX-Bank about a loan.", toolkit)]
+
+
+def test_the_word_after_the_place_a_company_is_named_for_is_its_short_name(toolkit):
+    rows = discovered("Hunan Xiangjiang Magnetic Materials Co., Ltd. makes magnets. Xiangjiang sued the Commerce "
+                      "Department last month.", toolkit)
+    assert ("Xiangjiang", "d:hunan_xiangjiang_magnetic_materials", "organisation",
+            "short name of Hunan Xiangjiang Magnetic Materials") in rows

@@ -554,17 +554,24 @@ def _joins(text: str, index: int) -> bool:
 
 def _short_forms(name: str, rules: DiscoveryRules, generic: frozenset[str], text: str) -> list[str]:
     """What an organisation's name may be shortened to later in a story: its first word ("Norvane"
-    of "Norvane Metals"), and its first two words when it has more ("JL Mag" of "JL Mag Rare-Earth").
+    of "Norvane Metals"), and its first two words when it has more ("JL Mag" of "JL Mag Rare-Earth"),
+    or its second word after a place ("Xiangjiang" of "Hunan Xiangjiang Magnetic Materials").
     A short form must say something alone: no generic word ("National"), no place ("Zhejiang"), no
     given name, and no word the story also writes in lower case ("Critical" of "Critical Metals
     Corp" where it speaks of critical minerals)."""
     words = name.split()
     out = []
-    for short in ([words[0]] if len(words) >= 2 else []) + ([" ".join(words[:2])] if len(words) >= 3 else []):
+    shorts = ([words[0]] if len(words) >= 2 else []) + ([" ".join(words[:2])] if len(words) >= 3 else [])
+    after_place = None
+    if len(words) >= 3 and (_fold(words[0]) in rules.places or _fold(words[0]) in rules.towns):
+        after_place = words[1]  # after the place a Chinese company is named for: "Xiangjiang" of "Hunan Xiangjiang …"
+        shorts.append(after_place)
+    for short in shorts:
         last = short.split()[-1]
         folded = _fold(short)
+        # a word after a place is no given name, though given-name lists hold many Chinese words ("Xiangjiang")
         if (len(short) >= 3 and short[:1].isupper() and last[:1].isupper() and folded not in rules.places
-                and folded not in rules.towns and short.split()[0].lower() not in rules.given_names
+                and folded not in rules.towns and (short == after_place or short.split()[0].lower() not in rules.given_names)
                 and not all(w.lower() in generic for w in short.split())
                 and next(_whole_words(text, short.lower()), None) is None):
             out.append(short)
