@@ -466,3 +466,12 @@ def test_talks_with_an_actor_about_a_venture_or_a_loan_are_hedged_relations(tool
     text = "Arafura Rare Earths is also in advanced discussions with KfW IPEX-Bank regarding a senior debt facility."
     assert verbs(relations(text, toolkit)) == [("d:kfw_ipex_bank", "invests_in", "arafura", False, True)]
     assert verbs(relations("Arafura Rare Earths is in talks with KfW IPEX-Bank about the weather.", toolkit)) == []
+
+
+def test_a_place_in_brackets_after_a_listed_object_is_no_party_and_the_list_goes_on(toolkit):
+    text = ("The Ministry of Commerce has decided to add Skyline Defense Systems Inc. (United States), Corvid Aerospace "
+            "Technologies LLC (United States) and Helion Magnetics Ltd. (United Kingdom) to the Export Control Control "
+            "List.")
+    assert [(s, k, o) for s, k, o, _, _ in verbs(relations(text, toolkit))] == [
+        ("mofcom", "restricts", "d:skyline_defense_systems"), ("mofcom", "restricts", "d:corvid_aerospace_technologies"),
+        ("mofcom", "restricts", "d:helion_magnetics")]

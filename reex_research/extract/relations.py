@@ -524,11 +524,18 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
 def _listed(text: str, first: Span, after: list[Span], other: Span, actors: DiscoveryRules | None) -> list[Span]:
     """``first`` and the actors listed after it ("Tesla Inc., BYD Co. and Toyota", "backed by
     Sawtooth Ventures LLC and the Idaho Strategic Opportunity Fund"): each is a party, save
-    ``other`` (the verb's other party) and a possessor."""
+    ``other`` (the verb's other party) and a possessor. A place in brackets after an item says
+    where it is ("Corvid Aerospace Technologies LLC (United States), Helion Magnetics Ltd. (United
+    Kingdom)"): no party, and the list goes on after it."""
     listed = [first]
+    end = _name_end(text, first[1], actors)
     for span in after[after.index(first) + 1:]:
-        if _LIST_JOIN.fullmatch(text, _name_end(text, listed[-1][1], actors), span[0]) is None:
+        if span[3] == "place" and text[end:span[0]].strip() == "(" and text.startswith(")", span[1]):
+            end = span[1] + 1
+            continue
+        if _LIST_JOIN.fullmatch(text, end, span[0]) is None:
             break
+        end = _name_end(text, span[1], actors)
         next_word = _NEXT_WORD.match(text, span[1])
         if next_word is not None and next_word.group(1).lower() not in _AFTER_A_LIST:
             break  # "… Ngualla project and JL MAG expanding …": a new clause, not one more party
@@ -674,5 +681,5 @@ def _clause_start(cuts: list[tuple[int, int]], sentence_start: int, position: in
 
 
 def _clause_end(cuts: list[tuple[int, int]], position: int, sentence_end: int) -> int:
-    """Where the clause holding ``position`` ends: at the first break after it."""
-    return next((start for start, _ in cuts if start >= position), sentence_end)
+    """Where the clause holding ``position`` ends: at the first break after it, at ``sentence_end`` at most."""
+    return min(next((start for start, _ in cuts if start >= position), sentence_end), sentence_end)
