@@ -253,3 +253,10 @@ def test_the_word_after_the_place_a_company_is_named_for_is_its_short_name(toolk
                       "Department last month.", toolkit)
     assert ("Xiangjiang", "d:hunan_xiangjiang_magnetic_materials", "organisation",
             "short name of Hunan Xiangjiang Magnetic Materials") in rows
+
+
+def test_an_acronym_that_spells_the_whole_name_keeps_a_name_with_and_whole(toolkit):
+    rows = [(s, t) for s, _, t, _ in discovered(
+        "Mineral Exploration and Consultancy Limited (MECL) and Tesla and BYD Co. signed.", toolkit)]
+    assert ("Mineral Exploration and Consultancy Limited", "organisation") in rows
+    assert ("BYD Co.", "organisation") in rows

@@ -475,3 +475,12 @@ def test_a_place_in_brackets_after_a_listed_object_is_no_party_and_the_list_goes
     assert [(s, k, o) for s, k, o, _, _ in verbs(relations(text, toolkit))] == [
         ("mofcom", "restricts", "d:skyline_defense_systems"), ("mofcom", "restricts", "d:corvid_aerospace_technologies"),
         ("mofcom", "restricts", "d:helion_magnetics")]
+
+
+def test_a_joint_venture_of_listed_companies_is_owned_by_each(toolkit):
+    text = ("Khanij Bidesh India Limited (KABIL), a joint venture of National Aluminium Company Limited (NALCO), "
+            "Hindustan Copper Limited (HCL) and Mineral Exploration and Consultancy Limited (MECL), is in talks.")
+    rows = [(s, k, o) for s, k, o, _, _ in verbs(relations(text, toolkit))]
+    assert rows == [("d:national_aluminium", "owns", "d:khanij_bidesh_india"),
+                    ("d:hindustan_copper", "owns", "d:khanij_bidesh_india"),
+                    ("d:mineral_exploration_and_consultancy", "owns", "d:khanij_bidesh_india")]

@@ -360,7 +360,8 @@ def _split_lists(spans: list[tuple[int, int, str, str | None]], text: str, rules
     """Split "London and Hamburg" or "Sawtooth Ventures LLC and the Idaho Strategic Opportunity Fund"
     in two where one side is a name on its own (a gazetteer place, a company with its suffix, a
     person's given name and surname). A titled person's name (``hint``) never goes on past "and":
-    "Energy Minister Chris Bowen and Treasury officials"."""
+    "Energy Minister Chris Bowen and Treasury officials". An acronym in brackets that spells the
+    whole name keeps it whole ("Mineral Exploration and Consultancy Limited (MECL)")."""
     out: list[tuple[int, int, str, str | None]] = []
     for start, end, name, hint in spans:
         cut = name.find(" and ")
@@ -371,12 +372,26 @@ def _split_lists(spans: list[tuple[int, int, str, str | None]], text: str, rules
         right_offset = cut + 5
         if right.startswith("the "):
             right, right_offset = right[4:], right_offset + 4
-        if hint is not None or _stands_alone(left, rules) or _stands_alone(right, rules):
+        if hint is not None or (_stands_alone(left, rules) or _stands_alone(right, rules)) \
+                and not _acronym_of_whole(text, end, name):
             out.append((start, start + len(left), left, hint))
             out.append((start + right_offset, end, right, None))
         else:
             out.append((start, end, name, hint))
     return out
+
+
+def _acronym_of_whole(text: str, end: int, name: str) -> bool:
+    """True when the acronym in brackets after ``name`` spells all of it, "and" included or not:
+    "Mineral Exploration and Consultancy Limited (MECL)" is one company."""
+    match = _BRACKETED_ACRONYM.match(text, end)
+    if match is None:
+        return False
+    initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+    return match.group(1) == initials or match.group(1) == "".join(w[0].upper() for w in name.split())
+
+
+_BRACKETED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z&]{1,9})\)")
 
 
 def _stands_alone(name: str, rules: DiscoveryRules) -> bool:

@@ -526,11 +526,13 @@ def _listed(text: str, first: Span, after: list[Span], other: Span, actors: Disc
     Sawtooth Ventures LLC and the Idaho Strategic Opportunity Fund"): each is a party, save
     ``other`` (the verb's other party) and a possessor. A place in brackets after an item says
     where it is ("Corvid Aerospace Technologies LLC (United States), Helion Magnetics Ltd. (United
-    Kingdom)"): no party, and the list goes on after it."""
+    Kingdom)"), an acronym in brackets names the item again: neither is one more party, and the
+    list goes on after it."""
     listed = [first]
     end = _name_end(text, first[1], actors)
     for span in after[after.index(first) + 1:]:
-        if span[3] == "place" and text[end:span[0]].strip() == "(" and text.startswith(")", span[1]):
+        if (span[3] == "place" or span[2] == listed[-1][2]) and text[end:span[0]].strip() == "(" \
+                and text.startswith(")", span[1]):  # "(United States)", or an acronym: "(NALCO)"
             end = span[1] + 1
             continue
         if _LIST_JOIN.fullmatch(text, end, span[0]) is None:
