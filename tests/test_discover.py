@@ -260,3 +260,13 @@ def test_an_acronym_that_spells_the_whole_name_keeps_a_name_with_and_whole(toolk
         "Mineral Exploration and Consultancy Limited (MECL) and Tesla and BYD Co. signed.", toolkit)]
     assert ("Mineral Exploration and Consultancy Limited", "organisation") in rows
     assert ("BYD Co.", "organisation") in rows
+
+
+def test_a_companys_name_alone_later_is_the_company(toolkit):
+    rows = discovered("Rheinmagnet GmbH will build a plant. Appalachian Oxide Recovery LLC won a grant. Later, "
+                      "Rheinmagnet may also source alloy, and Appalachian Oxide Recovery signed a deal with "
+                      "Vietnam Rare Earth JSC on Monday.", toolkit)
+    assert ("Rheinmagnet", "d:rheinmagnet", "organisation", "named before: Rheinmagnet") in rows
+    assert ("Appalachian Oxide Recovery", "d:appalachian_oxide_recovery", "organisation",
+            "named before: Appalachian Oxide Recovery") in rows
+    assert ("Vietnam Rare Earth JSC", "organisation") in [(s, t) for s, _, t, _ in rows]

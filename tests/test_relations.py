@@ -484,3 +484,11 @@ def test_a_joint_venture_of_listed_companies_is_owned_by_each(toolkit):
     assert rows == [("d:national_aluminium", "owns", "d:khanij_bidesh_india"),
                     ("d:hindustan_copper", "owns", "d:khanij_bidesh_india"),
                     ("d:mineral_exploration_and_consultancy", "owns", "d:khanij_bidesh_india")]
+
+
+def test_a_passive_verb_after_an_apposition_is_said_of_the_name_before_it(toolkit):
+    text = ("LS Eco Energy Ltd., the Vietnam-based unit of LS Cable & System Ltd., has been buying rare earth metals "
+            "from Vietnam Rare Earth JSC since last year.")
+    rows = verbs(relations(text, toolkit))
+    assert ("d:vietnam_rare_earth", "supplies", "d:ls_eco_energy", False, False) in rows
+    assert ("d:ls_cable_system", "owns", "d:ls_eco_energy", False, False) in rows

@@ -43,7 +43,7 @@ RULES_FILE = "actors.yaml"
 SUFFIX_FORMS = ("co", "co.", "ltd", "ltd.", "limited", "inc", "inc.", "corp", "corp.", "llc", "l.l.c.", "lp", "l.p.",
                 "llp", "plc", "gmbh", "gmbh & co. kg", "& co. kg", "kg", "ag", "s.a.", "s.a. de c.v.", "sa", "s.p.a.",
                 "n.v.", "b.v.", "pty", "pty ltd", "(pty) ltd", "pte ltd", "sdn bhd", "bhd", "k.k.", "oyj", "asa",
-                "(hk)", "hk", "se", "private limited", "pvt ltd", "pvt. ltd.", "pvt. ltd", "pvt")
+                "(hk)", "hk", "se", "jsc", "pjsc", "ojsc", "tbk", "srl", "s.r.l.", "sarl", "ltda", "ltda.", "private limited", "pvt ltd", "pvt. ltd.", "pvt. ltd", "pvt")
 """Company-form words that may follow a name ("Co., Ltd.", "GmbH & Co. KG"): they join it."""
 GAZETTEER_FORMAT = 2
 """Changes when the way the gazetteer is built changes, so that a cached one is built again."""
@@ -221,7 +221,8 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
                 end, name = known[place][1], f"{name} of {known[place][4]}"
                 dropped.add(place)
             canonical = _without_suffix(name, rules)
-            for short in _short_forms(canonical, rules, matcher.candidates.generic, text):
+            # later, the name alone ("Rheinmagnet" of "Rheinmagnet GmbH") or shortened is the company
+            for short in [canonical, *_short_forms(canonical, rules, matcher.candidates.generic, text)]:
                 companies.setdefault(short, (_entity_id(canonical), canonical))
         elif found_type == "person":
             canonical = _without_tail(name, rules)
@@ -236,13 +237,14 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
             entity_id, name = people[name]
             entity_type, evidence = "person", f"surname of {name}"
         elif entity_type == "other" and name in companies:
-            entity_id, name = companies[name]
-            entity_type, evidence = "organisation", f"short name of {name}"
+            entity_id, full = companies[name]
+            entity_type, evidence = "organisation", _later_name(name, full)
+            name = full
         resolved.append((start, end, entity_id, entity_type, name, evidence))
     kept_known = [(s, e) for i, (s, e, *_) in enumerate(known) if i not in dropped]
     later = [(word, entity_id, "person", full, f"surname of {full}") for word, (entity_id, full) in people.items()]
     later += [(word, entity_id, kind, full, f"{how} of {full}") for word, (entity_id, kind, full, how) in aliases.items()]
-    later += [(word, entity_id, "organisation", full, f"short name of {full}")
+    later += [(word, entity_id, "organisation", full, _later_name(word, full))
               for word, (entity_id, full) in companies.items() if word not in people and word not in aliases]
     for word, entity_id, kind, full, evidence in later:  # later uses of a surname, an acronym or a short name
         for position, end in _whole_words(text, word):
@@ -379,6 +381,11 @@ def _split_lists(spans: list[tuple[int, int, str, str | None]], text: str, rules
         else:
             out.append((start, end, name, hint))
     return out
+
+
+def _later_name(word: str, full: str) -> str:
+    """The evidence of a later use of a company's name: the name again, or a short name."""
+    return f"named before: {full}" if word == full else f"short name of {full}"
 
 
 def _acronym_of_whole(text: str, end: int, name: str) -> bool:

@@ -493,7 +493,7 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
     if passive:
         if not before or not after:
             return []
-        patient = before[-1]
+        patient = _outside_apposition(text, before, actors)
         agent = next((s for s in after if s[2] != patient[2] and not _possessor(text, s, after)), None)
         if agent is None:
             return []
@@ -667,6 +667,21 @@ def _possessor(text: str, span: Span, spans: list[Span]) -> bool:
     if text[span[1]:span[1] + 2] not in ("'s", "’s"):
         return False
     return any(0 < s[0] - span[1] <= 40 for s in spans)
+
+
+def _outside_apposition(text: str, before: list[Span], actors: DiscoveryRules | None) -> Span:
+    """The last actor before a verb, unless it sits in an apposition of the one before it: "LS Eco
+    Energy Ltd., the Vietnam-based unit of LS Cable, has been buying …" is said of LS Eco Energy."""
+    last = before[-1]
+    if len(before) > 1:
+        previous = before[-2]
+        if _APPOSITION_OPENING.fullmatch(text, _name_end(text, previous[1], actors), last[0]) \
+                and text[last[1]:last[1] + 1] == ",":
+            return previous
+    return last
+
+
+_APPOSITION_OPENING = re.compile(r",\s+(?:the|a|an)\s+[^,;()]*")
 
 
 def _subject(before: list[Span]) -> Span | None:
