@@ -270,3 +270,15 @@ def test_a_companys_name_alone_later_is_the_company(toolkit):
     assert ("Appalachian Oxide Recovery", "d:appalachian_oxide_recovery", "organisation",
             "named before: Appalachian Oxide Recovery") in rows
     assert ("Vietnam Rare Earth JSC", "organisation") in [(s, t) for s, _, t, _ in rows]
+
+
+def test_a_name_listed_with_an_organisation_is_one(toolkit):
+    rows = [(s, t, e) for s, _, t, e in discovered(
+        "Neo has signed supply agreements with Schaeffler AG and Bosch. Toyota Motor and Denso are expected to be "
+        "the main customers. Perth and Darwin bid too. Rules cover the Export Administration Regulations, and BIS "
+        "will review them.", toolkit)]
+    assert ("Bosch", "organisation", "listed with Schaeffler") in rows
+    assert ("Toyota Motor", "organisation", "organisation word: motor") in rows
+    assert ("Denso", "organisation", "listed with Toyota Motor") in rows
+    assert not [s for s, t, _ in rows if s in ("Perth", "Darwin") and t != "place"]
+    assert ("Export Administration Regulations", "organisation") not in [(s, t) for s, t, _ in rows]

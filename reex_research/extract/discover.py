@@ -210,6 +210,10 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
         if initials and found_type != "organisation" and found_type != "place" and _plain_name(words):
             start, name = initials.start(), " ".join(initials.group().split() + name.split())
             found_type, evidence = "person", evidence if found_type == "person" else f"initials: {initials.group().strip()}"
+        if found_type is None or evidence == "capitalised name":
+            peer = _organisation_beside(text, start, end, typed, known)
+            if peer is not None:  # "supply agreements with Schaeffler AG and Bosch"
+                found_type, evidence = "organisation", f"listed with {peer}"
         if found_type is None:
             continue  # one capitalised word with nothing to say what it is
         dropped |= merged if found_type == "organisation" else set()
@@ -222,7 +226,9 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
                 dropped.add(place)
             canonical = _without_suffix(name, rules)
             # later, the name alone ("Rheinmagnet" of "Rheinmagnet GmbH") or shortened is the company
-            for short in [canonical, *_short_forms(canonical, rules, matcher.candidates.generic, text)]:
+            generic = matcher.candidates.generic
+            names = [canonical] if " " in canonical or _alone(canonical, rules, generic, text) else []
+            for short in [*names, *_short_forms(canonical, rules, generic, text)]:
                 companies.setdefault(short, (_entity_id(canonical), canonical))
         elif found_type == "person":
             canonical = _without_tail(name, rules)
@@ -374,7 +380,8 @@ def _split_lists(spans: list[tuple[int, int, str, str | None]], text: str, rules
         right_offset = cut + 5
         if right.startswith("the "):
             right, right_offset = right[4:], right_offset + 4
-        if hint is not None or (_stands_alone(left, rules) or _stands_alone(right, rules)) \
+        if hint is not None or (_stands_alone(left, rules) or _stands_alone(right, rules)
+                                or _company_by_its_word(left, rules)) \
                 and not _acronym_of_whole(text, end, name):
             out.append((start, start + len(left), left, hint))
             out.append((start + right_offset, end, right, None))
@@ -383,9 +390,32 @@ def _split_lists(spans: list[tuple[int, int, str, str | None]], text: str, rules
     return out
 
 
+def _organisation_beside(text: str, start: int, end: int, typed: list, known: list) -> str | None:
+    """The name of an organisation joined to ``text[start:end]`` by "and" or "or" (named just before
+    it, or a known one just after), or None."""
+    for s, e, _, entity_type, name, *_ in typed:
+        if entity_type == "organisation" and e <= start and _PEER_JOIN.fullmatch(text, e, start):
+            return name
+    for s, e, _, entity_type, surface in known:
+        if entity_type == "organisation" and (e <= start and _PEER_JOIN.fullmatch(text, e, start)
+                                               or s >= end and _PEER_JOIN.fullmatch(text, end, s)):
+            return surface
+    return None
+
+
+_PEER_JOIN = re.compile(r"\s+(?:and|or|&)\s+")  # not ", and": that may join two clauses
+
+
 def _later_name(word: str, full: str) -> str:
     """The evidence of a later use of a company's name: the name again, or a short name."""
     return f"named before: {full}" if word == full else f"short name of {full}"
+
+
+def _company_by_its_word(name: str, rules: DiscoveryRules) -> bool:
+    """True for a company's name of capitalised words that ends with an organisation word
+    ("Toyota Motor"); an institution's ("Department of Mineral Resources") goes on past "and"."""
+    words = name.split()
+    return len(words) >= 2 and all(w[:1].isupper() for w in words) and words[-1].lower() in rules.organisation_words
 
 
 def _acronym_of_whole(text: str, end: int, name: str) -> bool:
@@ -588,16 +618,19 @@ def _short_forms(name: str, rules: DiscoveryRules, generic: frozenset[str], text
     if len(words) >= 3 and (_fold(words[0]) in rules.places or _fold(words[0]) in rules.towns):
         after_place = words[1]  # after the place a Chinese company is named for: "Xiangjiang" of "Hunan Xiangjiang …"
         shorts.append(after_place)
-    for short in shorts:
-        last = short.split()[-1]
-        folded = _fold(short)
-        # a word after a place is no given name, though given-name lists hold many Chinese words ("Xiangjiang")
-        if (len(short) >= 3 and short[:1].isupper() and last[:1].isupper() and folded not in rules.places
-                and folded not in rules.towns and (short == after_place or short.split()[0].lower() not in rules.given_names)
-                and not all(w.lower() in generic for w in short.split())
-                and next(_whole_words(text, short.lower()), None) is None):
-            out.append(short)
-    return out
+    # a word after a place is no given name, though given-name lists hold many Chinese words ("Xiangjiang")
+    return [short for short in shorts if _alone(short, rules, generic, text, given_name_ok=short == after_place)]
+
+
+def _alone(short: str, rules: DiscoveryRules, generic: frozenset[str], text: str, *, given_name_ok: bool = False) -> bool:
+    """True when ``short`` says something alone (see :func:`_short_forms`); a site word ("Works"
+    left of "Ozark Samarium Works Inc.") does not."""
+    last = short.split()[-1]
+    folded = _fold(short)
+    return (len(short) >= 3 and short[:1].isupper() and last[:1].isupper() and folded not in rules.places
+            and folded not in rules.towns and (given_name_ok or short.split()[0].lower() not in rules.given_names)
+            and not all(w.lower() in generic or w.lower() in rules.facility_words for w in short.split())
+            and next(_whole_words(text, short.lower()), None) is None)
 
 
 def _company_suffix(text: str, end: int, words: list[str], lowered: list[str], rules: DiscoveryRules) -> str | None:
