@@ -612,7 +612,6 @@ def _short_forms(name: str, rules: DiscoveryRules, generic: frozenset[str], text
     given name, and no word the story also writes in lower case ("Critical" of "Critical Metals
     Corp" where it speaks of critical minerals)."""
     words = name.split()
-    out = []
     shorts = ([words[0]] if len(words) >= 2 else []) + ([" ".join(words[:2])] if len(words) >= 3 else [])
     after_place = None
     if len(words) >= 3 and (_fold(words[0]) in rules.places or _fold(words[0]) in rules.towns):
