@@ -29,6 +29,7 @@ import os
 import pickle
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -393,17 +394,23 @@ def _split_lists(spans: list[tuple[int, int, str, str | None]], text: str, rules
 def _organisation_beside(text: str, start: int, end: int, typed: list, known: list) -> str | None:
     """The name of an organisation joined to ``text[start:end]`` by "and" or "or" (named just before
     it, or a known one just after), or None."""
-    for s, e, _, entity_type, name, *_ in typed:
-        if entity_type == "organisation" and e <= start and _PEER_JOIN.fullmatch(text, e, start):
+    joined_before = _PEER_BEFORE.search(text, max(0, start - 8), start)
+    joined_after = _PEER_JOIN.match(text, end)
+    if joined_before is None and joined_after is None:  # most names: no "and" beside them
+        return None
+    peer_end = joined_before.start() if joined_before is not None else -1
+    peer_start = joined_after.end() if joined_after is not None else -1
+    for _, e, _, entity_type, name, *_ in typed:
+        if e == peer_end and entity_type == "organisation":
             return name
     for s, e, _, entity_type, surface in known:
-        if entity_type == "organisation" and (e <= start and _PEER_JOIN.fullmatch(text, e, start)
-                                               or s >= end and _PEER_JOIN.fullmatch(text, end, s)):
+        if (e == peer_end or s == peer_start) and entity_type == "organisation":
             return surface
     return None
 
 
 _PEER_JOIN = re.compile(r"\s+(?:and|or|&)\s+")  # not ", and": that may join two clauses
+_PEER_BEFORE = re.compile(r"(?<![\s,])\s+(?:and|or|&)\s+$")
 
 
 def _later_name(word: str, full: str) -> str:
@@ -857,7 +864,10 @@ def _entity_id(name: str) -> str:
     return "d:" + _SLUG.sub("_", _fold(name)).strip("_")
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
+    """A name as the gazetteers are looked up: without accents, lower case, single spaces (remembered:
+    the same names recur in every article)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return " ".join(ascii_text.lower().replace("’", "'").split())
 
