@@ -492,3 +492,13 @@ def test_a_passive_verb_after_an_apposition_is_said_of_the_name_before_it(toolki
     rows = verbs(relations(text, toolkit))
     assert ("d:vietnam_rare_earth", "supplies", "d:ls_eco_energy", False, False) in rows
     assert ("d:ls_cable_system", "owns", "d:ls_eco_energy", False, False) in rows
+
+
+def test_an_opening_phrase_and_an_owner_are_not_the_subject(toolkit):
+    text = ("Under the National Critical Mineral Mission, the Ministry of Mines will provide financial assistance of "
+            "₹290 crore to IREL (India) Limited.")
+    assert [(s, k, o) for s, k, o, _, _ in verbs(relations(text, toolkit))] == [
+        ("d:ministry_of_mines", "invests_in", "irel")]
+    text = "The Commerce Department's Bureau of Industry and Security added Kestrel Magnetics Inc. to the Entity List."
+    assert [(s, k, o) for s, k, o, _, _ in verbs(relations(text, toolkit))] == [
+        ("us_bis", "restricts", "d:kestrel_magnetics")]

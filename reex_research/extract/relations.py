@@ -486,6 +486,11 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
     if inner is not None and any(s[0] >= inner for s in before):  # "X said that Y acquired Z": Y did
         before = [s for s in before if s[0] >= inner]
     after = [s for s in spans if ve <= s[0] and s[1] <= right and _party(text, s, ve, spans, rules, actors)]
+    opening = _OPENING_PHRASE.match(text, left, vs)
+    if opening is not None and any(s[0] >= opening.end() for s in before):  # "Under the Mission, the Ministry …"
+        before = [s for s in before if s[0] >= opening.end()]
+    owned = [s for s in before if not any(o[0] == s[1] + 3 and text[s[1]:s[1] + 2] in ("'s", "’s") for o in before)]
+    before = owned or before  # "The Commerce Department's Bureau of Industry and Security added …": the bureau did
     relative = _RELATIVE.match(text, left) is not None
     if relative and (not before or _CLAUSE_COMMA.search(text, left, vs) is not None):
         antecedent = [s for s in spans if s[1] <= left and text[s[1]:left].strip(" ,\"”)") == ""]
@@ -681,6 +686,10 @@ def _outside_apposition(text: str, before: list[Span], actors: DiscoveryRules | 
     return last
 
 
+_OPENING_PHRASE = re.compile(
+    r"(?:Under|After|With|In|For|Through|Following|Besides|Unlike|Like|As part of|According to|Along with|"
+    r"Together with|Separately|Meanwhile|Earlier|Later|On|At|By)\b[^,;]{0,80},\s+")
+"""A phrase that opens a clause before its subject: "Under the Mission, ", "According to SMM, "."""
 _APPOSITION_OPENING = re.compile(r",\s+(?:the|a|an)\s+[^,;()]*")
 
 
