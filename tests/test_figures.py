@@ -522,3 +522,16 @@ def test_pathological_inputs_give_exact_rows(rules, text):
     found = extract_figures(article, rules)
     for start, end, surface in zip(found["start"], found["end"], found["surface"]):
         assert article.text[start:end] == surface
+
+
+@pytest.mark.parametrize("text, surface, value, unit, currency", [
+    ("The Mission has an outlay of ₹16,300 crore.", "₹16,300 crore", 163_000_000_000, "currency", "INR"),
+    ("Sahyadri will invest Rs. 1,345 crore in the plant.", "Rs. 1,345 crore", 13_450_000_000, "currency", "INR"),
+    ("Sales reached 5 lakh tonnes.", "5 lakh tonnes", 500_000, "tonnes", None),
+    ("The premium widened by 27pc on the week.", "27pc", 27, "percent", None),
+    ("The plant employs 350 people.", "350", 350, "count", None),
+])
+def test_indian_scales_rupees_british_percent_and_more_countable_nouns(rules, text, surface, value, unit, currency):
+    row = one(text, rules)
+    assert (row["surface"], row["value"], row["unit"]) == (surface, value, unit)
+    assert (row["currency"] or None) == currency
