@@ -502,3 +502,19 @@ def test_the_quantity_words_that_stop_a_year_are_data(tmp_path):
     custom = quantity_words(rules)
     assert "widgets" in custom and "tonnes" in custom
     assert [d.surface for d in find_dates(text, units=custom)] == ["2024"]
+
+
+@pytest.mark.parametrize("text, surface, start, end", [
+    ("Output is planned by the fiscal year ending March 31, 2026.", "fiscal year ending March 31, 2026",
+     dt.date(2025, 4, 1), dt.date(2026, 3, 31)),
+    ("The line starts by the fiscal year ending March 2027.", "fiscal year ending March 2027",
+     dt.date(2026, 4, 1), dt.date(2027, 3, 31)),
+    ("Revenue for the financial year ended June 30, 2025 rose.", "financial year ended June 30, 2025",
+     dt.date(2024, 7, 1), dt.date(2025, 6, 30)),
+    ("Sales for the fiscal year ending December 2025 rose.", "fiscal year ending December 2025",
+     dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+])
+def test_a_fiscal_year_is_read_from_the_day_it_ends(text, surface, start, end):
+    (found,) = find_dates(text)
+    assert (found.surface, found.date_start, found.date_end, found.precision) == (surface, start, end, "year")
+    assert text[found.start:found.end] == surface

@@ -53,7 +53,9 @@ Speed: a scanner finds "cores" (numbers, capitalised month names, Q1–Q4 / H1�
 "half", "year") with a regex the engine can skip through in C; the full grammar runs only there.
 About 0.1 ms for a 5,000-character article.
 
-Left out: fiscal years (FY2025, FY25, "2025/26"), weeks, decades ("the 2020s"), numeric day/month
+A fiscal year is read where the text says when it ends ("fiscal year ending March 31, 2026": April
+2025 to March 2026). Left out: other fiscal years (FY2025, FY25, "2025/26": their first month
+depends on the country), weeks, decades ("the 2020s"), numeric day/month
 orders other than ISO ("22/05/2025", "05/22/2025", "22.05.2025"; :func:`parse_day` and
 :func:`find_numeric_days` read them for datelines, where they cannot be mistaken), month ranges
 across a year ("December–January 2026" gives only "January 2026") or with the year only after
@@ -337,10 +339,28 @@ def find_dates(text: str, *, reference: dt.date | None = None,
         found = _HANDLERS[kind](m, floor, reference)
         if found is None:  # not a date after all: let the cores inside it be tried
             continue
+        if len(found) == 1 and found[0].date_source == SOURCE_TEXT and found[0].precision in ("day", "month"):
+            found = [_fiscal_year_ending(text, found[0], floor) or found[0]]
         out.extend(found)
         skip = m.end()  # a rejected date ("February 30, 2025") still uses up its text
         floor = found[-1].end if found else floor
     return out
+
+
+_LEFT_FISCAL = re.compile(r"\b(?i:fiscal|financial)\s+(?i:year)\s+(?i:ending|ended|to)\s+(?:(?i:on)\s+)?$")
+
+
+def _fiscal_year_ending(text: str, date: DateMatch, floor: int) -> DateMatch | None:
+    """The fiscal year a date ends ("fiscal year ending March 31, 2026": April 2025 to March 2026),
+    or None when the date does not follow "fiscal year ending"."""
+    left = _LEFT_FISCAL.search(text, max(floor, date.start - 40), date.start)
+    if left is None:
+        return None
+    last = date.date_end
+    month_after = last.month % 12 + 1
+    first = dt.date(last.year - (1 if month_after > 1 else 0), month_after, 1)
+    end = dt.date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+    return DateMatch(left.start(), date.end, text[left.start():date.end], first, end, "year", SOURCE_TEXT)
 
 
 def parse_day(s: str) -> dt.date | None:
