@@ -395,12 +395,10 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
             objects_end = sentence.end
             after_objects = None
             if splits:  # "added … to the Entity List": the objects stand before the tail
-                clause_end = _clause_end(cuts, spans[-1][1], sentence.end)
-                kind, passive, after_objects = next(
-                    ((k, p, m) for k, p, tail in splits if (m := tail.search(low, ve, clause_end)) is not None),
-                    (kind, passive, None))
-                if after_objects is None:
+                split = _split_phrase(low, splits, ve, _clause_end(cuts, spans[-1][1], sentence.end))
+                if split is None:
                     continue
+                kind, passive, after_objects = split
                 objects_end = after_objects.start()
             inner = _inner_clause(text, max(previous_end, _clause_start(cuts, sentence.start, vs)), vs)
             previous_end = ve
@@ -458,7 +456,19 @@ _HEADLINE_BLOCKS = frozenset({"title", "heading"})
 _PARTICIPLE = re.compile(r"[a-z]+ed\b")
 
 
-def _verbs(low: str, start: int, end: int, verbs: VerbPattern) -> list[tuple[KindRule, bool, tuple[Split, ...], int, int]]:
+def _split_phrase(low: str, splits: tuple[Split, ...], verb_end: int, clause_end: int
+                  ) -> tuple[KindRule, bool, re.Match[str]] | None:
+    """The first of the split phrases a head starts whose tail follows it in its clause: its kind,
+    voice and the tail found; None when no tail is there ("added" alone restricts nobody)."""
+    for kind, passive, tail in splits:
+        found = tail.search(low, verb_end, clause_end)
+        if found is not None:
+            return kind, passive, found
+    return None
+
+
+def _verbs(low: str, start: int, end: int, verbs: VerbPattern
+           ) -> list[tuple[KindRule, bool, tuple[Split, ...], int, int]]:
     """Verb phrases in ``low[start:end]`` (the lowercased text), in text order (one pass of every
     kind's phrases; a passive phrase is tried before an active one at the same place, the longer
     phrase of a kind first), each with the split phrases it is the head of (empty for a whole one)."""
