@@ -282,3 +282,12 @@ def test_a_name_listed_with_an_organisation_is_one(toolkit):
     assert ("Denso", "organisation", "listed with Toyota Motor") in rows
     assert not [s for s, t, _ in rows if s in ("Perth", "Darwin") and t != "place"]
     assert ("Export Administration Regulations", "organisation") not in [(s, t) for s, t, _ in rows]
+
+
+def test_an_institution_of_a_known_place_is_an_organisation(toolkit):
+    rows = [(s, t, e) for s, _, t, e in discovered(
+        "The Government of Canada previously invested C$4.3 million. The Province of Quebec and the State of "
+        "Texas did not. Brightwater sued in the Federal Court of Australia.", toolkit)]
+    assert ("Government of Canada", "organisation", "institution of Canada") in rows
+    assert not [s for s, t, _ in rows if s.startswith(("Province of", "State of", "Court of"))]
+    assert ("Federal Court of Australia", "organisation") in [(s, t) for s, t, _ in rows]

@@ -186,6 +186,9 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     units, joined = _national_units(text, known, rules)
     typed += units
     dropped |= joined
+    governments, governed = _institutions_of_places(text, known, matcher.candidates.institution_heads)
+    typed += governments
+    dropped |= governed
     beside = _places_beside(known)
     for start, end, name, evidence_hint in _split_lists(named, text, rules):
         start, name, based = _without_prefix(start, name, rules)
@@ -269,6 +272,30 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
                     resolved.append((position, end, entity_id, "organisation", full, f"defined term of {full}"))
     resolved.sort()
     return _columns(article, locator, resolved, dropped)
+
+
+def _institutions_of_places(text: str, known: list, heads: frozenset[str]
+                            ) -> tuple[list[tuple[int, int, str, str, str, str]], set[int]]:
+    """An institution word before "of" and a known place: "Government of Canada", "University of
+    Tokyo". Returns the organisations and the positions of the known places they take in."""
+    found: list[tuple[int, int, str, str, str, str]] = []
+    taken: set[int] = set()
+    for index, (s, e, _, entity_type, surface) in enumerate(known):
+        if entity_type != "place" or not text.endswith(" of ", 0, s):
+            continue
+        head = _INSTITUTION_BEFORE.search(text, max(0, s - 20), s)
+        if head is None or head.group(1).lower() not in heads:
+            continue
+        before = _WORD_BEFORE.search(text, max(0, head.start(1) - 20), head.start(1))
+        if before is not None and before.group(1) != "The":
+            continue  # "Federal Court of Australia": a longer name, typed with its place as one
+        name = f"{head.group(1)} of {surface}"
+        found.append((head.start(1), e, _entity_id(name), "organisation", name, f"institution of {surface}"))
+        taken.add(index)
+    return found, taken
+
+
+_INSTITUTION_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+) of $")
 
 
 def _longer_places(text: str, known: list, rules: DiscoveryRules
