@@ -291,3 +291,12 @@ def test_an_institution_of_a_known_place_is_an_organisation(toolkit):
     assert ("Government of Canada", "organisation", "institution of Canada") in rows
     assert not [s for s, t, _ in rows if s.startswith(("Province of", "State of", "Court of"))]
     assert ("Federal Court of Australia", "organisation") in [(s, t) for s, t, _ in rows]
+
+
+def test_a_states_news_abbreviation_is_the_state_after_a_town_or_in_a_party_bracket(toolkit):
+    rows = discovered("Senator Jim Banks (R-Ind.) met executives in Sacramento, Calif., and in Houston, Tex. on "
+                      "Monday. Mr. Smith, Ind. director, spoke.", toolkit)
+    places = [(s, i, e) for s, i, t, e in rows if t == "place" and s.endswith(".")]
+    assert places == [("Ind.", "d:indiana", "abbreviation of Indiana"),
+                      ("Calif.", "california", "abbreviation of California"),
+                      ("Tex.", "texas", "abbreviation of Texas")]

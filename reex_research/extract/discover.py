@@ -31,13 +31,14 @@ import re
 import unicodedata
 from functools import lru_cache
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import paths
 from ..datafile import read_data_file
 from ..model import ParsedArticle, SentenceLocator
+from ..kb import match_key
 from .entities import EntityMatcher, NameSpan, candidate_spans
 
 RULES_FILE = "actors.yaml"
@@ -92,6 +93,8 @@ class DiscoveryRules:
     speaker: re.Pattern[str]  # " said" after a person's name
     facility_words: frozenset[str]  # "Plant" in "Kakegawa Plant": a site, named after its place
     region_after: re.Pattern[str]  # ", Texas" just after a town's name
+    abbreviated_places: re.Pattern[str] | None = None  # "Phoenix, Ariz.", "(R-Mich.)": see place_abbreviations
+    abbreviations: dict[str, str] = field(default_factory=dict)  # "Ariz." -> "Arizona"
 
 
 OPTIONAL = frozenset({"region_names", "corporate_nouns"})
@@ -105,7 +108,11 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
     keys = ("company_suffixes", "organisation_words", "person_titles", "apposition_roles", "place_words",
             "not_places", "organisation_nouns", "not_organisations", "person_name_tails", "organisation_parts",
             "facility_words", "region_names", "corporate_nouns")
-    doc.check_keys(allowed=keys)
+    doc.check_keys(allowed=(*keys, "place_abbreviations"))
+    abbreviations = doc.get("place_abbreviations", kind=dict, default={})
+    for short, full in abbreviations.items():
+        if not isinstance(short, str) or not isinstance(full, str) or not short.strip() or not full.strip():
+            doc.fail(("place_abbreviations", short), "expected an abbreviation and the name it stands for")
     lists = {key: [v.lower() for v in (doc.strings(key, name_item=False, default=[]) if key in OPTIONAL
                                        else doc.strings(key, name_item=False))]
              for key in keys}
@@ -152,6 +159,11 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
         speaker=re.compile(r"\s+(?:said|says|told|added|wrote)\b"),
         town_before=re.compile(r"(?<![\w-])(?:in|at|near|from|outside|based in|of)\s+$"),
         region_after=re.compile(r",\s+([A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)"),
+        # after a capitalised town and a comma, or in a lawmaker's party bracket
+        abbreviated_places=re.compile(
+            rf"(?:(?<=[a-z], )|(?<=\([RDI]-))(?:{'|'.join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))})"
+            r"(?=[\s,;:)]|$)") if abbreviations else None,
+        abbreviations=dict(abbreviations),
     )
 
 
@@ -183,6 +195,7 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     aliases: dict[str, tuple[str, str, str, str]] = {}  # alias -> (entity id, type, name, acronym or short name)
     typed: list[tuple[int, int, str, str, str, str]]  # start, end, id, type, name, evidence
     typed, dropped = _longer_places(text, known, rules)
+    typed += _abbreviated_places(text, matcher, rules)
     units, joined = _national_units(text, known, rules)
     typed += units
     dropped |= joined
@@ -272,6 +285,30 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
                     resolved.append((position, end, entity_id, "organisation", full, f"defined term of {full}"))
     resolved.sort()
     return _columns(article, locator, resolved, dropped)
+
+
+def _abbreviated_places(text: str, matcher: EntityMatcher, rules: DiscoveryRules
+                        ) -> list[tuple[int, int, str, str, str, str]]:
+    """US states written as news style abbreviates them, where only a state stands: after a town
+    and a comma ("Phoenix, Ariz.") or in a lawmaker's party bracket ("(R-Mich.)"). A state the
+    knowledge base knows keeps its id there."""
+    if rules.abbreviated_places is None:
+        return []
+    found = []
+    for match in rules.abbreviated_places.finditer(text):
+        if text[match.start() - 1] != "-":  # after a comma: the word before must be a town ("Smith, Ind. director")
+            town = _TOWN_BEFORE_COMMA.search(text, max(0, match.start() - 40), match.start())
+            folded = _fold(town.group(1)) if town is not None else ""
+            if folded not in rules.places and folded not in rules.towns and folded not in rules.not_places:
+                continue
+        name = rules.abbreviations[match.group()]
+        entry = matcher.automaton.get(match_key(name, exact=False), None)
+        entity_id = matcher.entity_ids[entry[3]] if entry is not None and entry[3] >= 0 else _entity_id(name)
+        found.append((match.start(), match.end(), entity_id, "place", name, f"abbreviation of {name}"))
+    return found
+
+
+_TOWN_BEFORE_COMMA = re.compile(r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}),\s$")
 
 
 def _institutions_of_places(text: str, known: list, heads: frozenset[str]
