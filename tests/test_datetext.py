@@ -518,3 +518,17 @@ def test_a_fiscal_year_is_read_from_the_day_it_ends(text, surface, start, end):
     (found,) = find_dates(text)
     assert (found.surface, found.date_start, found.date_end, found.precision) == (surface, start, end, "year")
     assert text[found.start:found.end] == surface
+
+
+@pytest.mark.parametrize("text, found", [
+    ("March 4, 2026\n\nWASHINGTON, D.C. - Today, the committee sent a letter.", True),
+    ("WASHINGTON — Today, the Department of Commerce added nine entities.", True),
+    ("SAN FRANCISCO, Calif. -- Today, the company said it would expand.", True),
+    ("Today, China refines most of the world's rare earths.", False),
+    ("Analysts say that today China refines most oxide.", False),
+])
+def test_today_right_after_a_releases_dateline_is_the_release_day(text, found):
+    dates = [d for d in find_dates(text, reference=dt.date(2026, 3, 4)) if d.surface == "Today"]
+    assert bool(dates) == found
+    if found:
+        assert (dates[0].date_start, dates[0].precision) == (dt.date(2026, 3, 4), "day")

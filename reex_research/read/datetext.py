@@ -34,7 +34,8 @@ Conventions (the numbers live in the constants below):
   Thursday" in a Thursday's article is that day), "last Thursday" the one before, "next Monday"
   the one after; the wires' weekday just after a verb ("said Tuesday", "agreed Thursday") reads
   as after "on"; a weekday that opens a full date ("Thursday, Oct. 9, 2025") is not read apart.
-  "today" with a reporting verb ("today announced", "said today") is the reference day; alone
+  "today" with a reporting verb ("today announced", "said today") or right after a release's
+  dateline ("WASHINGTON — Today, …") is the reference day; alone
   ("today China refines most oxide") it is no date. "The June quarter" is the quarter that ends
   in June (Australian reporting periods).
   A date named without its year or week says so in ``recurs`` ("year", "week"): the events
@@ -755,9 +756,11 @@ def _weekday(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
 
 
 def _today(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
-    """Handle "today" said with a reporting verb ("today announced", "said today"): the reference
-    day. "Today" alone often means "nowadays" ("today China refines 90%") and is no date."""
-    if _left(_LEFT_REPORTING, m, floor) is None and _RIGHT_REPORTING.match(m.string, m.end()) is None:
+    """Handle "today" said with a reporting verb ("today announced", "said today") or opening a
+    release after its dateline ("WASHINGTON — Today, the Department …"): the reference day. "Today"
+    alone often means "nowadays" ("today China refines 90%") and is no date."""
+    if _left(_LEFT_REPORTING, m, floor) is None and _RIGHT_REPORTING.match(m.string, m.end()) is None \
+            and _LEFT_DATELINE.search(m.string, max(floor, m.start() - 60), m.start()) is None:
         return None
     if reference is None:
         return []
@@ -766,6 +769,8 @@ def _today(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
 
 _REPORTING = r"(?:announced|announces|said|says|reported|reports|confirmed|confirms|unveiled|unveils|released|releases)"
 _LEFT_REPORTING = re.compile(rf"\b{_REPORTING}\s+$")
+# "WASHINGTON, D.C. - ", "SAN FRANCISCO, Calif. -- "
+_LEFT_DATELINE = re.compile(r"(?:^|\n)[A-Z][A-Z .,'-]{2,40}(?:,\s+[A-Z][a-z]+\.?)?\s+(?:[-–—]{1,2})\s*$")
 _RIGHT_REPORTING = re.compile(rf"\s+{_REPORTING}\b")
 
 
