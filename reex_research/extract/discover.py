@@ -193,6 +193,10 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     people: dict[str, tuple[str, str]] = {}  # surname -> (entity id, full name)
     companies: dict[str, tuple[str, str]] = {}  # short name ("Norvane") -> (entity id, full name)
     aliases: dict[str, tuple[str, str, str, str]] = {}  # alias -> (entity id, type, name, acronym or short name)
+    for _, _, entity_id, entity_type, surface in known:  # "Rainbow" of a known "Rainbow Rare Earths"
+        if entity_type == "organisation" and " " in surface:
+            for short in _short_forms(_without_suffix(surface, rules), rules, matcher.candidates.generic, text):
+                companies.setdefault(short, (entity_id, surface))
     typed: list[tuple[int, int, str, str, str, str]]  # start, end, id, type, name, evidence
     typed, dropped = _longer_places(text, known, rules)
     typed += _abbreviated_places(text, matcher, rules)
