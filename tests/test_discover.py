@@ -301,7 +301,3 @@ def test_a_states_news_abbreviation_is_the_state_after_a_town_or_in_a_party_brac
                       ("Calif.", "california", "abbreviation of California"),
                       ("Tex.", "texas", "abbreviation of Texas")]
 
-
-def test_the_short_name_of_a_known_company_is_the_company(toolkit):
-    rows = discovered("Rainbow Rare Earths signed an MoU. Rainbow is not selling concentrate to anyone.", toolkit)
-    assert ("Rainbow", "rainbow_rare_earths", "organisation", "short name of Rainbow Rare Earths") in rows

@@ -159,10 +159,10 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
         speaker=re.compile(r"\s+(?:said|says|told|added|wrote)\b"),
         town_before=re.compile(r"(?<![\w-])(?:in|at|near|from|outside|based in|of)\s+$"),
         region_after=re.compile(r",\s+([A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)"),
-        # after a capitalised town and a comma, or in a lawmaker's party bracket
+        # the abbreviations alone, tried where they may stand (see _abbreviated_places)
         abbreviated_places=re.compile(
-            rf"(?:(?<=[a-z], )|(?<=\([RDI]-))(?:{'|'.join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))})"
-            r"(?=[\s,;:)]|$)") if abbreviations else None,
+            rf"(?:{'|'.join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))})(?=[\s,;:)]|$)")
+        if abbreviations else None,
         abbreviations=dict(abbreviations),
     )
 
@@ -193,10 +193,6 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     people: dict[str, tuple[str, str]] = {}  # surname -> (entity id, full name)
     companies: dict[str, tuple[str, str]] = {}  # short name ("Norvane") -> (entity id, full name)
     aliases: dict[str, tuple[str, str, str, str]] = {}  # alias -> (entity id, type, name, acronym or short name)
-    for _, _, entity_id, entity_type, surface in known:  # "Rainbow" of a known "Rainbow Rare Earths"
-        if entity_type == "organisation" and " " in surface:
-            for short in _short_forms(_without_suffix(surface, rules), rules, matcher.candidates.generic, text):
-                companies.setdefault(short, (entity_id, surface))
     typed: list[tuple[int, int, str, str, str, str]]  # start, end, id, type, name, evidence
     typed, dropped = _longer_places(text, known, rules)
     typed += _abbreviated_places(text, matcher, rules)
@@ -299,9 +295,15 @@ def _abbreviated_places(text: str, matcher: EntityMatcher, rules: DiscoveryRules
     if rules.abbreviated_places is None:
         return []
     found = []
-    for match in rules.abbreviated_places.finditer(text):
-        if text[match.start() - 1] != "-":  # after a comma: the word before must be a town ("Smith, Ind. director")
-            town = _TOWN_BEFORE_COMMA.search(text, max(0, match.start() - 40), match.start())
+    # only where a state may stand is an abbreviation looked for: a scan for "(R-" and ", " is much
+    # faster than one for some fifty abbreviations everywhere
+    places = [m.end() for m in _PARTY_BRACKET.finditer(text)] + [m.end() for m in _AFTER_A_WORD.finditer(text)]
+    for start in sorted(places):
+        match = rules.abbreviated_places.match(text, start)
+        if match is None:
+            continue
+        if text[start - 1] == " ":  # after a comma: the word before must be a town ("Smith, Ind. director" is no state)
+            town = _TOWN_BEFORE_COMMA.search(text, max(0, start - 40), start)
             folded = _fold(town.group(1)) if town is not None else ""
             if folded not in rules.places and folded not in rules.towns and folded not in rules.not_places:
                 continue
@@ -312,6 +314,8 @@ def _abbreviated_places(text: str, matcher: EntityMatcher, rules: DiscoveryRules
     return found
 
 
+_PARTY_BRACKET = re.compile(r"\([RDI]-")
+_AFTER_A_WORD = re.compile(r", (?=[A-Z])")
 _TOWN_BEFORE_COMMA = re.compile(r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}),\s$")
 
 
