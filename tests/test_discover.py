@@ -301,3 +301,11 @@ def test_a_states_news_abbreviation_is_the_state_after_a_town_or_in_a_party_brac
                       ("Calif.", "california", "abbreviation of California"),
                       ("Tex.", "texas", "abbreviation of Texas")]
 
+
+
+def test_an_acronym_alone_is_an_organisation_but_not_a_label_credit_or_end_mark(toolkit):
+    rows = [(s, t, e) for s, _, t, e in discovered(
+        "HANOI (AFP) - Analysts at BMI expect prices to rise, and NATO and the UAE met. TEL: 555 0100. (END)",
+        toolkit)]
+    assert ("BMI", "organisation", "acronym") in rows and ("NATO", "organisation", "acronym") in rows
+    assert not [s for s, _, _ in rows if s in ("AFP", "TEL", "END", "UAE")]

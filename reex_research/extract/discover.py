@@ -507,6 +507,7 @@ def _acronym_of_whole(text: str, end: int, name: str) -> bool:
     return match.group(1) == initials or match.group(1) == "".join(w[0].upper() for w in name.split())
 
 
+_STANDALONE_ACRONYM = re.compile(r"[A-Z]{3,6}")
 _BRACKETED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z&]{1,9})\)")
 
 
@@ -636,6 +637,10 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
         return "organisation", "said of a company: " + " ".join(_POSSESSIVE_S.sub("", corporate.group()).split()).lower()
     if len(words) == 1 and _CAMEL.fullmatch(name):
         return "organisation", "brand name"
+    if len(words) == 1 and _STANDALONE_ACRONYM.fullmatch(name) and text[end:end + 1] not in (":", ")"):
+        # "analysts at BMI", "NATO" (places are in the gazetteer); not a label ("TEL:"), a wire's
+        # credit or an end mark in brackets ("(AFP)", "(END)")
+        return "organisation", "acronym"
     if len(words) == 1:
         return None, ""
     return "other", "capitalised name"
