@@ -309,3 +309,11 @@ def test_an_acronym_alone_is_an_organisation_but_not_a_label_credit_or_end_mark(
         toolkit)]
     assert ("BMI", "organisation", "acronym") in rows and ("NATO", "organisation", "acronym") in rows
     assert not [s for s, _, _ in rows if s in ("AFP", "TEL", "END", "UAE")]
+
+
+def test_the_other_party_of_a_deal_is_an_organisation(toolkit):
+    rows = [(s, t, e) for s, _, t, e in discovered(
+        "Iluka will supply Sumitomo. Arafura signed a supply agreement with Tanami. It plans to sell to Japan.",
+        toolkit)]
+    assert ("Sumitomo", "organisation", "said of a company: supply") in rows
+    assert ("Tanami", "organisation", "said of a company: agreement with") in rows

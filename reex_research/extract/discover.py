@@ -86,7 +86,7 @@ class DiscoveryRules:
     ticker_after: re.Pattern[str]  # " (ASX: LYC)", " (NYSE American: UUUU)" just after a name
     role_and_person_after: re.Pattern[str]  # " managing director Tiger Brown": the name is the employer
     corporate_after: re.Pattern[str]  # "'s shareholders", " and other carmakers" just after a name
-    corporate_before: re.Pattern[str]  # "shares of ", "carmakers such as " just before a name (lowercased)
+    corporate_before: re.Pattern[str]  # "shares of ", "carmakers such as ", "deal with " before a name (lowercased)
     town_before: re.Pattern[str]  # "in ", "near " just before a place's name
     name_tails: frozenset[str]  # "MP", "Jr": after a person's name, not part of it
     part_before: re.Pattern[str]  # "Board of " before an organisation's name
@@ -97,7 +97,7 @@ class DiscoveryRules:
     abbreviations: dict[str, str] = field(default_factory=dict)  # "Ariz." -> "Arizona"
 
 
-OPTIONAL = frozenset({"region_names", "corporate_nouns"})
+OPTIONAL = frozenset({"region_names", "corporate_nouns", "deal_words"})
 """Lists of ``actors.yaml`` that may be left out (as empty)."""
 
 
@@ -107,7 +107,7 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
     doc = read_data_file(path)
     keys = ("company_suffixes", "organisation_words", "person_titles", "apposition_roles", "place_words",
             "not_places", "organisation_nouns", "not_organisations", "person_name_tails", "organisation_parts",
-            "facility_words", "region_names", "corporate_nouns")
+            "facility_words", "region_names", "corporate_nouns", "deal_words")
     doc.check_keys(allowed=(*keys, "place_abbreviations"))
     abbreviations = doc.get("place_abbreviations", kind=dict, default={})
     for short, full in abbreviations.items():
@@ -121,6 +121,7 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
     places = {**places, **{_fold(name): "region" for name in lists["region_names"]}}  # English names ISO lacks
     roles = _alternation(lists["apposition_roles"])
     organisation_nouns = _alternation(lists["organisation_nouns"])
+    deals = f"|{_alternation(lists['deal_words'])}" if lists["deal_words"] else ""
     words = [w for w in lists["organisation_words"] if " " not in w]
     phrases = tuple(w for w in lists["organisation_words"] if " " in w)
     return DiscoveryRules(
@@ -151,7 +152,7 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
         corporate_after=re.compile(rf"(?:['’]s?\s+(?:{_alternation(lists['corporate_nouns'])})"
                                    rf"|\s+and\s+other\s+(?:[\w-]+\s+){{0,3}}?(?:{organisation_nouns})s?)\b"),
         corporate_before=re.compile(rf"(?<![\w-])(?:(?:shares|stock)\s+(?:of|in)"
-                                    rf"|(?:{organisation_nouns})s?,?\s+(?:such\s+as|including))\s+$"),
+                                    rf"|(?:{organisation_nouns})s?,?\s+(?:such\s+as|including){deals})\s+$"),
         name_tails=frozenset(lists["person_name_tails"]),
         part_before=re.compile(rf"^(?:the\s+)?(?:{_alternation(lists['organisation_parts'])})(?:\s+(?:of|at)\s+(?:the\s+)?|$)",
                                re.IGNORECASE),
