@@ -264,7 +264,7 @@ def test_an_acronym_that_spells_the_whole_name_keeps_a_name_with_and_whole(toolk
 
 def test_a_companys_name_alone_later_is_the_company(toolkit):
     rows = discovered("Rheinmagnet GmbH will build a plant. Appalachian Oxide Recovery LLC won a grant. Later, "
-                      "Rheinmagnet may also source alloy, and Appalachian Oxide Recovery signed a deal with "
+                      "Rheinmagnet may also source alloy, and Appalachian Oxide Recovery won a deal with "
                       "Vietnam Rare Earth JSC on Monday.", toolkit)
     assert ("Rheinmagnet", "d:rheinmagnet", "organisation", "named before: Rheinmagnet") in rows
     assert ("Appalachian Oxide Recovery", "d:appalachian_oxide_recovery", "organisation",
@@ -317,3 +317,13 @@ def test_the_other_party_of_a_deal_is_an_organisation(toolkit):
         toolkit)]
     assert ("Sumitomo", "organisation", "said of a company: supply") in rows
     assert ("Tanami", "organisation", "said of a company: agreement with") in rows
+
+
+def test_a_party_to_a_deal_named_before_its_verb_is_an_organisation(toolkit):
+    rows = [(s, t, e) for s, _, t, e in discovered(
+        "Kestrel bought oxide last year. Analysts said Hyundai would buy more. Jane Smith agreed, and Smith "
+        "bought shares. Traders sold oxide as other traders waited.", toolkit)]
+    assert ("Kestrel", "organisation", "said of a company: bought") in rows
+    assert ("Hyundai", "organisation", "said of a company: would buy") in rows
+    assert ("Smith", "person", "surname of Jane Smith") in rows
+    assert not [s for s, _, _ in rows if s == "Traders"]

@@ -97,7 +97,7 @@ class DiscoveryRules:
     abbreviations: dict[str, str] = field(default_factory=dict)  # "Ariz." -> "Arizona"
 
 
-OPTIONAL = frozenset({"region_names", "corporate_nouns", "deal_words"})
+OPTIONAL = frozenset({"region_names", "corporate_nouns", "deal_words", "deal_verbs"})
 """Lists of ``actors.yaml`` that may be left out (as empty)."""
 
 
@@ -107,7 +107,7 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
     doc = read_data_file(path)
     keys = ("company_suffixes", "organisation_words", "person_titles", "apposition_roles", "place_words",
             "not_places", "organisation_nouns", "not_organisations", "person_name_tails", "organisation_parts",
-            "facility_words", "region_names", "corporate_nouns", "deal_words")
+            "facility_words", "region_names", "corporate_nouns", "deal_words", "deal_verbs")
     doc.check_keys(allowed=(*keys, "place_abbreviations"))
     abbreviations = doc.get("place_abbreviations", kind=dict, default={})
     for short, full in abbreviations.items():
@@ -122,6 +122,7 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
     roles = _alternation(lists["apposition_roles"])
     organisation_nouns = _alternation(lists["organisation_nouns"])
     deals = f"|{_alternation(lists['deal_words'])}" if lists["deal_words"] else ""
+    deals_after = f"|\\s+(?:{_alternation(lists['deal_verbs'])})" if lists["deal_verbs"] else ""
     words = [w for w in lists["organisation_words"] if " " not in w]
     phrases = tuple(w for w in lists["organisation_words"] if " " in w)
     return DiscoveryRules(
@@ -150,7 +151,7 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
         # the role in lower case, as a story writes it before a name: "Energy Minister Chris Bowen" is no employer
         role_and_person_after=re.compile(rf"(?:['’]s?)?\s+(?P<role>{roles})\s+[A-Z][a-z]"),
         corporate_after=re.compile(rf"(?:['’]s?\s+(?:{_alternation(lists['corporate_nouns'])})"
-                                   rf"|\s+and\s+other\s+(?:[\w-]+\s+){{0,3}}?(?:{organisation_nouns})s?)\b"),
+                                   rf"|\s+and\s+other\s+(?:[\w-]+\s+){{0,3}}?(?:{organisation_nouns})s?{deals_after})\b"),
         corporate_before=re.compile(rf"(?<![\w-])(?:(?:shares|stock)\s+(?:of|in)"
                                     rf"|(?:{organisation_nouns})s?,?\s+(?:such\s+as|including){deals})\s+$"),
         name_tails=frozenset(lists["person_name_tails"]),
@@ -260,7 +261,9 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
         if len(words) == 1 and entity_type != "person" and name in people and not evidence.startswith(("acronym", "short name")):
             entity_id, name = people[name]
             entity_type, evidence = "person", f"surname of {name}"
-        elif entity_type == "other" and name in companies:
+        elif name in companies and (entity_type == "other" or entity_id != companies[name][0] and (
+                evidence == "acronym" or evidence.startswith(_CONTEXT_EVIDENCE))):
+            # "Daejin would supply …" after "Daejin Materials Co.": the company, not a word the context typed
             entity_id, full = companies[name]
             entity_type, evidence = "organisation", _later_name(name, full)
             name = full
@@ -486,6 +489,11 @@ _PEER_JOIN = re.compile(r"\s+(?:and|or|&)\s+")  # not ", and": that may join two
 _PEER_BEFORE = re.compile(r"(?<![\s,])\s+(?:and|or|&)\s+$")
 
 
+_CONTEXT_EVIDENCE = ("said of a company", "listed with", "before a role", "ticker")
+"""Evidence that says only that a name is an organisation, not which: a company's short name it is
+found on stays that company."""
+
+
 def _later_name(word: str, full: str) -> str:
     """The evidence of a later use of a company's name: the name again, or a short name."""
     return f"named before: {full}" if word == full else f"short name of {full}"
@@ -634,7 +642,8 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     if employer:
         return "organisation", "before a role and a name: " + " ".join(employer.group("role").split())
     corporate = rules.corporate_after.match(text, end) or rules.corporate_before.search(before)
-    if corporate:
+    # one word the story also writes in lower case is a word, not a name ("Traders sold … traders")
+    if corporate and (len(words) > 1 or next(_whole_words(text, name.lower()), None) is None):
         return "organisation", "said of a company: " + " ".join(_POSSESSIVE_S.sub("", corporate.group()).split()).lower()
     if len(words) == 1 and _CAMEL.fullmatch(name):
         return "organisation", "brand name"
