@@ -87,6 +87,7 @@ class DiscoveryRules:
     role_and_person_after: re.Pattern[str]  # " managing director Tiger Brown": the name is the employer
     corporate_after: re.Pattern[str]  # "'s shareholders", " and other carmakers" just after a name
     corporate_before: re.Pattern[str]  # "shares of ", "carmakers such as ", "deal with " before a name (lowercased)
+    corporate_before_ends: frozenset[str]  # the last words of those: the search runs only after one
     town_before: re.Pattern[str]  # "in ", "near " just before a place's name
     name_tails: frozenset[str]  # "MP", "Jr": after a person's name, not part of it
     part_before: re.Pattern[str]  # "Board of " before an organisation's name
@@ -152,6 +153,7 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
         role_and_person_after=re.compile(rf"(?:['’]s?)?\s+(?P<role>{roles})\s+[A-Z][a-z]"),
         corporate_after=re.compile(rf"(?:['’]s?\s+(?:{_alternation(lists['corporate_nouns'])})"
                                    rf"|\s+and\s+other\s+(?:[\w-]+\s+){{0,3}}?(?:{organisation_nouns})s?{deals_after})\b"),
+        corporate_before_ends=frozenset({"of", "in", "as", "including"} | {w.split()[-1] for w in lists["deal_words"]}),
         corporate_before=re.compile(rf"(?<![\w-])(?:(?:shares|stock)\s+(?:of|in)"
                                     rf"|(?:{organisation_nouns})s?,?\s+(?:such\s+as|including){deals})\s+$"),
         name_tails=frozenset(lists["person_name_tails"]),
@@ -641,7 +643,8 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     employer = rules.role_and_person_after.match(text, end)
     if employer:
         return "organisation", "before a role and a name: " + " ".join(employer.group("role").split())
-    corporate = rules.corporate_after.match(text, end) or rules.corporate_before.search(before)
+    corporate = rules.corporate_after.match(text, end) or (
+        rules.corporate_before.search(before) if last_word in rules.corporate_before_ends else None)
     # one word the story also writes in lower case is a word, not a name ("Traders sold … traders")
     if corporate and (len(words) > 1 or next(_whole_words(text, name.lower()), None) is None):
         return "organisation", "said of a company: " + " ".join(_POSSESSIVE_S.sub("", corporate.group()).split()).lower()
