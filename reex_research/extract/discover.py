@@ -38,7 +38,6 @@ from typing import Any
 from .. import paths
 from ..datafile import read_data_file
 from ..model import ParsedArticle, SentenceLocator
-from ..kb import match_key
 from .entities import EntityMatcher, NameSpan, candidate_spans
 
 RULES_FILE = "actors.yaml"
@@ -314,8 +313,7 @@ def _abbreviated_places(text: str, matcher: EntityMatcher, rules: DiscoveryRules
             if folded not in rules.places and folded not in rules.towns and folded not in rules.not_places:
                 continue
         name = rules.abbreviations[match.group()]
-        entry = matcher.automaton.get(match_key(name, exact=False), None)
-        entity_id = matcher.entity_ids[entry[3]] if entry is not None and entry[3] >= 0 else _entity_id(name)
+        entity_id = matcher.entity_id_of(name) or _entity_id(name)
         found.append((match.start(), match.end(), entity_id, "place", name, f"abbreviation of {name}"))
     return found
 

@@ -120,6 +120,18 @@ class EntityMatcher:
         types = tuple(entity.type for entity in kb.entities)
         return cls(automaton, ids, types, kb.version, candidates)
 
+    def entity_id_of(self, name: str) -> str | None:
+        """The id of the entity whose name or alias ``name`` is, matched as a scan would, or None."""
+        entry = self.automaton.get(match_key(name, exact=False), None)
+        if entry is None:
+            return None
+        _, _, checks, fallback = entry
+        surface = normalise_form(name)
+        for index, exact, folded in checks:
+            if surface == exact or fold(surface) == folded:
+                return self.entity_ids[index]
+        return self.entity_ids[fallback] if fallback >= 0 else None
+
 
 def _resolution(entries: list[tuple[int, str | None]]) -> tuple[tuple[tuple[int, str, str], ...], int]:
     """Return how a hit on one key picks its entity: ``(checks, fallback)``.
