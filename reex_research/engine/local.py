@@ -19,6 +19,8 @@ from .work import Chunk, Metadata, Task, process_chunk, progress_bar, raise_if_s
 
 MAX_CHUNK = 64
 """Most files one worker task processes."""
+MIN_CHUNK = 4
+"""Fewest files a worker task processes, but for the very last one."""
 PARALLEL_THRESHOLD = 200
 """Below this many files, one process does the work (forking costs more than it saves)."""
 
@@ -37,8 +39,7 @@ def run_files(tasks: list[Task], root: Path, metadata: Metadata, toolkit: Toolki
     if toolkit is None:
         raise InvalidArgumentError("a toolkit is needed to process files; see pipeline.build_toolkit")
     workers = _worker_count(workers, len(tasks))
-    size = max(1, min(MAX_CHUNK, len(tasks) // (workers * 8) or 1)) if workers > 1 else MAX_CHUNK
-    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    chunks = _chunks(tasks, workers)
     bar = progress_bar(len(tasks), progress)
     parts: list[dict[str, pa.Table]] = []
     try:
@@ -51,6 +52,25 @@ def run_files(tasks: list[Task], root: Path, metadata: Metadata, toolkit: Toolki
         if bar is not None:
             bar.close()
     return {table: columnar.concat(table, [part[table] for part in parts]) for table in schema.ROW_TABLES}
+
+
+def _chunks(tasks: list[Task], workers: int) -> list[list[Task]]:
+    """``tasks`` cut into consecutive chunks for ``workers`` processes.
+
+    One process takes :data:`MAX_CHUNK` files at a time. With several, chunks are cut smaller as
+    fewer files are left (a share of what is left, between :data:`MIN_CHUNK` and :data:`MAX_CHUNK`),
+    so that the workers run out of work at about the same time rather than one of them finishing
+    a large last chunk alone.
+    """
+    if workers <= 1:
+        return [tasks[i:i + MAX_CHUNK] for i in range(0, len(tasks), MAX_CHUNK)]
+    chunks = []
+    start = 0
+    while start < len(tasks):
+        size = max(MIN_CHUNK, min(MAX_CHUNK, (len(tasks) - start) // (workers * 2)))
+        chunks.append(tasks[start:start + size])
+        start += size
+    return chunks
 
 
 def _map_chunks(chunks: list[list[Task]], root: Path, metadata: Metadata, toolkit: Toolkit,

@@ -128,11 +128,13 @@ def _clause_between(sentence: str, cuts: list[int], start: int, end: int) -> tup
     """:func:`clause_span` with the clause starts of ``sentence`` given (:func:`_clause_cuts`)."""
     if not 0 <= start < end <= len(sentence):
         return _trimmed(sentence, 0, len(sentence))
-    left = max(c for c in cuts if c <= start)
-    right = min(c for c in cuts if c >= end)
+    # cuts are sorted and hold 0 and len(sentence) + 1: the clause's start and end are both there
+    i = bisect_right(cuts, start) - 1
+    j = bisect_left(cuts, end)
+    left, right = cuts[i], cuts[j]
     if len(sentence[left:right].split()) < 4 and (left > 0 or right <= len(sentence)):
-        left = max((c for c in cuts if c < left), default=left)
-        right = min((c for c in cuts if c > right), default=right)
+        left = cuts[bisect_left(cuts, left) - 1] if left > cuts[0] else left
+        right = cuts[bisect_right(cuts, right)] if right < cuts[-1] else right
     return _trimmed(sentence, left, min(right, len(sentence)))
 
 

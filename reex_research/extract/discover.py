@@ -30,7 +30,7 @@ import pickle
 import re
 import unicodedata
 from functools import lru_cache
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,9 @@ CITY_POPULATION = 100_000
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}s?")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _WORD_AFTER = re.compile(r" [A-Z][a-z]+\b")
-_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+) $")
+# searched for in a window before a name: a pattern that starts with its capital, the word boundary
+# checked once one is found, lets a search skip to the capitals at once (several times faster)
+_WORD_BEFORE = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+) $")  # a capitalised word at a word's start
 _CAMEL = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")
 # an exchange and a ticker in brackets: "(ASX: LYC)", "(NYSE American: UUUU)", "(TSXV: NVM; OTCQB: NVMTF)"
 _TICKER_AFTER = re.compile(r"\s*\((?:[A-Z][A-Za-z]*(?:[ -][A-Z][A-Za-z]*)?)\s*:\s*[A-Z0-9][A-Z0-9.]{0,9}[;,)]")
@@ -75,6 +77,7 @@ class DiscoveryRules:
     role_before: re.Pattern[str]  # "chief executive of " just before an organisation's name (lowercased)
     place_after: re.Pattern[str]  # " province" just after a name
     places: dict[str, str]  # folded name -> what the gazetteer calls it (country, state, city…)
+    place_parts: frozenset[str]  # names of places but their first or last word ("mexico" of "mexico city")
     towns: frozenset[str]  # smaller towns: places only after "in", "at", "near", "from"
     given_names: frozenset[str]
     not_places: frozenset[str]
@@ -95,6 +98,11 @@ class DiscoveryRules:
     region_after: re.Pattern[str]  # ", Texas" just after a town's name
     abbreviated_places: re.Pattern[str] | None = None  # "Phoenix, Ariz.", "(R-Mich.)": see place_abbreviations
     abbreviations: dict[str, str] = field(default_factory=dict)  # "Ariz." -> "Arizona"
+
+    def __hash__(self) -> int:
+        """A hash of some word lists, equal for equal rules, so that what the rules say of a name
+        can be remembered (see :func:`_name_reader`): the generated one fails on the gazetteer dicts."""
+        return hash((self.company_suffixes, self.organisation_words, self.given_names, self.place_words))
 
 
 OPTIONAL = frozenset({"region_names", "corporate_nouns", "deal_words", "deal_verbs"})
@@ -139,6 +147,7 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
         role_before=re.compile(rf"(?<![\w-])(?:{roles}|{titles})\s+(?:of|at|for|with)\s+(?:the\s+)?$"),
         place_after=re.compile(rf"\s+(?:{_alternation(lists['place_words'])})\b", re.IGNORECASE),
         places=places,
+        place_parts=_place_parts(places),
         towns=towns,
         given_names=given_names,
         not_places=frozenset(lists["not_places"]),
@@ -191,27 +200,29 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     locator = SentenceLocator.of(article)
     if spans is None:
         spans = candidate_spans(article, matcher, mentions=mentions)
+    read = _name_reader(rules)
     named = _split_titles(((s.start, s.end, s.name) for s in spans), text, rules)
-    known = _known_names(text, mentions)
+    known = _known_names(mentions)
+    places = [index for index, entity_type in enumerate(mentions["entity_type"]) if entity_type == "place"]
     people: dict[str, tuple[str, str]] = {}  # surname -> (entity id, full name)
     companies: dict[str, tuple[str, str]] = {}  # short name ("Norvane") -> (entity id, full name)
     aliases: dict[str, tuple[str, str, str, str]] = {}  # alias -> (entity id, type, name, acronym or short name)
     typed: list[tuple[int, int, str, str, str, str]]  # start, end, id, type, name, evidence
-    typed, dropped = _longer_places(text, known, rules)
+    typed, dropped = _longer_places(text, known, places, rules)
     typed += _abbreviated_places(text, matcher, rules)
-    units, joined = _national_units(text, known, rules)
+    units, joined = _national_units(text, known, places, rules)
     typed += units
     dropped |= joined
-    governments, governed = _institutions_of_places(text, known, matcher.candidates.institution_heads)
+    governments, governed = _institutions_of_places(text, known, places, matcher.candidates.institution_heads)
     typed += governments
     dropped |= governed
-    beside = _places_beside(known)
+    beside = _places_beside(known, places)
     for start, end, name, evidence_hint in _split_lists(named, text, rules):
         start, name, based = _without_prefix(start, name, rules)
         if based is not None:
             typed.append(based)
-        words = name.split()
-        if not words or all(w.lower().rstrip(".,") in rules.company_suffixes for w in words):
+        facts = read(name)
+        if facts.company_forms:
             continue  # "Sdn Bhd" left over after a known name
         alias_of = _alias_of(text, start, end, name, typed, known, rules)
         if alias_of is not None:
@@ -220,14 +231,15 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
             entity_id, entity_type, full, how = aliases[name]
             typed.append((start, end, entity_id, entity_type, full, f"{how} of {full}"))
             continue
-        site = _site(start, name, rules)
+        site = _site(start, facts)
         if site is not None:
             typed.append(site)
             continue
         start, end, name, merged = _with_place(text, start, end, name, known, beside, rules)
-        found_type, evidence = _type_of(text, start, end, name, rules, evidence_hint)
+        # the name again: a known place may have joined it
+        found_type, evidence = _type_of(text, start, end, read(name), rules, evidence_hint)
         initials = _INITIALS_BEFORE.search(text, max(0, start - 12), start)
-        if initials and found_type != "organisation" and found_type != "place" and _plain_name(words):
+        if initials and found_type != "organisation" and found_type != "place" and _plain_name(facts.words):
             start, name = initials.start(), " ".join(initials.group().split() + name.split())
             found_type, evidence = "person", evidence if found_type == "person" else f"initials: {initials.group().strip()}"
         if found_type is None or evidence == "capitalised name":
@@ -242,7 +254,8 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
             end = _suffix_end(text, end, rules)
             place = _place_of_institution(text, end, name, known, matcher.candidates.institutions)
             if place is not None:  # "Aviation Industry Corporation of China": the place is part of the name
-                end, name = known[place][1], f"{name} of {known[place][4]}"
+                place_start, end, _, _ = known[place]
+                name = f"{name} of {text[place_start:end]}"
                 dropped.add(place)
             canonical = _without_suffix(name, rules)
             # later, the name alone ("Rheinmagnet" of "Rheinmagnet GmbH") or shortened is the company
@@ -269,20 +282,19 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
             entity_type, evidence = "organisation", _later_name(name, full)
             name = full
         resolved.append((start, end, entity_id, entity_type, name, evidence))
-    kept_known = [(s, e) for i, (s, e, *_) in enumerate(known) if i not in dropped]
     later = [(word, entity_id, "person", full, f"surname of {full}") for word, (entity_id, full) in people.items()]
     later += [(word, entity_id, kind, full, f"{how} of {full}") for word, (entity_id, kind, full, how) in aliases.items()]
     later += [(word, entity_id, "organisation", full, _later_name(word, full))
               for word, (entity_id, full) in companies.items() if word not in people and word not in aliases]
     for word, entity_id, kind, full, evidence in later:  # later uses of a surname, an acronym or a short name
         for position, end in _whole_words(text, word):
-            if not any(s <= position < e for s, e, *_ in resolved) and locator.locate(position, end) >= 0 \
-                    and not any(s <= position < e for s, e in kept_known):
+            if not any(r[0] <= position < r[1] for r in resolved) and locator.locate(position, end) >= 0 \
+                    and not _inside_kept(position, known, dropped):
                 resolved.append((position, end, entity_id, kind, full, evidence))
     for term, entity_id, full in _defined_terms(text, typed, known, rules):  # "the Company" of a release
         for form in (term, term[0].upper() + term[1:]):
             for position, end in _whole_words(text, form):
-                if locator.locate(position, end) < 0 or any(s <= position < e for s, e in kept_known):
+                if locator.locate(position, end) < 0 or _inside_kept(position, known, dropped):
                     continue
                 # a capitalised run it starts ("the Company US$18.4 million") gives way to it
                 resolved = [r for r in resolved if not (r[0] < end and position < r[1] and r[3] == "other")]
@@ -290,6 +302,12 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
                     resolved.append((position, end, entity_id, "organisation", full, f"defined term of {full}"))
     resolved.sort()
     return _columns(article, locator, resolved, dropped)
+
+
+def _inside_kept(position: int, known: list, dropped: set[int]) -> bool:
+    """True when ``position`` falls inside a knowledge-base mention that no discovered name took in
+    (looked for only when a later use of a name is found: most articles need none)."""
+    return any(s <= position < e for i, (s, e, *_) in enumerate(known) if i not in dropped)
 
 
 def _abbreviated_places(text: str, matcher: EntityMatcher, rules: DiscoveryRules
@@ -323,14 +341,16 @@ _AFTER_A_WORD = re.compile(r", (?=[A-Z])")
 _TOWN_BEFORE_COMMA = re.compile(r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}),\s$")
 
 
-def _institutions_of_places(text: str, known: list, heads: frozenset[str]
+def _institutions_of_places(text: str, known: list, places: list[int], heads: frozenset[str]
                             ) -> tuple[list[tuple[int, int, str, str, str, str]], set[int]]:
-    """An institution word before "of" and a known place: "Government of Canada", "University of
-    Tokyo". Returns the organisations and the positions of the known places they take in."""
+    """An institution word before "of" and a known place (at ``places`` in ``known``): "Government
+    of Canada", "University of Tokyo". Returns the organisations and the positions of the known
+    places they take in."""
     found: list[tuple[int, int, str, str, str, str]] = []
     taken: set[int] = set()
-    for index, (s, e, _, entity_type, surface) in enumerate(known):
-        if entity_type != "place" or not text.endswith(" of ", 0, s):
+    for index in places:
+        s, e, _, _ = known[index]
+        if not text.endswith(" of ", 0, s):
             continue
         head = _INSTITUTION_BEFORE.search(text, max(0, s - 20), s)
         if head is None or head.group(1).lower() not in heads:
@@ -338,6 +358,7 @@ def _institutions_of_places(text: str, known: list, heads: frozenset[str]
         before = _WORD_BEFORE.search(text, max(0, head.start(1) - 20), head.start(1))
         if before is not None and before.group(1) != "The":
             continue  # "Federal Court of Australia": a longer name, typed with its place as one
+        surface = text[s:e]
         name = f"{head.group(1)} of {surface}"
         found.append((head.start(1), e, _entity_id(name), "organisation", name, f"institution of {surface}"))
         taken.add(index)
@@ -347,38 +368,68 @@ def _institutions_of_places(text: str, known: list, heads: frozenset[str]
 _INSTITUTION_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+) of $")
 
 
-def _longer_places(text: str, known: list, rules: DiscoveryRules
+def _longer_places(text: str, known: list, places: list[int], rules: DiscoveryRules
                    ) -> tuple[list[tuple[int, int, str, str, str, str]], set[int]]:
-    """Known places that are part of a longer place the gazetteer knows: "Mexico City", "South
-    Australia". Returns the longer places and the positions of the known mentions they replace."""
+    """Known places (at ``places`` in ``known``) that are part of a longer place the gazetteer
+    knows: "Mexico City", "South Australia". Returns the longer places and the positions of the
+    known mentions they replace."""
     found: list[tuple[int, int, str, str, str, str]] = []
     dropped: set[int] = set()
-    for index, (s, e, _, entity_type, surface) in enumerate(known):
-        if entity_type != "place":
+    for index in places:
+        s, e, _, _ = known[index]
+        # most places are no part of a longer place's name: nothing to look for around them (a
+        # name that folds to nothing may yet be)
+        folded = _fold(text[s:e])
+        if folded and folded not in rules.place_parts:
             continue
+        # with the capitalised word after it, or else with the one before it
         after = _WORD_AFTER.match(text, e)
-        before = _WORD_BEFORE.search(text, max(0, s - 20), s)
-        spans = ([(s, after.end())] if after else []) + ([(before.start(1), e)] if before else [])
-        for start, end in spans:
-            name = " ".join(text[start:end].split())
-            if _fold(name) in rules.places and _fold(name) not in rules.not_places:
-                found.append((start, end, _entity_id(name), "place", name, f"gazetteer: {rules.places[_fold(name)]}"))
-                dropped.add(index)
-                break
+        longer = _gazetteer_place(text, s, after.end(), rules) if after is not None else None
+        if longer is None:
+            before = _WORD_BEFORE.search(text, max(0, s - 20), s)
+            longer = _gazetteer_place(text, before.start(1), e, rules) if before is not None else None
+        if longer is not None:
+            found.append(longer)
+            dropped.add(index)
     return found, dropped
 
 
-def _national_units(text: str, known: list, rules: DiscoveryRules
+def _place_parts(places: Iterable[str]) -> frozenset[str]:
+    """The folded names of several words in ``places`` without their last or their first word: a
+    known place joins a word before or after it into a longer place (:func:`_longer_places`) only
+    when its own folded name is one of these."""
+    parts: set[str] = set()
+    for name in places:
+        words = name.split()
+        if len(words) > 1:
+            parts.update((" ".join(words[:-1]), " ".join(words[1:])))
+    return frozenset(parts)
+
+
+def _gazetteer_place(text: str, start: int, end: int, rules: DiscoveryRules
+                     ) -> tuple[int, int, str, str, str, str] | None:
+    """``text[start:end]`` as a place when the gazetteer knows it, or None."""
+    name = " ".join(text[start:end].split())
+    folded = _fold(name)
+    if folded not in rules.places or folded in rules.not_places:
+        return None
+    return start, end, _entity_id(name), "place", name, f"gazetteer: {rules.places[folded]}"
+
+
+def _national_units(text: str, known: list, places: list[int], rules: DiscoveryRules
                     ) -> tuple[list[tuple[int, int, str, str, str, str]], set[int]]:
-    """A known organisation, a known place and a company form: a company of its own, the
-    organisation's unit in that country ("Lynas USA LLC", "Lynas Malaysia Sdn Bhd"). Returns those
-    companies and the positions of the known mentions they replace."""
+    """A known organisation, a known place (at ``places`` in ``known``) and a company form: a
+    company of its own, the organisation's unit in that country ("Lynas USA LLC", "Lynas Malaysia
+    Sdn Bhd"). Returns those companies and the positions of the known mentions they replace."""
     found: list[tuple[int, int, str, str, str, str]] = []
     dropped: set[int] = set()
-    for index in range(len(known) - 1):
-        s, e, _, entity_type, _ = known[index]
-        ps, pe, _, next_type, _ = known[index + 1]
-        if entity_type != "organisation" or next_type != "place" or ps != e + 1 or text[e] != " ":
+    for place in places:
+        index = place - 1  # the organisation's, just before the place
+        if index < 0:
+            continue
+        s, e, _, entity_type = known[index]
+        ps, pe, _, _ = known[place]
+        if entity_type != "organisation" or ps != e + 1 or text[e] != " ":
             continue
         end = _suffix_end(text, pe, rules)
         if end == pe:
@@ -391,7 +442,7 @@ def _national_units(text: str, known: list, rules: DiscoveryRules
     return found, dropped
 
 
-_INITIALS_BEFORE = re.compile(r"(?<=[ \t\u00a0(])(?:[A-Z]\.\s){1,3}$")
+_INITIALS_BEFORE = re.compile(r"[A-Z](?<=[ \t\u00a0(][A-Z])\.\s(?:[A-Z]\.\s){0,2}$")  # capital first: see _WORD_BEFORE
 """Initials before a name, each with its period and a blank: "G. " of "G. Kishan Reddy" ("U.S. " is
 none, nor a section's number at the start of a line: "I. Exporters shall …")."""
 
@@ -407,19 +458,26 @@ def _place_of_institution(text: str, end: int, name: str, known: list, instituti
     takes its place in: "Kestrel Magnetics of Ohio" is a company from Ohio."""
     if not text.startswith(" of ", end) or name.split()[-1].lower() not in institutions:
         return None
-    return next((i for i, (s, _, _, entity_type, _) in enumerate(known) if s == end + 4 and entity_type == "place"), None)
+    return next((i for i, (s, _, _, entity_type) in enumerate(known) if s == end + 4 and entity_type == "place"), None)
 
 
-def _site(start: int, name: str, rules: DiscoveryRules) -> tuple[int, int, str, str, str, str] | None:
-    """The place of a site named after it ("Kakegawa" of "Kakegawa Plant"), or None."""
-    words = name.split()
+def _site(start: int, facts: _NameFacts) -> tuple[int, int, str, str, str, str] | None:
+    """The place of a site named after it ("Kakegawa" of "Kakegawa Plant") at ``start``, or None."""
+    place = facts.site_place
+    if place is None:
+        return None
+    return start, start + len(place), _entity_id(place), "place", place, f"site: {facts.name}"
+
+
+def _site_place(words: list[str], rules: DiscoveryRules) -> str | None:
+    """The place a site is named after ("Kakegawa" of "Kakegawa Plant"), or None."""
     if len(words) < 2 or words[-1].lower() not in rules.facility_words:
         return None
     place = " ".join(words[:-1])
     folded = _fold(place)
     if folded in rules.not_places or (folded not in rules.places and folded not in rules.towns):
         return None
-    return start, start + len(place), _entity_id(place), "place", place, f"site: {name}"
+    return place
 
 
 def _without_prefix(start: int, name: str, rules: DiscoveryRules
@@ -427,7 +485,7 @@ def _without_prefix(start: int, name: str, rules: DiscoveryRules
     """Drop "Perth-based " from "Perth-based Goldfields Capital Partners" (Perth stays a place when
     the gazetteer knows it) and "Board of " from "Board of Redbank Rare Earths"."""
     based = None
-    match = _BASED.match(name)
+    match = _BASED.match(name) if "-" in name else None
     if match:
         place = name[:match.end()].rsplit("-", 1)[0]
         if _fold(place) in rules.places:
@@ -479,14 +537,14 @@ def _organisation_beside(text: str, start: int, end: int, typed: list, known: li
     for _, e, _, entity_type, name, *_ in typed:
         if e == peer_end and entity_type == "organisation":
             return name
-    for s, e, _, entity_type, surface in known:
+    for s, e, _, entity_type in known:
         if (e == peer_end or s == peer_start) and entity_type == "organisation":
-            return surface
+            return text[s:e]
     return None
 
 
 _PEER_JOIN = re.compile(r"\s+(?:and|or|&)\s+")  # not ", and": that may join two clauses
-_PEER_BEFORE = re.compile(r"(?<![\s,])\s+(?:and|or|&)\s+$")
+_PEER_BEFORE = re.compile(r"\s(?<![\s,]\s)\s*(?:and|or|&)\s+$")  # blank first, not after a blank or comma
 
 
 _CONTEXT_EVIDENCE = ("said of a company", "listed with", "before a role", "ticker")
@@ -528,14 +586,15 @@ def _stands_alone(name: str, rules: DiscoveryRules) -> bool:
         or (len(words) in (2, 3) and words[0].lower() in rules.given_names and all(w[1:].islower() for w in words))
 
 
-def _places_beside(known: list) -> dict[int, list[int]]:
-    """Positions of the known places by where a name one space away would end or start: a place
-    at ``[s, e)`` is listed under ``e + 1`` (a name after it) and ``s - 1`` (a name before it)."""
+def _places_beside(known: list, places: list[int]) -> dict[int, list[int]]:
+    """Positions of the known places (``places`` in ``known``) by where a name one space away would
+    end or start: a place at ``[s, e)`` is listed under ``e + 1`` (a name after it) and ``s - 1``
+    (a name before it)."""
     beside: dict[int, list[int]] = {}
-    for index, (s, e, _, entity_type, _surface) in enumerate(known):
-        if entity_type == "place":
-            beside.setdefault(e + 1, []).append(index)
-            beside.setdefault(s - 1, []).append(index)
+    for index in places:
+        s, e, _, _ = known[index]
+        beside.setdefault(e + 1, []).append(index)
+        beside.setdefault(s - 1, []).append(index)
     return beside
 
 
@@ -544,8 +603,12 @@ def _with_place(text: str, start: int, end: int, name: str, known: list, beside:
     """Join a known place standing next to a company's name: "Ganzhou Tianli Rare Earth Co.",
     "Tokai Jiseki Vietnam Co., Ltd." (``beside`` from :func:`_places_beside`). Returns the span,
     the name and the known mentions joined."""
-    for index in sorted(set(beside.get(start, ())) | set(beside.get(end, ()))):
-        s, e, _, _, surface = known[index]
+    before, after = beside.get(start), beside.get(end)
+    if before is None and after is None:  # most names: no known place beside them
+        return start, end, name, set()
+    for index in sorted({*(before or ()), *(after or ())}):
+        s, e, _, _ = known[index]
+        surface = text[s:e]
         joined = f"{surface} {name}" if e + 1 == start else f"{name} {surface}" if s == end + 1 else None
         if joined is not None and _fold(joined) in rules.places:  # "Mexico City", "South Australia"
             return min(s, start), max(e, end), joined, {index}
@@ -588,17 +651,81 @@ def _without_tail(name: str, rules: DiscoveryRules) -> str:
 # ------------------------------------------------------------------------------------ typing
 
 
-def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
-             hint: str | None) -> tuple[str | None, str]:
-    """The type of the name at ``text[start:end]`` and the evidence, or (None, "") for nothing."""
+@dataclass(frozen=True, slots=True)
+class _NameFacts:
+    """What a name says of itself under some rules, whatever its context: worked out once per name
+    (:func:`_name_facts`) and remembered (:func:`_name_reader`), as the same names recur."""
+
+    name: str
+    words: list[str]
+    company_forms: bool = True  # nothing but company forms ("Sdn Bhd"), or no word at all
+    title: re.Match[str] | None = None  # a title inside it, followed by a word (see _split_titles)
+    portfolio_person: str | None = None  # see _portfolio_person
+    site_place: str | None = None  # see _site_place
+    law: bool = False  # the name of a law or programme, not of an institution ("Inflation Reduction Act")
+    organisation_word: str | None = None  # see _organisation_word
+    suffix: str | None = None  # the company form that ends it ("Ltd" of "Kestrel Magnetics Ltd")
+    place_word: str | None = None  # the place word that ends it ("province" of "Jiangxi Province")
+    gazetteer: str | None = None  # what the gazetteer calls it ("country", "city"), when it is a place
+    town: bool = False  # a smaller town of the gazetteer
+    given_name: bool = False  # two or three capitalised words, the first a given name ("Amanda Lacaze")
+    plain: bool = False  # two or three words written as a person's names are ("Kishan Reddy")
+    brand: bool = False  # one word in camel case ("ThyssenKrupp")
+    acronym: bool = False  # one word of three to six capitals ("NATO")
+
+
+def _name_facts(name: str, rules: DiscoveryRules) -> _NameFacts:
+    """What ``name`` says of itself under ``rules`` (see :class:`_NameFacts`)."""
     words = name.split()
     lowered = [w.lower().rstrip(".,") for w in words]
-    before = text[max(0, start - 60):start].lower()
-    organisation_word = _organisation_word(lowered, name, rules)
-    if lowered[-1] in rules.not_organisations and not _institution_of(lowered, rules):
+    if not words:
+        return _NameFacts(name, words)  # nothing left of a name ("Board of" once its part is dropped)
+    folded = _fold(name)
+    single, two_or_three = len(words) == 1, 2 <= len(words) <= 3
+    # a title inside is followed by a word: most names are one word, and the search is slow
+    title = rules.title_inside.search(name) if not single else None
+    return _NameFacts(
+        name=name,
+        words=words,
+        company_forms=all(word in rules.company_suffixes for word in lowered),
+        title=title,
+        portfolio_person=_portfolio_person(name, words, rules),
+        site_place=_site_place(words, rules),
+        law=lowered[-1] in rules.not_organisations and not _institution_of(lowered, rules),
+        organisation_word=_organisation_word(lowered, name, rules),
+        suffix=words[-1] if not single and lowered[-1] in rules.company_suffixes else None,
+        place_word=lowered[-1] if not single and lowered[-1] in rules.place_words else None,
+        gazetteer=rules.places[folded] if folded in rules.places and folded not in rules.not_places else None,
+        town=folded in rules.towns and folded not in rules.not_places,
+        given_name=two_or_three and lowered[0] in rules.given_names and all(w[:1].isupper() for w in words),
+        plain=two_or_three and all(w[:1].isupper() and w[1:].islower() for w in words),
+        brand=single and _CAMEL.fullmatch(name) is not None,
+        acronym=single and _STANDALONE_ACRONYM.fullmatch(name) is not None,
+    )
+
+
+@lru_cache(maxsize=16)
+def _name_reader(rules: DiscoveryRules) -> Callable[[str], _NameFacts]:
+    """:func:`_name_facts` under ``rules``, remembered per name: the same names recur in every
+    article. Looked up once per article, so that ``rules`` is not hashed again for every name."""
+
+    @lru_cache(maxsize=65536)
+    def read(name: str) -> _NameFacts:
+        return _name_facts(name, rules)
+
+    return read
+
+
+def _type_of(text: str, start: int, end: int, facts: _NameFacts, rules: DiscoveryRules,
+             hint: str | None) -> tuple[str | None, str]:
+    """The type of the name at ``text[start:end]`` and the evidence, or (None, "") for nothing."""
+    words = facts.words
+    if facts.law:
         return "other", f"a law or programme: {words[-1]}"
     if hint is not None:
         return "person", hint
+    before = text[max(0, start - 60):start].lower()
+    organisation_word = facts.organisation_word
     last_word = _last_word(before)  # the end-anchored searches below run only where they may match
     title = rules.title_before.search(before) if last_word in rules.title_ends else None
     if title and not organisation_word:
@@ -606,7 +733,7 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     apposition = rules.apposition_after.match(text, end)
     if apposition and not organisation_word:
         return "person", "apposition: " + " ".join(apposition.group().split()[1:])
-    suffix = _company_suffix(text, end, words, lowered, rules)
+    suffix = facts.suffix or _suffix_after(text, end, rules)
     if suffix:
         return "organisation", f"company suffix: {suffix}"
     if rules.ticker_after.match(text, end):
@@ -615,28 +742,26 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
         if len(words) == 1:
             return None, ""  # "Board", "Administration": a word, not a name
         return "organisation", f"organisation word: {organisation_word}"
-    if lowered[-1] in rules.place_words and len(words) > 1:
-        return "place", f"place word: {lowered[-1]}"
+    if facts.place_word is not None:
+        return "place", f"place word: {facts.place_word}"
     described = rules.organisation_after.match(text, end)
     if described:
         return "organisation", "described as " + " ".join(described.group().split()[1:])
     role = rules.role_before.search(before) if last_word in _ROLE_ENDS else None
     if role:
         return "organisation", "after a role: " + " ".join(role.group().split())
-    folded = _fold(name)
-    if folded in rules.places and folded not in rules.not_places:
-        return "place", f"gazetteer: {rules.places[folded]}"
-    if folded in rules.towns and folded not in rules.not_places and rules.town_before.search(before):
+    if facts.gazetteer is not None:
+        return "place", f"gazetteer: {facts.gazetteer}"
+    if facts.town and rules.town_before.search(before):
         return "place", "gazetteer: town"
     region = rules.region_after.match(text, end)
     if region and _fold(region.group(1)) in rules.places and rules.places[_fold(region.group(1))] != "city":
         return "place", f"town in {region.group(1)}"
     if rules.place_after.match(text, end):
         return "place", "place word: " + rules.place_after.match(text, end).group().strip().lower()  # type: ignore[union-attr]
-    if 2 <= len(words) <= 3 and lowered[0] in rules.given_names and all(w[:1].isupper() for w in words):
+    if facts.given_name:
         return "person", f"given name: {words[0]}"
-    if 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words) \
-            and (rules.speaker.match(text, end) or text[max(0, start - 6):start].lower().endswith("said ")):
+    if facts.plain and (rules.speaker.match(text, end) or text[max(0, start - 6):start].lower().endswith("said ")):
         return "person", "speaker"
     employer = rules.role_and_person_after.match(text, end)
     if employer:
@@ -644,11 +769,11 @@ def _type_of(text: str, start: int, end: int, name: str, rules: DiscoveryRules,
     corporate = rules.corporate_after.match(text, end) or (
         rules.corporate_before.search(before) if last_word in rules.corporate_before_ends else None)
     # one word the story also writes in lower case is a word, not a name ("Traders sold … traders")
-    if corporate and (len(words) > 1 or next(_whole_words(text, name.lower()), None) is None):
+    if corporate and (len(words) > 1 or next(_whole_words(text, facts.name.lower()), None) is None):
         return "organisation", "said of a company: " + " ".join(_POSSESSIVE_S.sub("", corporate.group()).split()).lower()
-    if len(words) == 1 and _CAMEL.fullmatch(name):
+    if facts.brand:
         return "organisation", "brand name"
-    if len(words) == 1 and _STANDALONE_ACRONYM.fullmatch(name) and text[end:end + 1] not in (":", ")"):
+    if facts.acronym and text[end:end + 1] not in (":", ")"):
         # "analysts at BMI", "NATO" (places are in the gazetteer); not a label ("TEL:"), a wire's
         # credit or an end mark in brackets ("(AFP)", "(END)")
         return "organisation", "acronym"
@@ -731,6 +856,11 @@ def _company_suffix(text: str, end: int, words: list[str], lowered: list[str], r
     """The company form that ends a name or follows it ("Ltd", "Co., Ltd."), or None."""
     if len(words) > 1 and lowered[-1] in rules.company_suffixes:
         return words[-1]
+    return _suffix_after(text, end, rules)
+
+
+def _suffix_after(text: str, end: int, rules: DiscoveryRules) -> str | None:
+    """The company form that follows a name ("Co., Ltd."), or None."""
     after = rules.suffix_after.match(text, end)
     if after is not None and after.group().strip(" ,.()"):
         return after.group().strip(" ,")
@@ -753,14 +883,17 @@ def _split_titles(spans: Iterable[tuple[int, int, str]], text: str,
                   rules: DiscoveryRules) -> list[tuple[int, int, str, str | None]]:
     """Cut a title out of a name: "Chief Executive Amanda Lacaze" is Amanda Lacaze, a person, and
     "Kestrel Magnetics Chief Executive Jane Doe" is an organisation and a person."""
+    read = _name_reader(rules)
     out: list[tuple[int, int, str, str | None]] = []
     todo = list(spans)
     while todo:
         start, end, name = todo.pop(0)
-        match = rules.title_inside.search(name)
+        facts = read(name)
+        match = facts.title
         if match is None or match.end() >= len(name):
-            person = _person_after_portfolio(text, start, name, rules)
-            if person is not None:  # "Secretary of Energy Chris Wright": the portfolio is no name of its own
+            person = facts.portfolio_person
+            if person is not None and _after_role(text, start, rules):
+                # "Secretary of Energy Chris Wright": the portfolio is no name of its own
                 out.append((end - len(person), end, person, "title: " + _portfolio_title(text, start, rules)))
                 continue
             out.append((start, end, name, None))
@@ -785,15 +918,18 @@ def _split_titles(spans: Iterable[tuple[int, int, str]], text: str,
 _NEXT_TITLED = re.compile(r"\s+(?:and|&)\s+")
 
 
-def _person_after_portfolio(text: str, start: int, name: str, rules: DiscoveryRules) -> str | None:
-    """The person's given name and surname that end a portfolio after a title ("Energy Chris Wright"
-    after "Secretary of "), or None."""
-    words = name.split()
+def _portfolio_person(name: str, words: list[str], rules: DiscoveryRules) -> str | None:
+    """The given name and surname that end a longer name ("Chris Wright" of "Energy Chris Wright"),
+    or None: after a title and "of", the person of a portfolio (see :func:`_after_role`)."""
     if len(words) < 3 or words[-2].lower() not in rules.given_names or not _plain_name(words[-2:]):
         return None
-    if rules.role_before.search(text[max(0, start - 60):start].lower()) is None:
-        return None
-    return " ".join(words[-2:]) if name.endswith(" ".join(words[-2:])) else None
+    person = " ".join(words[-2:])
+    return person if name.endswith(person) else None
+
+
+def _after_role(text: str, start: int, rules: DiscoveryRules) -> bool:
+    """True when a title or role and "of" or "for" end just before ``start`` ("Secretary of ")."""
+    return rules.role_before.search(text[max(0, start - 60):start].lower()) is not None
 
 
 def _portfolio_title(text: str, start: int, rules: DiscoveryRules) -> str:
@@ -821,10 +957,10 @@ def _person_after_title(rest: str, rules: DiscoveryRules) -> str:
     return name
 
 
-def _known_names(text: str, mentions: dict[str, list]) -> list[tuple[int, int, str, str, str]]:
-    """Knowledge-base mentions as ``(start, end, entity id, type, surface)``."""
-    return [(s, e, i, t, text[s:e]) for s, e, i, t in
-            zip(mentions["start"], mentions["end"], mentions["entity_id"], mentions["entity_type"])]
+def _known_names(mentions: dict[str, list]) -> list[tuple[int, int, str, str]]:
+    """Knowledge-base mentions as ``(start, end, entity id, type)`` (the surface is sliced from the
+    text where it is needed: mostly it is not)."""
+    return list(zip(mentions["start"], mentions["end"], mentions["entity_id"], mentions["entity_type"]))
 
 
 _OPENING_QUOTES = frozenset('"“‘\'')
@@ -837,24 +973,26 @@ def _alias_of(text: str, start: int, end: int, name: str, typed: list, known: li
     acronym ("Kestrel Magnetics (KMAG)") or a quoted short name ("Tamarack Magnetics, Inc.
     ("Tamarack")") or one of several ("Kestrel Magnetics, Inc. ("Kestrel Magnetics" or "KMAG")"),
     also after other brackets ("Kimberley Heavy Minerals Ltd (ASX: KHM) ("KHM")")."""
-    acronym = _ACRONYM.fullmatch(name) is not None
-    if text[start - 1:start] in _OPENING_QUOTES and text[end:end + 1] in _CLOSING_QUOTES:
+    before, after = text[start - 1:start], text[end:end + 1]
+    if before in _OPENING_QUOTES and after in _CLOSING_QUOTES:
         opening = _aliases_bracket(text, start - 1, end + 1)
-    elif acronym and text[start - 1:start] == "(" and text[end:end + 1] == ")":
+    elif before == "(" and after == ")" and _ACRONYM.fullmatch(name) is not None:
         opening = start - 1
     else:
-        return None
+        return None  # most names: in no bracket
     company = _company_before(text, opening, typed, known, rules) if opening is not None else None
     if company is None:
         return None
-    return company[0], "organisation", company[1], "acronym" if acronym else "short name"
+    return company[0], "organisation", company[1], "acronym" if _ACRONYM.fullmatch(name) else "short name"
 
 
 def _defined_terms(text: str, typed: list, known: list, rules: DiscoveryRules) -> list[tuple[str, str, str]]:
     """``(term, entity id, name)`` of the defined terms a release gives a company in the bracket
     after its name ("Ucore Rare Metals Inc. ("Ucore" or "the Company")"): each later "the Company"
     is that company."""
-    out = []
+    out: list[tuple[str, str, str]] = []
+    if _DEFINED_TERM_TAIL.search(text) is None:
+        return out  # most stories define none: a search for a term without its quote (a literal start) is much faster
     for match in _DEFINED_TERM.finditer(text):
         opening = _aliases_bracket(text, match.start(), match.end())
         company = _company_before(text, opening, typed, known, rules) if opening is not None else None
@@ -880,9 +1018,9 @@ def _company_before(text: str, opening: int, typed: list, known: list, rules: Di
     for s, e, entity_id, entity_type, full, _ in reversed(typed):
         if e == before and entity_type in ("organisation", "other"):
             return entity_id, full
-    for s, e, entity_id, entity_type, surface in known:
+    for s, e, entity_id, entity_type in known:
         if entity_type == "organisation" and before in (e, _suffix_end(text, e, rules)):
-            return entity_id, surface
+            return entity_id, text[s:e]
     return None
 
 
@@ -892,7 +1030,9 @@ _QUOTED_ALIASES_BEFORE = re.compile(r'\(\s*(?:["“][^"”()]{1,60}["”]\s*(?:,
 _QUOTED_ALIASES_AFTER = re.compile(r'(?:\s*(?:,|or|and)\s*["“][^"”()]{1,60}["”])*\s*\)')
 
 
-_DEFINED_TERM = re.compile(r'["“](?P<term>the (?:Company|Corporation|Group|Issuer|Partnership|Trust))["”]')
+_TERMS = r"the (?:Company|Corporation|Group|Issuer|Partnership|Trust)"
+_DEFINED_TERM = re.compile(rf'["“](?P<term>{_TERMS})["”]')
+_DEFINED_TERM_TAIL = re.compile(rf'{_TERMS}["”]')  # all of a defined term but its opening quote
 
 
 def _name_end_before(text: str, opening: int) -> int:
@@ -918,22 +1058,24 @@ _BRACKETS_PASSED = 3
 def _columns(article: ParsedArticle, locator: SentenceLocator,
              resolved: list[tuple[int, int, str, str, str, str]], dropped: set[int]) -> Discovered:
     text, sentences = article.text, locator.sentences
-    kept = [(row, i) for row in resolved if (i := locator.locate(row[0], row[1])) >= 0]
+    kept = [(*row, i) for row in resolved if (i := locator.locate(row[0], row[1])) >= 0]
+    starts, ends, ids, types, names, evidence, positions = (
+        (list(column) for column in zip(*kept)) if kept else ([] for _ in range(7)))
     mentions: dict[str, list[Any]] = {
         "article_id": [article.article_id] * len(kept),
-        "sentence_id": [sentences[i].sentence_id for _, i in kept],
-        "entity_id": [row[2] for row, _ in kept],
-        "entity_type": [row[3] for row, _ in kept],
-        "surface": [text[row[0]:row[1]] for row, _ in kept],
-        "start": [row[0] for row, _ in kept],
-        "end": [row[1] for row, _ in kept],
+        "sentence_id": [sentences[i].sentence_id for i in positions],
+        "entity_id": ids,
+        "entity_type": types,
+        "surface": [text[start:end] for start, end in zip(starts, ends)],
+        "start": starts,
+        "end": ends,
         "origin": ["discovered"] * len(kept),
-        "evidence": [row[5] for row, _ in kept],
+        "evidence": evidence,
     }
     first: dict[str, tuple[str, str, str]] = {}
-    for (start, end, entity_id, entity_type, name, evidence), _ in kept:
+    for entity_id, name, entity_type, why in zip(ids, names, types, evidence):
         if entity_id.startswith("d:") and entity_id not in first:
-            first[entity_id] = (name, entity_type, evidence)
+            first[entity_id] = (name, entity_type, why)
     actors = {
         "article_id": [article.article_id] * len(first),
         "entity_id": list(first),
@@ -947,8 +1089,9 @@ def _columns(article: ParsedArticle, locator: SentenceLocator,
 # ------------------------------------------------------------------------------------ data
 
 
+@lru_cache(maxsize=65536)
 def _entity_id(name: str) -> str:
-    """``d:`` and the name folded to lower-case ASCII words joined by ``_``."""
+    """``d:`` and the name folded to lower-case ASCII words joined by ``_`` (remembered, as :func:`_fold`)."""
     return "d:" + _SLUG.sub("_", _fold(name)).strip("_")
 
 
@@ -961,9 +1104,27 @@ def _fold(text: str) -> str:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` (longest first), spaces matching any run of blanks."""
+    """A regex alternation of ``words`` (longest first), spaces matching any run of blanks.
+
+    The words are grouped by their first character ("c(?:hief executive|eo)|…"), so that a match
+    tries only the words that begin with the character at hand: several times faster when the
+    case is ignored. They are grouped only when no first character is an upper-case letter or
+    beyond ASCII (the lists are lower case): then no character of a text matches two groups, and
+    the word that matches first is the same.
+    """
     ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+    if not all(w[:1].isascii() and not w[:1].isupper() for w in ordered) or "" in ordered:
+        return "|".join(_escaped(w) for w in ordered)
+    groups: dict[str, list[str]] = {}
+    for word in ordered:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{_escaped(first)}(?:{'|'.join(_escaped(rest) for rest in rests)})"
+                    for first, rests in groups.items())
+
+
+def _escaped(word: str) -> str:
+    """``word`` as a regex, its spaces matching any run of blanks."""
+    return re.escape(word).replace(r"\ ", r"\s+")
 
 
 def _reference_data(not_places: frozenset[str]) -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
