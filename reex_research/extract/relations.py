@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 RULES_FILE = "relations.yaml"
 COOCCURS = "cooccurs"
 _CLAUSE_END = re.compile(r";|\s[—–]\s|\s-\s|,\s(?=(?:while|whereas|but|although|though|which|who)\b)")
+_CLAUSE_MARK = re.compile(r"[;,—–-]")
+"""The character of each clause break: where it starts ("; ", ", while"), or after its space (" — ", " - ")."""
 _BEFORE, _AFTER = r"(?<![\w-])(?:", r")(?![\w-])"
 SPLIT = "…"
 """Where the object stands in a split verb phrase of the lexicon: "add(?:s|ed)? … to the entity list"."""
@@ -62,6 +64,8 @@ Split = tuple[KindRule, bool, "re.Pattern[str]"]
 Owner = tuple[KindRule, bool, tuple[Split, ...]]
 """What a verb phrase of the lexicon stands for: its kind, whether it is passive, and for the head
 of split phrases every phrase it may start, in lexicon order (empty for a whole phrase)."""
+Verb = tuple[KindRule, bool, tuple[Split, ...], int, int]
+"""A verb phrase found in a text: what it stands for (:data:`Owner`), its start and its end."""
 
 
 @dataclass(frozen=True)
@@ -113,13 +117,19 @@ def load_relation_rules(path: Path | None = None) -> RelationRules:
 def _references(words: list[str]) -> re.Pattern[str]:
     """One regex of the references, to search lowercased text. "the company" also stands for "the
     Australian company", "the Toronto-listed company"; the heads after "the" share one branch, so
-    that the regex engine reads "the" and the words after it once."""
+    that the regex engine reads "the" and the words after it once. Where every branch starts with a
+    letter, each checks what stands before it after that letter: a regex that starts with one of a
+    few letters lets the engine skip at once to the next place holding one ("i", "t")."""
     heads = sorted({w.lower()[4:].strip() for w in words if w.lower().startswith("the ")}, key=len, reverse=True)
     others = sorted({w.lower().strip() for w in words if not w.lower().startswith("the ")}, key=len, reverse=True)
     branches = [re.escape(w) for w in others]
     if heads:
         branches.append(r"the\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(re.escape(h) for h in heads) + ")")
-    return re.compile(_BEFORE + "|".join(f"(?:{b})" for b in branches) + _AFTER) if branches else re.compile(r"(?!)")
+    if not branches:
+        return re.compile(r"(?!)")
+    if all(_starts_with_letter(b) for b in branches):  # (?<![\w-]i) after "i" is (?<![\w-]) before it
+        return re.compile("(?:" + "|".join(f"(?:{b[0]}(?<![\\w-]{b[0]}){b[1:]})" for b in branches) + _AFTER)
+    return re.compile(_BEFORE + "|".join(f"(?:{b})" for b in branches) + _AFTER)
 
 
 def _verb_pattern(kinds: list[KindRule]) -> VerbPattern:
@@ -127,13 +137,14 @@ def _verb_pattern(kinds: list[KindRule]) -> VerbPattern:
     group stands for.
 
     Every phrase is split into alternatives that start with a literal letter
-    (:func:`leading_alternatives`), lowercased, and the alternatives are grouped by that letter
-    ("a(?:cquires|…)|b(?:ought|…)|…"), each letter's alternatives in lexicon order inside named
-    groups of their kind and voice. At any place the regex engine then tries one letter's few
-    phrases rather than all of them: a pass over a sentence is several times faster than a plain
-    case-insensitive union, and matches the same. Alternatives that do not start with a letter
-    ("[\\w-]+ subsidiary of") form one more branch, tried last at a place: they cost that pass at
-    every place, so the bundled lexicon has none (tested).
+    (:func:`leading_alternatives`), lowercased, and the alternatives are arranged as a tree of their
+    literal heads (:func:`_prefix_tree`): "i(?:s (?:…)|n …|…)|a(?:…)|…", each alternative in a
+    named group of its own. At any place the regex engine then reads the letters an alternative
+    shares with others once and tries only the few alternatives they lead to, rather than all of
+    them: a pass over a sentence is several times faster than a plain case-insensitive union, and
+    matches the same. Alternatives that do not start with a letter ("[\\w-]+ subsidiary of") form
+    one more branch, tried last at a place: they cost that pass at every place, so the bundled
+    lexicon has none (tested).
     """
     entries: list[tuple[Owner, str]] = []  # (what it stands for, alternative) in lexicon order
     splits: dict[str, list[Split]] = {}  # the head of split phrases -> the phrases it may start
@@ -151,40 +162,61 @@ def _verb_pattern(kinds: list[KindRule]) -> VerbPattern:
                         entries.append(((rule, is_passive, ()), alternative))
                     splits.setdefault(alternative, []).append((rule, is_passive, compiled))
     entries = [((owner[0], owner[1], tuple(splits[a])) if a in splits else owner, a) for owner, a in entries]
-    groups: dict[str, Owner] = {}
+    groups = {f"g{index}": owner for index, (owner, _) in enumerate(entries)}
     if not entries:
         return VerbPattern(re.compile(r"(?!)"), groups)
-    by_letter: dict[str, list[tuple[Owner, str]]] = {}
-    for owner, alternative in entries:
-        letter = alternative[0] if _starts_with_letter(alternative) else ""
-        by_letter.setdefault(letter, []).append((owner, alternative[len(letter):]))
-    others = by_letter.pop("", None)
-    branches = [re.escape(letter) + _named_runs(items, groups) for letter, items in by_letter.items()]
-    if others:
-        branches.append(_named_runs(others, groups))
+    lettered: list[tuple[str, str]] = []  # (literal head, the named group of the rest)
+    others: list[tuple[str, str]] = []
+    for index, (_, alternative) in enumerate(entries):
+        if _starts_with_letter(alternative):
+            head, rest = _literal_head(alternative)
+            lettered.append((head, f"(?P<g{index}>{rest})"))
+        else:
+            others.append(("", f"(?P<g{index}>{alternative})"))
+    branches = [_prefix_tree(items) for items in (lettered, others) if items]
     return VerbPattern(re.compile(_BEFORE + "|".join(branches) + _AFTER), groups)
 
 
 def _starts_with_letter(alternative: str) -> bool:
     """True when ``alternative`` starts with a lone ASCII letter (not repeated or optional)."""
-    return alternative[:1].isalpha() and alternative[:1].isascii() and alternative[1:2] not in ("?", "*", "+", "{")
+    return alternative[:1].isalpha() and alternative[:1].isascii() and alternative[1:2] not in _QUANTIFIERS
 
 
-def _named_runs(items: list[tuple[Owner, str]], groups: dict[str, Owner]) -> str:
-    """``(?:(?P<g0>…)|(?P<g1>…))``: consecutive alternatives of one kind, voice and tail share a
-    named group, recorded in ``groups``."""
-    runs: list[tuple[Owner, list[str]]] = []
-    for owner, rest in items:
-        if runs and runs[-1][0] == owner:
-            runs[-1][1].append(rest)
-        else:
-            runs.append((owner, [rest]))
-    named = []
-    for owner, rests in runs:
-        name = f"g{len(groups)}"
-        groups[name] = owner
-        named.append(f"(?P<{name}>" + "|".join(f"(?:{r})" for r in rests) + ")")
-    return "(?:" + "|".join(named) + ")"
+_QUANTIFIERS = ("?", "*", "+", "{")
+_SPECIAL = frozenset("\\.^$*+?{}[]|()")
+"""Characters that are not literals in a regex, or may not be (a brace)."""
+
+
+def _literal_head(alternative: str) -> tuple[str, str]:
+    """``alternative`` as its literal head (the ASCII characters it must start with: "is the parent "
+    of "is the parent (?:company )?of") and the rest. An alternative with a ``|`` outside its groups
+    has no head."""
+    if len(_top_level_alternatives(alternative)) > 1:
+        return "", alternative
+    end = 0
+    while end < len(alternative) and alternative[end].isascii() and alternative[end] not in _SPECIAL \
+            and alternative[end + 1:end + 2] not in _QUANTIFIERS:
+        end += 1
+    return alternative[:end], alternative[end:]
+
+
+def _prefix_tree(items: list[tuple[str, str]]) -> str:
+    """``items`` (a literal head, and the regex that follows it), tried in their order, as one regex
+    that reads each shared head once. Items whose heads start with one character share a branch
+    where the first of them stood: an item of another character cannot match where they do, so
+    the order in which they are tried is kept. An item whose head is all placed may match
+    wherever it stands, so it keeps its place: no item after it joins a branch before it."""
+    branches: list[str] = []
+    by_char: dict[str, list[tuple[str, str]]] = {}
+    for head, rest in items:
+        if head:
+            by_char.setdefault(head[0], []).append((head[1:], rest))
+            continue
+        branches += [re.escape(char) + _prefix_tree(shared) for char, shared in by_char.items()]
+        by_char = {}
+        branches.append(rest)
+    branches += [re.escape(char) + _prefix_tree(shared) for char, shared in by_char.items()]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def _checked(doc, keys: tuple, phrases: list[str]) -> tuple[str, ...]:
@@ -198,10 +230,14 @@ def _checked(doc, keys: tuple, phrases: list[str]) -> tuple[str, ...]:
 
 
 def _phrases(doc, keys: tuple, phrases: list[str]) -> re.Pattern[str] | None:
-    """One case-insensitive regex of ``phrases`` on word boundaries (not after a hyphen)."""
+    """One case-insensitive regex of ``phrases`` on word boundaries (not after a hyphen), longest
+    first, their literal heads shared (:func:`_prefix_tree`; the heads lowercased, as the case of
+    an ASCII letter makes no difference)."""
     if not phrases:
         return None
-    return re.compile(_BEFORE + "|".join(f"(?:{p})" for p in _checked(doc, keys, phrases)) + _AFTER, re.IGNORECASE)
+    heads = [_literal_head(phrase) for phrase in _checked(doc, keys, phrases)]
+    tree = _prefix_tree([(head.lower(), f"(?:{rest})" if rest else "") for head, rest in heads])
+    return re.compile(_BEFORE + tree + _AFTER, re.IGNORECASE)
 
 
 def leading_alternatives(phrase: str, limit: int = 64) -> list[str]:
@@ -299,22 +335,52 @@ def relation_columns(article: ParsedArticle, mentions: dict[str, list], rules: R
     ``actors`` (the toolkit's actor rules) lends its titles and site words to tell a party from an
     actor that only qualifies another ("the Kalgoorlie plant", "Lynas chief executive Amanda
     Lacaze"); without it those two checks are off."""
-    pairs = _cooccurring(zip(mentions["article_id"], mentions["sentence_id"], mentions["entity_id"],
-                             mentions["entity_type"]))
-    verbs = _verb_relations(article, mentions, rules, actors)
+    by_sentence = _actor_spans(mentions)
+    article_ids = set(mentions["article_id"])
+    if len(article_ids) == 1:  # the mentions of one article: its pairs are those of each sentence's actors
+        pairs = _sentence_pairs(article_ids.pop(), by_sentence)
+    else:
+        pairs = _cooccurring(zip(mentions["article_id"], mentions["sentence_id"], mentions["entity_id"],
+                                 mentions["entity_type"]))
+    verbs = _verb_relations(article, by_sentence, rules, actors)
     names = schema.columns("relations")
     # the pairs fill six columns, the rest are the same for every pair: columns are built whole
-    pair_columns = [list(column) for column in zip(*pairs)] if pairs else [[] for _ in _PAIR_FIELDS]
-    constant = {"kind": COOCCURS, "verb": None, "negated": False, "hedged": False, "start": None, "end": None}
+    pair_columns = dict(zip(_PAIR_FIELDS, zip(*pairs)))
+    verb_columns = dict(zip(names, zip(*verbs)))
     columns = {}
-    for index, name in enumerate(names):
-        head = pair_columns[_PAIR_FIELDS.index(name)] if name in _PAIR_FIELDS else [constant[name]] * len(pairs)
-        columns[name] = head + [row[index] for row in verbs] if verbs else head
+    for name in names:
+        column = list(pair_columns.get(name, ())) if name in _PAIR_FIELDS else [_COOCCURS_ROW[name]] * len(pairs)
+        column += verb_columns.get(name, ())
+        columns[name] = column
     return columns
 
 
 _PAIR_FIELDS = ("article_id", "sentence_id", "source_id", "target_id", "source_type", "target_type")
 """What :func:`_cooccurring` gives per pair, in the order of the ``relations`` columns."""
+_COOCCURS_ROW = {"kind": COOCCURS, "verb": None, "negated": False, "hedged": False, "start": None, "end": None}
+"""The other columns of a ``cooccurs`` row."""
+
+
+def _actor_spans(mentions: dict[str, list]) -> dict[str, list[Span]]:
+    """The actors named in each sentence, by sentence id, in the order of ``mentions``."""
+    by_sentence: dict[str, list[Span]] = {}
+    for sid, start, end, entity_id, entity_type in zip(mentions["sentence_id"], mentions["start"], mentions["end"],
+                                                       mentions["entity_id"], mentions["entity_type"]):
+        if entity_type in ACTOR_TYPES:
+            by_sentence.setdefault(sid, []).append((start, end, entity_id, entity_type))
+    return by_sentence
+
+
+def _sentence_pairs(article_id: str, by_sentence: dict[str, list[Span]]) -> list[tuple]:
+    """What :func:`_cooccurring` gives for the actors of one article's sentences (:func:`_actor_spans`)."""
+    pairs: list[tuple] = []
+    for sentence_id in sorted(by_sentence):
+        spans = by_sentence[sentence_id]
+        if len(spans) > 1:
+            named = sorted({(span[2], span[3]) for span in spans})
+            pairs += [(article_id, sentence_id, source[0], target[0], source[1], target[1])
+                      for source, target in combinations(named, 2)]
+    return pairs
 
 
 def _cooccurring(mentions: Iterable[tuple[str, str, str, str]]) -> list[tuple]:
@@ -342,18 +408,14 @@ def _sentence_groups(rows: list[tuple[str, str, str, str]]) -> list[list[tuple[s
     return groups
 
 
-def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: RelationRules,
+def _verb_relations(article: ParsedArticle, by_sentence: dict[str, list[Span]], rules: RelationRules,
                     actors: DiscoveryRules | None = None) -> list[tuple]:
-    """Typed relations of every sentence that names at least two actors.
+    """Typed relations of every sentence that names at least two actors (``by_sentence``:
+    :func:`_actor_spans`).
 
     A reference ("it", "the Australian miner") before a sentence's first actor stands for the first
     organisation of the latest sentence that names one: the subject of the story more often than
     the organisation named last."""
-    by_sentence: dict[str, list[Span]] = {}
-    for sid, start, end, entity_id, entity_type in zip(mentions["sentence_id"], mentions["start"], mentions["end"],
-                                                       mentions["entity_id"], mentions["entity_type"]):
-        if entity_type in ACTOR_TYPES:
-            by_sentence.setdefault(sid, []).append((start, end, entity_id, entity_type))
     if not by_sentence:
         return []
     text = article.text
@@ -365,7 +427,7 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
         if named_here is None:  # a reference alone relates nothing, and names no organisation for later
             continue
         spans = sorted(named_here)
-        named = [s for s in spans if s[3] == "organisation"]
+        organisation = _first_organisation(spans)
         if last_organisation is not None:  # "The company said it may sign …": who "the company" is
             first = spans[0][0]
             if text.startswith("-", spans[0][1]):  # "the Toronto-listed company": the reference holds the place
@@ -373,57 +435,100 @@ def _verb_relations(article: ParsedArticle, mentions: dict[str, list], rules: Re
             reference = rules.references.search(low, sentence.start, first)
             if reference is not None:
                 spans.insert(0, (reference.start(), reference.end(), *last_organisation[2:]))
-        if named:
-            last_organisation = named[0]
-        if len({s[2] for s in spans}) < 2:
+        if organisation is not None:
+            last_organisation = organisation
+        if _one_actor(spans):
             continue
-        seen: set[tuple[str, str, str]] = set()
-        first_row = len(out)
-        cuts: list[tuple[int, int]] | None = None  # the sentence's clause breaks, found once if needed
         # A verb stands after the first actor and before the last, whose object (or doer) it needs
         # after it; only a symmetric one also a few words after the last ("X and Y signed").
         found = _verbs(low, spans[0][1], spans[-1][0], rules.verbs)
         found += _verbs(low, spans[-1][1], min(sentence.end, spans[-1][1] + _OBJECT_GAP), rules.symmetric_verbs)
-        previous_end = sentence.start  # where the verb before ends: an inner clause starts after it
-        for kind, passive, splits, vs, ve in found:
-            if any(s[0] < ve and vs < s[1] and not (s[3] == "place" and vs <= s[0] and s[1] <= ve) for s in spans):
-                continue  # a word of a name ("Development Finance Corporation"), not a verb ("its U.S. unit" is)
-            # "is partly funded by": the doer follows; a headline drops "is" ("Halcyon Awarded $28.5 Million …")
-            passive = passive or low.startswith(" by ", ve) or _headline_passive(low, sentence, spans, vs, ve)
-            if cuts is None:
-                cuts = [m.span() for m in _CLAUSE_END.finditer(text, sentence.start, sentence.end)]
-            objects_end = sentence.end
-            after_objects = None
-            if splits:  # "added … to the Entity List": the objects stand before the tail
-                split = _split_phrase(low, splits, ve, _clause_end(cuts, spans[-1][1], sentence.end))
-                if split is None:
-                    continue
-                kind, passive, after_objects = split
-                objects_end = after_objects.start()
-            inner = _inner_clause(text, max(previous_end, _clause_start(cuts, sentence.start, vs)), vs)
-            previous_end = ve
-            for subject, obj in _pairs(text, sentence.start, objects_end, cuts, spans, vs, ve, passive, kind,
-                                       inner, rules, actors):
-                key = (subject[2], obj[2], kind.kind)
-                if key in seen:
-                    continue
-                seen.add(key)
-                left = max(_clause_start(cuts, sentence.start, vs), vs - _WINDOW)
-                negation = rules.negation.search(text, left, vs)
-                hedge = rules.hedge.search(text, left, ve)
-                negated = negation is not None
-                # "denied that it planned to acquire": the plan is what is denied, not a hedge
-                hedged = hedge is not None and not (negation is not None and hedge.start() > negation.start()
-                                                    and negation.group().lower() in rules.denials)
-                shown = vs + len(text[vs:ve].rstrip(" ,"))  # "its subsidiary," is shown without its comma
-                verb = text[vs:shown]
-                if after_objects is not None:
-                    verb, shown = f"{verb} {SPLIT} {text[after_objects.start():after_objects.end()]}", after_objects.end()
-                out.append((article.article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
-                            kind.kind, verb, negated, hedged, vs, shown))
-        if len(out) - first_row > 1:
-            out[first_row:] = _purposes_kept(text, out[first_row:], rules)
+        if found:
+            out += _sentence_relations(article.article_id, sentence, text, low, spans, found, rules, actors)
     return out
+
+
+def _first_organisation(spans: list[Span]) -> Span | None:
+    """The first organisation of ``spans``, or None."""
+    for span in spans:
+        if span[3] == "organisation":
+            return span
+    return None
+
+
+def _one_actor(spans: list[Span]) -> bool:
+    """True when every span of ``spans`` names one actor."""
+    first = spans[0][2]
+    for span in spans:
+        if span[2] != first:
+            return False
+    return True
+
+
+def _sentence_relations(article_id: str, sentence: Sentence, text: str, low: str, spans: list[Span],
+                        found: list[Verb], rules: RelationRules, actors: DiscoveryRules | None) -> list[tuple]:
+    """The typed relations of one sentence between its actors ``spans`` made by the verb phrases
+    ``found`` in it (:func:`_verbs`; ``low`` is ``text`` lowercased)."""
+    found = [verb for verb in found if not _inside_a_name(spans, verb[3], verb[4])]
+    if not found:
+        return []
+    cuts = _clause_breaks(text, sentence.start, sentence.end)
+    rows: list[tuple] = []
+    seen: set[tuple[str, str, str]] = set()
+    previous_end = sentence.start  # where the verb before ends: an inner clause starts after it
+    for kind, passive, splits, vs, ve in found:
+        # "is partly funded by": the doer follows; a headline drops "is" ("Halcyon Awarded $28.5 Million …")
+        passive = passive or low.startswith(" by ", ve) or _headline_passive(low, sentence, spans, vs, ve)
+        objects_end = sentence.end
+        after_objects = None
+        if splits:  # "added … to the Entity List": the objects stand before the tail
+            split = _split_phrase(low, splits, ve, _clause_end(cuts, spans[-1][1], sentence.end))
+            if split is None:
+                continue
+            kind, passive, after_objects = split
+            objects_end = after_objects.start()
+        left = _clause_start(cuts, sentence.start, vs)
+        pairs = _pairs(text, left, objects_end, cuts, spans, vs, ve, passive, kind, max(previous_end, left),
+                       rules, actors)
+        previous_end = ve
+        if not pairs:
+            continue
+        negated, hedged = _modality(text, max(left, vs - _WINDOW), vs, ve, rules)
+        verb, shown = _shown_verb(text, vs, ve, after_objects)
+        for subject, obj in pairs:
+            key = (subject[2], obj[2], kind.kind)
+            if key not in seen:
+                seen.add(key)
+                rows.append((article_id, sentence.sentence_id, subject[2], obj[2], subject[3], obj[3],
+                             kind.kind, verb, negated, hedged, vs, shown))
+    return _purposes_kept(text, rows, rules) if len(rows) > 1 else rows
+
+
+def _inside_a_name(spans: list[Span], vs: int, ve: int) -> bool:
+    """True for a verb at ``[vs, ve)`` that is a word of a name ("Development Finance Corporation");
+    a verb phrase may hold a place ("its U.S. unit")."""
+    for start, end, _, entity_type in spans:
+        if start < ve and vs < end and not (entity_type == "place" and vs <= start and end <= ve):
+            return True
+    return False
+
+
+def _modality(text: str, left: int, vs: int, ve: int, rules: RelationRules) -> tuple[bool, bool]:
+    """Whether the verb at ``[vs, ve)`` is negated and whether it is hedged, by the words from ``left`` on."""
+    negation = rules.negation.search(text, left, vs)
+    hedge = rules.hedge.search(text, left, ve)
+    # "denied that it planned to acquire": the plan is what is denied, not a hedge
+    hedged = hedge is not None and not (negation is not None and hedge.start() > negation.start()
+                                        and negation.group().lower() in rules.denials)
+    return negation is not None, hedged
+
+
+def _shown_verb(text: str, vs: int, ve: int, after_objects: re.Match[str] | None) -> tuple[str, int]:
+    """The verb phrase at ``[vs, ve)`` as written, with the tail of a split phrase, and where it ends."""
+    shown = vs + len(text[vs:ve].rstrip(" ,"))  # "its subsidiary," is shown without its comma
+    if after_objects is None:
+        return text[vs:shown], shown
+    return f"{text[vs:shown]} {SPLIT} {text[after_objects.start():after_objects.end()]}", after_objects.end()
 
 
 def _purposes_kept(text: str, rows: list[tuple], rules: RelationRules) -> list[tuple]:
@@ -467,40 +572,43 @@ def _split_phrase(low: str, splits: tuple[Split, ...], verb_end: int, clause_end
     return None
 
 
-def _verbs(low: str, start: int, end: int, verbs: VerbPattern
-           ) -> list[tuple[KindRule, bool, tuple[Split, ...], int, int]]:
+def _verbs(low: str, start: int, end: int, verbs: VerbPattern) -> list[Verb]:
     """Verb phrases in ``low[start:end]`` (the lowercased text), in text order (one pass of every
     kind's phrases; a passive phrase is tried before an active one at the same place, the longer
     phrase of a kind first), each with the split phrases it is the head of (empty for a whole one)."""
+    first = verbs.regex.search(low, start, end)
+    if first is None:  # as in most stretches: one search costs less than an iterator
+        return []
     out = []
-    for match in verbs.regex.finditer(low, start, end):
+    for match in verbs.regex.finditer(low, first.start(), end):  # no match starts before the first
         assert match.lastgroup is not None  # every alternative is one named group
         kind, passive, splits = verbs.groups[match.lastgroup]
         out.append((kind, passive, splits, match.start(), match.end()))
     return out
 
 
-def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[int, int]], spans: list[Span],
-           vs: int, ve: int, passive: bool, kind: KindRule, inner: int | None, rules: RelationRules,
+def _pairs(text: str, left: int, objects_end: int, cuts: list[tuple[int, int]], spans: list[Span],
+           vs: int, ve: int, passive: bool, kind: KindRule, inner_from: int, rules: RelationRules,
            actors: DiscoveryRules | None) -> list[tuple[Span, Span]]:
-    """``(subject, object)`` pairs of a verb at ``[vs, ve)``: none when its clause lacks either,
-    one per object when the objects are a list ("supplies Tesla, BYD and Toyota"). ``cuts`` are
-    the spans of the sentence's clause breaks; ``inner`` where an inner clause before the verb
-    starts (:func:`_inner_clause`), whose actors the subject is taken from when it names any. A
-    relative clause ("Kestrel, which is backed by Harrow Ridge") takes the actor just before it as
-    its subject, and so does a verb after the relative clause ("TechMet, which is partly funded by
-    the DFC, owns about 11% of Rainbow"). Actors that only qualify another are no party (:func:`_party`)."""
-    left = _clause_start(cuts, sentence_start, vs)
-    right = _clause_end(cuts, ve, sentence_end)
+    """``(subject, object)`` pairs of a verb at ``[vs, ve)`` in the clause starting at ``left``: none
+    when its clause lacks either, one per object when the objects are a list ("supplies Tesla, BYD
+    and Toyota"), which ends at ``objects_end`` at the latest. ``cuts`` are the spans of the
+    sentence's clause breaks. An inner clause after ``inner_from`` (:func:`_inner_clause`) holds the
+    subject when it names any actor. A relative clause ("Kestrel, which is backed by Harrow Ridge")
+    takes the actor just before it as its subject, and so does a verb after the relative clause
+    ("TechMet, which is partly funded by the DFC, owns about 11% of Rainbow"). Actors that only
+    qualify another are no party (:func:`_party`)."""
+    right = _clause_end(cuts, ve, objects_end)
     before = [s for s in spans if left <= s[0] and s[1] <= vs and _party(text, s, left, spans, rules, actors)]
+    inner = _inner_clause(text, inner_from, vs) if before else None  # found only where it may choose
     if inner is not None and any(s[0] >= inner for s in before):  # "X said that Y acquired Z": Y did
         before = [s for s in before if s[0] >= inner]
     after = [s for s in spans if ve <= s[0] and s[1] <= right and _party(text, s, ve, spans, rules, actors)]
     opening = _OPENING_PHRASE.match(text, left, vs)
     if opening is not None and any(s[0] >= opening.end() for s in before):  # "Under the Mission, the Ministry …"
         before = [s for s in before if s[0] >= opening.end()]
-    owned = [s for s in before if not any(o[0] == s[1] + 3 and text[s[1]:s[1] + 2] in ("'s", "’s") for o in before)]
-    before = owned or before  # "The Commerce Department's Bureau of Industry and Security added …": the bureau did
+    # "The Commerce Department's Bureau of Industry and Security added …": the bureau did
+    before = [s for s in before if not _owns_the_next(text, s, before)] or before
     relative = _RELATIVE.match(text, left) is not None
     if relative and (not before or _CLAUSE_COMMA.search(text, left, vs) is not None):
         antecedent = [s for s in spans if s[1] <= left and text[s[1]:left].strip(" ,\"”)") == ""]
@@ -517,13 +625,12 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
     subject = _nearest(before) if text[vs:vs + 6].lower().startswith(_POSSESSIVES) else _subject(before)
     if subject is None:
         return []
-    obj = next((s for s in after if s[2] != subject[2] and not _possessor(text, s, after)
-                and _close(text, ve, s[0])), None)
+    obj = _object(text, after, subject, ve)
     if obj is None and kind.symmetric:
-        joined = [s for s in before if s[0] > subject[1] and s[2] != subject[2]
-                  and _joined(text, _name_end(text, subject[1], actors), s[0], actors)]
-        obj = joined[0] if joined else None
-        return [(subject, obj)] if obj is not None else []
+        subject_end = _name_end(text, subject[1], actors)
+        joined = next((s for s in before if s[0] > subject[1] and s[2] != subject[2]
+                       and _joined(text, subject_end, s[0], actors)), None)
+        return [(subject, joined)] if joined is not None else []
     if obj is None:
         return []
     objects = _listed(text, obj, after, subject, actors)
@@ -534,6 +641,20 @@ def _pairs(text: str, sentence_start: int, sentence_end: int, cuts: list[tuple[i
         if span[3] in ("organisation", "person") and span[2] not in {o[2] for o in objects}:
             subjects.append(span)
     return [(s, o) for s in subjects for o in objects if s[2] != o[2]]
+
+
+def _owns_the_next(text: str, span: Span, before: list[Span]) -> bool:
+    """True for an actor in the possessive just before another: "The Commerce Department's" Bureau."""
+    return text.startswith(_POSSESSIVE_S, span[1]) and any(s[0] == span[1] + 3 for s in before)
+
+
+def _object(text: str, after: list[Span], subject: Span, ve: int) -> Span | None:
+    """The first actor after a verb ending at ``ve`` that is its object: not the subject, no
+    possessor, close to the verb."""
+    for span in after:
+        if span[2] != subject[2] and not _possessor(text, span, after) and _close(text, ve, span[0]):
+            return span
+    return None
 
 
 def _listed(text: str, first: Span, after: list[Span], other: Span, actors: DiscoveryRules | None) -> list[Span]:
@@ -576,6 +697,7 @@ def _joined(text: str, end: int, start: int, actors: DiscoveryRules | None) -> b
 
 _CONJUNCTION = re.compile(r"\s*(?:,|and|&|,\s*and)\s+")
 _POSSESSIVES = ("its ", "their ")
+_POSSESSIVE_S = ("'s", "’s")
 _SUBJECT_JOIN = re.compile(r"\s*(?:,|and|&|,\s*and)\s+(?:[a-z][\w-]*\s+){0,2}")  # "and trading house "
 
 
@@ -600,8 +722,7 @@ _RELATIVE = re.compile(r"(?:which|who)\s", re.IGNORECASE)
 def _close(text: str, verb_end: int, start: int) -> bool:
     """True when an object at ``start`` belongs to the verb ending at ``verb_end``: near, no comma
     between (but for one inside a number: "will supply 1,200 tonnes a year to")."""
-    gap = text[verb_end:start]
-    return len(gap) <= _OBJECT_GAP and _CLAUSE_COMMA.search(gap) is None
+    return start - verb_end <= _OBJECT_GAP and _CLAUSE_COMMA.search(text, verb_end, start) is None
 
 
 _CLAUSE_COMMA = re.compile(r",(?!\d)")
@@ -637,8 +758,12 @@ def _party(text: str, span: Span, floor: int, spans: list[Span], rules: Relation
 
 def _titles_a_person(text: str, span: Span, spans: list[Span], actors: DiscoveryRules) -> bool:
     """True when only a title stands between ``span`` and a person: "Lynas chief executive Amanda Lacaze"."""
-    person = next((s for s in spans if s[0] >= span[1]), None)
-    if person is None or person[3] != "person" or person[0] - span[1] > _TITLE_GAP:
+    for person in spans:  # the first actor after it
+        if person[0] >= span[1]:
+            break
+    else:
+        return False
+    if person[3] != "person" or person[0] - span[1] > _TITLE_GAP:
         return False
     gap = text[span[1]:person[0]]
     title = actors.title_before.search(gap.lower())
@@ -668,18 +793,19 @@ def _inner_clause(text: str, start: int, end: int) -> int | None:
     return last.end() if last is not None else None
 
 
-_INNER_CLAUSE = re.compile(r",\s+(?:and|but)\s+|(?<![\w-])(?:say|said|says|announce|announced|announces|report|reported|"
-                           r"reports|state|stated|states|note|noted|notes|confirm|confirmed|confirms|disclose|"
-                           r"disclosed|discloses|added|adds)"
-                           r"(?:(?:\s+[\w,]+){0,3}?\s+that\s|\s+(?=(?-i:[A-Z])))", re.IGNORECASE)
+_REPORTING_VERBS = ("say", "said", "says", "announce", "announced", "announces", "report", "reported", "reports",
+                    "state", "stated", "states", "note", "noted", "notes", "confirm", "confirmed", "confirms",
+                    "disclose", "disclosed", "discloses", "added", "adds")
+_INNER_CLAUSE = re.compile(r",\s+(?:and|but)\s+|(?<![\w-])" + _prefix_tree([(verb, "") for verb in _REPORTING_VERBS])
+                           + r"(?:(?:\s+[\w,]+){0,3}?\s+that\s|\s+(?=(?-i:[A-Z])))", re.IGNORECASE)
 
 
 def _possessor(text: str, span: Span, spans: list[Span]) -> bool:
     """True for an actor that only qualifies the next one: "Tanzania's" in "Tanzania's Ngualla
     project", "US" in "US International Development Finance Corporation" (a place just before a name)."""
-    if span[3] == "place" and any(s[0] == span[1] + 1 and text[span[1]] == " " for s in spans):
+    if span[3] == "place" and text.startswith(" ", span[1]) and any(s[0] == span[1] + 1 for s in spans):
         return True
-    if text[span[1]:span[1] + 2] not in ("'s", "’s"):
+    if not text.startswith(_POSSESSIVE_S, span[1]):
         return False
     return any(0 < s[0] - span[1] <= 40 for s in spans)
 
@@ -709,6 +835,21 @@ def _subject(before: list[Span]) -> Span | None:
         if span[3] in ("organisation", "person"):
             return span
     return before[0] if before else None
+
+
+def _clause_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the clause breaks (:data:`_CLAUSE_END`) in ``text[start:end]``, as one pass of
+    that regex finds them, but tried only where the character of a break stands: at a few places
+    of a sentence rather than at every one."""
+    breaks: list[tuple[int, int]] = []
+    for mark in _CLAUSE_MARK.finditer(text, start, end):
+        at = mark.start() - 1 if mark.group() in "—–-" else mark.start()
+        if at < (breaks[-1][1] if breaks else start):
+            continue  # within the break before, or before the sentence: the pass does not try there
+        found = _CLAUSE_END.match(text, at, end)
+        if found is not None:
+            breaks.append(found.span())
+    return breaks
 
 
 def _clause_start(cuts: list[tuple[int, int]], sentence_start: int, position: int) -> int:
