@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """One sentence: ``article.text[start:end] == text``; ``block`` names where it sits."""
+class Sentence(NamedTuple):
+    """One sentence: ``article.text[start:end] == text``; ``block`` names where it sits.
+
+    A named tuple: immutable, and built several times faster than a frozen dataclass (an article
+    has dozens, a corpus millions)."""
 
     sentence_id: str
     paragraph_id: str

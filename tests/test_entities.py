@@ -220,7 +220,7 @@ def test_title_case_headings_are_ignored(matcher):
     assert names("Why This Matters For Global Supply Chains", matcher) == []
     assert names("Straight Into Your Inbox", matcher) == []
     article = make_article("Owning The Yellow Sea Minerals Future.")
-    heading = dataclasses.replace(article.sentences[0], block="heading")
+    heading = article.sentences[0]._replace(block="heading")
     article = dataclasses.replace(article, sentences=(heading,))
     assert extract_candidates(article, matcher) == []
 

@@ -333,8 +333,7 @@ def test_a_bought_deal_financing_is_no_acquisition(toolkit):
 
 def test_a_headline_participle_after_an_actor_is_passive(toolkit):
     article = make_article("Lynas Rare Earths Awarded $258 Million Department of Defense Contract")
-    article = dataclasses.replace(article, sentences=tuple(dataclasses.replace(s, block="title")
-                                                           for s in article.sentences))
+    article = dataclasses.replace(article, sentences=tuple(s._replace(block="title") for s in article.sentences))
     known = extract_mentions(article, toolkit.entities)
     rows = relation_columns(article, known, toolkit.relations, toolkit.discovery)
     verbs_found = [(s, k, t) for s, k, t in zip(rows["source_id"], rows["kind"], rows["target_id"]) if k != "cooccurs"]
