@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
 
 import reex_research as rr
+from reex_research.read.boilerplate import BoilerplateRules, Rule
 from reex_research.read.datetext import parse_month_day
 from reex_research.read.parse.yearless import infer_year
 
@@ -216,3 +218,15 @@ def test_a_company_form_with_a_capital_inside_is_not_a_heading_glued_to_a_paragr
     corpus = rr.load_corpus(tmp_path, as_of="2026-01-01")
     assert "Brandt Antriebstechnik GmbH, a maker of electric drive units, said" in corpus.articles["text"].iloc[0]
     assert corpus.sentences["text"].str.startswith("Brandt Antriebstechnik GmbH, a maker").any()
+
+
+def test_inline_boilerplate_is_ruled_out_on_the_whole_text_only_when_that_is_exact():
+    def rules(pattern: str) -> BoilerplateRules:
+        return BoilerplateRules((), (), (Rule("hint", "link_hint", re.compile(pattern)),), 0.4, 300)
+
+    phrase = rules(r"\(external link\)")
+    assert not phrase.may_cut_inline("a line\nanother line")
+    assert phrase.may_cut_inline("a line (external link)\nanother line")
+    # Patterns that read around the phrase may match a line and not the whole text: always looked for.
+    for pattern in (r"^note$", r"(?<!\s)x", r"end\b", r"(?>a+)b", r"a*+b"):
+        assert rules(pattern).may_cut_inline("nothing of it here")

@@ -10,6 +10,7 @@ theme, overlapping hits keep the leftmost-longest one; a hit overlapping one of 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -45,48 +46,65 @@ class ThemeMatcher:
                     (prefix if wildcard else whole).append((kind, index, form))
         automaton = ahocorasick.Automaton()
         for key, (whole, prefix) in table.items():
-            automaton.add_word(key, (len(key) - 1, is_word_char(key[-1]), tuple(whole), tuple(prefix)))
+            automaton.add_word(key, (len(key) - 1, is_word_char(key[-1]), _by_kind(whole), _by_kind(prefix)))
         automaton.make_automaton()
         ids = tuple(theme.id for theme in kb.themes)
         labels = tuple(theme.label for theme in kb.themes)
         return cls(automaton, ids, labels, kb.version)
 
 
+def _by_kind(entries: list[tuple[int, int, str]]) -> tuple[tuple[tuple[int, str], ...], tuple[int, ...]] | None:
+    """Return entries ``(kind, theme, form)`` as ``(terms (theme, form), themes excluded)``, None if none."""
+    if not entries:
+        return None
+    return (tuple((theme, form) for kind, theme, form in entries if kind == TERM),
+            tuple(theme for kind, theme, _ in entries if kind == EXCLUDE))
+
+
 _WORD_REST = re.compile(r"\w*")
 
 
-def _raw_hits(text: str, matcher: ThemeMatcher) -> tuple[list[tuple], dict[int, list]]:
-    """Return term hits as ``(theme, start, -end, term)`` and exclusion spans per theme.
+def _raw_hits(text: str, matcher: ThemeMatcher,
+              locator: SentenceLocator) -> tuple[list[tuple], dict[int, list]]:
+    """Return the term hits inside one sentence as ``(theme, start, -end, term, sentence index)``
+    and the exclusion spans inside one sentence per theme.
 
     Each automaton value is ``(length, in_word, whole, prefix)``: whether the key ends with a word
-    character (then so does the text it matched: lower case and folding keep it), and entries
-    ``(kind, theme, form)`` of the forms that must end a word and of the wildcard forms that
-    extend to the end of the word.
+    character (then so does the text it matched: lower case and folding keep it), and the entries
+    of the forms that must end a word and of the wildcard forms that extend to the end of the word,
+    each ``(terms (theme, form), themes excluded)`` or None. Matches are kept to one sentence before
+    overlaps are resolved, so that a match across a line break (between two highlights, say) can
+    neither win over nor veto a hit inside a sentence.
     """
     hits: list[tuple] = []
     vetoes: dict[int, list] = {}
     n = len(text)
     word_rest = _WORD_REST.match
+    starts, ends = locator.starts, locator.ends
     for last, (length, in_word, whole, prefix) in matcher.automaton.iter(scan_form(text)):
         start = last - length
+        index = bisect_right(starts, start) - 1  # the sentence holding start, if any
+        if index < 0:
+            continue
         word_follows = last < n and ((after := text[last]).isalnum() or after == "_")
-        if whole and not (in_word and word_follows):
-            for kind, theme, form in whole:
-                if kind == TERM:
-                    hits.append((theme, start, -last, form))
-                else:
-                    vetoes.setdefault(theme, []).append((start, last))
-        if prefix:
+        if whole is not None and last <= ends[index] and not (in_word and word_follows):
+            terms, excluded = whole
+            for theme, form in terms:
+                hits.append((theme, start, -last, form, index))
+            for theme in excluded:
+                vetoes.setdefault(theme, []).append((start, last))
+        if prefix is not None:
             if word_follows:
                 rest = word_rest(text, last)
                 assert rest is not None  # \w* matches at any position
                 end = rest.end()
             else:
                 end = last
-            for kind, theme, form in prefix:
-                if kind == TERM:
-                    hits.append((theme, start, -end, form))
-                else:
+            if end <= ends[index]:
+                terms, excluded = prefix
+                for theme, form in terms:
+                    hits.append((theme, start, -end, form, index))
+                for theme in excluded:
                     vetoes.setdefault(theme, []).append((start, end))
     return hits, vetoes
 
@@ -111,45 +129,19 @@ def _kept(hits: list[tuple], vetoes: dict[int, list]) -> list[tuple]:
     return kept
 
 
-def _in_sentences(hits: list[tuple], vetoes: dict[int, list],
-                  locator: SentenceLocator) -> tuple[list[tuple], dict[int, list]]:
-    """Keep the hits and exclusions that lie inside one sentence, each hit with its sentence index.
-
-    This comes before overlaps are resolved, so that a match across a line break (between two
-    highlights, say) can neither win over nor veto a hit inside a sentence.
-    """
-    locate = locator.locate
-    located = []
-    for theme, start, neg_end, term in hits:
-        index = locate(start, -neg_end)
-        if index >= 0:
-            located.append((theme, start, neg_end, term, index))
-    inside = {}
-    for theme, spans in vetoes.items():
-        within = [(vs, ve) for vs, ve in spans if locate(vs, ve) >= 0]
-        if within:
-            inside[theme] = within
-    return located, inside
-
-
 def extract_theme_hits(article: ParsedArticle, matcher: ThemeMatcher) -> dict[str, list]:
     """Return columns of the ``theme_hits`` table for ``article`` (exclusions applied)."""
     locator = SentenceLocator.of(article)
+    kept = _kept(*_raw_hits(article.text, matcher, locator))
     sentences, theme_ids = locator.sentences, matcher.theme_ids
-    sentence_col: list[str] = []
-    theme_col: list[str] = []
-    term_col: list[str] = []
-    start_col: list[int] = []
-    end_col: list[int] = []
-    hits, vetoes = _raw_hits(article.text, matcher)
-    for start, end, theme, term, index in _kept(*_in_sentences(hits, vetoes, locator)):
-        sentence_col.append(sentences[index].sentence_id)
-        theme_col.append(theme_ids[theme])
-        term_col.append(term)
-        start_col.append(start)
-        end_col.append(end)
-    found: dict[str, list[Any]] = {"sentence_id": sentence_col, "theme_id": theme_col, "term": term_col, "start": start_col,
-             "end": end_col, "article_id": [article.article_id] * len(start_col)}
+    found: dict[str, list[Any]] = {
+        "sentence_id": [sentences[hit[4]].sentence_id for hit in kept],
+        "theme_id": [theme_ids[hit[2]] for hit in kept],
+        "term": [hit[3] for hit in kept],
+        "start": [hit[0] for hit in kept],
+        "end": [hit[1] for hit in kept],
+        "article_id": [article.article_id] * len(kept),
+    }
     return {name: found[name] for name in schema.columns("theme_hits")}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .. import paths
@@ -35,23 +36,30 @@ class BoilerplateRules:
     trailer_min_share: float
     max_line_length: int
     _seen: dict[str, Rule | None] = field(default_factory=dict, repr=False, compare=False)
+    _seen_trailers: dict[str, Rule | None] = field(default_factory=dict, repr=False, compare=False)
 
     def match_line(self, lowered: str) -> Rule | None:
         """Return the first line rule matching the stripped, lower-cased line, if any."""
         if len(lowered) > self.max_line_length:
             return None
-        # Site chrome repeats from page to page: remember the verdict for short lines.
-        try:
-            return self._seen[lowered]
-        except KeyError:
-            rule = _first(self.lines, lowered)
-            if len(self._seen) < _SEEN_MAX:
-                self._seen[lowered] = rule
-            return rule
+        return _remembered(self._seen, self.lines, lowered)
 
     def match_trailer(self, lowered: str) -> Rule | None:
         """Return the trailer rule matching the stripped, lower-cased line, if any."""
-        return _first(self.trailers, lowered) if len(lowered) <= self.max_line_length else None
+        if len(lowered) > self.max_line_length:
+            return None
+        return _remembered(self._seen_trailers, self.trailers, lowered)
+
+    def may_cut_inline(self, lowered_text: str) -> bool:
+        """False when :meth:`strip_inline` leaves every stripped line of ``lowered_text`` (a whole
+        text, lower-cased) as it is.
+
+        A phrase found in a line is found at the same place in the whole text, unless its pattern
+        reads what surrounds the line (anchors, lookarounds, word boundaries): such a pattern
+        always answers True.
+        """
+        return any(not _reads_phrase_only(rule.pattern) or rule.pattern.search(lowered_text)
+                   for rule in self.inline)
 
     def strip_inline(self, line: str, lowered: str | None = None) -> tuple[str, list[tuple[Rule, str]]]:
         """Cut inline boilerplate (and the whitespace before it) out of ``line``.
@@ -80,6 +88,28 @@ class BoilerplateRules:
 
 
 _SEEN_MAX = 50_000
+# What lets a pattern look past the phrase it matches: anchors, word boundaries, lookarounds,
+# conditionals, and atomic groups or possessive quantifiers, which may swallow what follows a line.
+_CONTEXT_SYNTAX = re.compile(r"[\^$]|\\[AZzbB]|\(\?[=!<(>]|[*+?}]\+")
+
+
+def _remembered(seen: dict[str, Rule | None], rules: tuple[Rule, ...], lowered: str) -> Rule | None:
+    """The first of ``rules`` matching ``lowered``; site chrome repeats from page to page, so the
+    verdict on a line is kept in ``seen``."""
+    try:
+        return seen[lowered]
+    except KeyError:
+        rule = _first(rules, lowered)
+        if len(seen) < _SEEN_MAX:
+            seen[lowered] = rule
+        return rule
+
+
+@lru_cache(maxsize=256)
+def _reads_phrase_only(pattern: re.Pattern[str]) -> bool:
+    """True when nothing in ``pattern`` reads beyond the characters it matches (judged from its
+    source, erring towards False)."""
+    return _CONTEXT_SYNTAX.search(pattern.pattern) is None
 
 
 def _first(rules: tuple[Rule, ...], lowered: str) -> Rule | None:

@@ -33,10 +33,13 @@ def split_spans(text: str, start: int, end: int, rules: SentenceRules) -> list[t
     segment_start = start
     for match in _BOUNDARY.finditer(text, start, end):
         if _ends_sentence(text, segment_start, match, end, rules):
-            spans.append((segment_start, match.end()))
+            # A sentence ends on its mark (never whitespace), so only its start needs trimming.
+            spans.append((_skip_space(text, segment_start), match.end()))
             segment_start = match.end()
-    spans.append((segment_start, end))
-    return [trimmed for s, e in spans if (trimmed := _trim(text, s, e)) is not None]
+    last = _trim(text, segment_start, end)
+    if last is not None:
+        spans.append(last)
+    return spans
 
 
 def _ends_sentence(text: str, segment_start: int, match: re.Match[str], end: int,
@@ -65,6 +68,13 @@ def _token_before(text: str, floor: int, end: int) -> str:
     while start > floor and not text[start - 1].isspace():
         start -= 1
     return text[start:end]
+
+
+def _skip_space(text: str, start: int) -> int:
+    """The first position from ``start`` that is not whitespace (``text`` has one further on)."""
+    while text[start].isspace():
+        start += 1
+    return start
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:

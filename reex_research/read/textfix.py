@@ -148,6 +148,9 @@ def _sequence_pass(text: str) -> tuple[str, int]:
     return "".join(pieces), count
 
 
+# The sequence fixer infers remnants to tell mojibake from Thai, then the remnant fixer infers
+# the same remnants of the same text: the last result is kept rather than computed again.
+@lru_cache(maxsize=1)
 def _remnant_pass(text: str) -> tuple[str, int]:
     count = 0
 

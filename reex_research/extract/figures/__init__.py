@@ -65,7 +65,7 @@ Speed
     Nothing is read at import. ``load_figure_rules`` compiles the rules once; per article, a cheap
     pre-check finds anchors (``str.find`` per digit, one literal-prefixed scan for number words)
     and the figure regex runs only at those anchors, with qualifiers and currency prefixes read
-    leftwards by matching reversed text. Columns are gathered in lists.
+    leftwards by matching reversed text. Columns are gathered from one row tuple per figure.
 """
 
 from .match import extract_figures

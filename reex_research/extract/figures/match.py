@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from ...model import ParsedArticle, Sentence, SentenceLocator
 from ...read.datetext import YEAR_MAX, YEAR_MIN
 from ...schema import columns
-from .claimant import claim
+from .claimant import claim, claimant
 from .measure import count_noun, measure_of, separated
 from .rules import FigureRules, fold_words
 
@@ -24,6 +24,7 @@ class _Figure(NamedTuple):
 
     start: int
     end: int
+    surface: str
     value: float
     unit: str
     currency: str
@@ -36,14 +37,14 @@ class _Figure(NamedTuple):
 
 def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, list]:
     """Return the columns of table ``figures`` for one article: a row per figure, two per range."""
-    cols: dict[str, list] = {name: [] for name in columns("figures")}
+    rows: list[tuple] = []
     contexts: dict[int, tuple[str, str] | None] = {}
     for sentence, anchors in _anchors_by_sentence(article, _anchors(article.text, rules)):
-        text = sentence.text
-        figures = _sentence_figures(text, anchors, rules)
+        figures, who = _read_sentence(sentence.text, anchors, rules)
         if not figures:
             continue
-        claimed_by, claim_source = claim(text, article.source, rules)
+        claimed_by, claim_source = claim(who, article.source)
+        offset = sentence.start
         for fig in figures:
             currency, currency_source = fig.currency, fig.currency_source
             if fig.bare:  # forms with the same cues ("$", "dollars") share one search
@@ -52,21 +53,23 @@ def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, lis
                     id(cues), _context(article, cues))
                 if found is not None:
                     currency, currency_source = found[0], f"context: {found[1]}"
-            cols["article_id"].append(article.article_id)
-            cols["sentence_id"].append(sentence.sentence_id)
-            cols["surface"].append(text[fig.start:fig.end])
-            cols["start"].append(sentence.start + fig.start)
-            cols["end"].append(sentence.start + fig.end)
-            cols["value"].append(fig.value)
-            cols["unit"].append(fig.unit)
-            cols["currency"].append(currency)
-            cols["currency_source"].append(currency_source)
-            cols["scale"].append(fig.scale)
-            cols["qualifier"].append(fig.qualifier)
-            cols["measure"].append(fig.measure)
-            cols["claimed_by"].append(claimed_by)
-            cols["claim_source"].append(claim_source)
-    return cols
+            rows.append((sentence.sentence_id, fig.surface, offset + fig.start, offset + fig.end,
+                         fig.value, fig.unit, currency, currency_source, fig.scale, fig.qualifier,
+                         fig.measure, claimed_by, claim_source))
+    found_cols = dict(zip(_ROW, map(list, zip(*rows)))) if rows else {name: [] for name in _ROW}
+    found_cols["article_id"] = [article.article_id] * len(rows)
+    return {name: found_cols[name] for name in columns("figures")}
+
+
+_ROW = ("sentence_id", "surface", "start", "end", "value", "unit", "currency", "currency_source",
+        "scale", "qualifier", "measure", "claimed_by", "claim_source")  # the article's rows, as built
+_SentenceRead = tuple[tuple[_Figure, ...], str]
+
+
+def _read_sentence(text: str, anchors: tuple[int, ...], rules: FigureRules) -> _SentenceRead:
+    """Return the figures of one sentence and who the sentence says claims them ("" if nobody)."""
+    figures = _sentence_figures(text, anchors, rules)
+    return tuple(figures), (claimant(text, rules) if figures else "")
 
 
 def _context(article: ParsedArticle, cues: tuple[tuple[re.Pattern[str], str, str], ...]
@@ -109,7 +112,7 @@ def _anchors(text: str, rules: FigureRules) -> list[int]:
 
 
 def _anchors_by_sentence(article: ParsedArticle,
-                         anchors: list[int]) -> Iterator[tuple[Sentence, list[int]]]:
+                         anchors: list[int]) -> Iterator[tuple[Sentence, tuple[int, ...]]]:
     """Yield each sentence that holds anchors, with those anchors relative to the sentence."""
     if not anchors:
         return
@@ -121,18 +124,19 @@ def _anchors_by_sentence(article: ParsedArticle,
         if index >= 0:
             groups.setdefault(index, []).append(anchor - starts[index])
     for index in sorted(groups):
-        yield sentences[index], groups[index]
+        yield sentences[index], tuple(groups[index])
 
 
-def _sentence_figures(text: str, anchors: list[int], rules: FigureRules) -> list[_Figure]:
+def _sentence_figures(text: str, anchors: tuple[int, ...], rules: FigureRules) -> list[_Figure]:
     """Return the figures of one sentence, trying the figure regex at each anchor in order."""
     found: list[_Figure] = []
     done = 0
     for anchor in anchors:
         if anchor < done:
             continue
-        match = rules.figure.match(text, _candidate_start(text, anchor, rules))
-        if match is None or match.start("num") != anchor:
+        begin = _candidate_start(text, anchor, rules)
+        match = rules.figure.match(text, begin)
+        if begin < anchor and (match is None or match.start("num") != anchor):
             match = rules.figure.match(text, anchor)
         if match is None or match.start("num") != anchor:
             continue
@@ -170,7 +174,8 @@ def _accept(text: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:
         start, qualifier = _qualifier(text, m.end("rw") if m["rw"] else m.start(), rules)
         qualifiers = [qualifier]
     measure = measure_of(text, start, end, m, unit, rules)
-    return [_Figure(start, end, float(v), unit, currency, scale, q, measure, currency_source, bare_form)
+    surface = text[start:end]
+    return [_Figure(start, end, surface, float(v), unit, currency, scale, q, measure, currency_source, bare_form)
             for v, q in zip(values, qualifiers)]
 
 

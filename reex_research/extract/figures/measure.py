@@ -35,9 +35,10 @@ def measure_of(text: str, start: int, end: int, m: re.Match[str], unit: str,
         span = phrase_after(text, link.end(), rules.max_words, frozenset(), rules)
         if span:
             return f"{text[span[0]:span[1]]} {_gerund(text, start, rules)}".strip()
-    span = phrase_after(text, end, rules.max_words, frozenset(), rules)
-    if span and text[end:span[0]].isspace():
-        return text[span[0]:span[1]]
+    if text[end:end + 1].isspace():  # else no phrase can start after nothing but spaces
+        span = phrase_after(text, end, rules.max_words, frozenset(), rules)
+        if span and text[end:span[0]].isspace():
+            return text[span[0]:span[1]]
     return read_back(text, start, 100, rules, _gerund_or_subject)
 
 

@@ -30,11 +30,11 @@ class ArticleRecord:
     """All rows one article contributes to the corpus tables, plus what extractors read."""
 
     article: dict[str, Any]
-    highlights: list[dict[str, Any]]
-    paragraphs: list[dict[str, Any]]
+    highlights: dict[str, list[Any]]  # columns
+    paragraphs: dict[str, list[Any]]  # columns
     sentences: dict[str, list[Any]]  # columns
     tables: list[dict[str, Any]]
-    boilerplate: list[dict[str, Any]]
+    boilerplate: dict[str, list[Any]]  # columns
     problems: list[Problem]
     parsed: ParsedArticle
 
@@ -56,43 +56,48 @@ def parse_document(doc: RawDocument, rules: ParseRules, *, as_of: dt.date | None
     record = _rows(doc, article_id, text, blocks, spans, rules, meta, as_of)
     record.article["repairs"] = repaired.count
     record.article["repair_kinds"] = repaired.kinds
-    record.boilerplate = [
-        {"article_id": article_id, "file": doc.file, "line": line, "rule": rule, "kind": kind, "text": t}
-        for line, rule, kind, t in lines.removed
-    ]
+    record.boilerplate = _boilerplate_columns(article_id, doc.file, lines.removed)
     record.article["n_boilerplate"] = len(lines.removed)
     return record
+
+
+def _boilerplate_columns(article_id: str, file: str,
+                         removed: list[tuple[int, str, str, str]]) -> dict[str, list[Any]]:
+    """The rows of the boilerplate table, as columns, from the ``(line, rule, kind, text)`` removed."""
+    count = len(removed)
+    return {"article_id": [article_id] * count, "file": [file] * count,
+            "line": [r[0] for r in removed], "rule": [r[1] for r in removed],
+            "kind": [r[2] for r in removed], "text": [r[3] for r in removed]}
 
 
 def _rows(doc: RawDocument, article_id: str, text: str, blocks: list[Block], starts: list[int],
           rules: ParseRules, meta: Metadata, as_of: dt.date | None) -> ArticleRecord:
     """Return the rows of one article from its blocks and their starts in the clean text."""
-    highlights: list[dict[str, Any]] = []
-    paragraphs: list[dict[str, Any]] = []
+    paragraph_ids = _ids(f"{article_id}:p", 3, len(blocks))
+    paragraphs = _SpanColumns()
+    kinds: list[str] = []
+    sections: list[str | None] = []
+    highlights = _SpanColumns()
     sentences = _SentenceColumns()
     tables: list[dict[str, Any]] = []
     section: str | None = None
     title: str | None = None
     sentence_rules = rules.sentences
 
-    for block, base in zip(blocks, starts):
+    for paragraph_id, block, base in zip(paragraph_ids, blocks, starts):
         kind = block.kind
         start = base + block.content_start
         end = base + len(block.text)
         block_text = text[start:end]
-        paragraph_id = f"{article_id}:p{len(paragraphs):03d}"
         if kind == "heading":
             section = block_text
         if kind == "title" and title is None:
             title = block_text
-        paragraphs.append({"article_id": article_id, "paragraph_id": paragraph_id,
-                           "position": len(paragraphs), "kind": kind,
-                           "section": None if kind in ("title", "heading") else section,
-                           "start": start, "end": end, "text": block_text})
+        paragraphs.add(start, end, block_text)
+        kinds.append(kind)
+        sections.append(None if kind in ("title", "heading") else section)
         if kind == "highlight":
-            highlights.append({"article_id": article_id, "highlight_id": f"{article_id}:h{len(highlights):02d}",
-                               "position": len(highlights), "start": start, "end": end,
-                               "text": block_text})
+            highlights.add(start, end, block_text)
             sentences.add(paragraph_id, kind, split_spans(text, start, end, sentence_rules))
         elif kind == "paragraph":
             sentences.add(paragraph_id, kind, split_spans(text, start, end, sentence_rules))
@@ -106,14 +111,45 @@ def _rows(doc: RawDocument, article_id: str, text: str, blocks: list[Block], sta
                         sentences.add(paragraph_id, kind, split_spans(text, base + s, base + e, sentence_rules))
 
     sentence_rows = sentences.columns(article_id, text)
-    lead = next((p["text"] for p in paragraphs if p["kind"] == "paragraph"), "")
-    article, problems = _article_row(doc, article_id, text, title, highlights, meta, rules, lead, as_of)
-    article.update(n_highlights=len(highlights), n_paragraphs=sum(p["kind"] == "paragraph" for p in paragraphs),
+    lead = next((t for k, t in zip(kinds, paragraphs.texts) if k == "paragraph"), "")
+    first_highlight = highlights.texts[0] if highlights.texts else None
+    article, problems = _article_row(doc, article_id, text, title, first_highlight, meta, rules, lead, as_of)
+    article.update(n_highlights=len(highlights.texts), n_paragraphs=kinds.count("paragraph"),
                    n_sentences=len(sentence_rows["start"]))
     parsed = ParsedArticle(article_id=article_id, text=text, sentences=_sentence_objects(sentence_rows),
                            published=_as_date(article["published"]), title=title,
                            source=article["source"] or article["publisher"], author=article["author"])
-    return ArticleRecord(article, highlights, paragraphs, sentence_rows, tables, [], problems, parsed)
+    paragraph_rows = {**paragraphs.columns(article_id, "paragraph_id", paragraph_ids),
+                      "kind": kinds, "section": sections}
+    highlight_rows = highlights.columns(article_id, "highlight_id",
+                                        _ids(f"{article_id}:h", 2, len(highlights.texts)))
+    return ArticleRecord(article, highlight_rows, paragraph_rows, sentence_rows, tables, {}, problems, parsed)
+
+
+def _ids(prefix: str, digits: int, count: int) -> list[str]:
+    """``count`` row ids: ``prefix`` and the row's position written with at least ``digits`` digits."""
+    return [f"{prefix}{i:0{digits}d}" for i in range(count)]
+
+
+@dataclass(slots=True)
+class _SpanColumns:
+    """Rows that are spans of the clean text (paragraphs, highlights), column by column, in order."""
+
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    def add(self, start: int, end: int, text: str) -> None:
+        """Append the row of ``text``, found at ``start:end`` of the clean text."""
+        self.starts.append(start)
+        self.ends.append(end)
+        self.texts.append(text)
+
+    def columns(self, article_id: str, id_column: str, ids: list[str]) -> dict[str, list[Any]]:
+        """The rows as columns: the article, ``ids`` in ``id_column``, position, start, end, text."""
+        count = len(self.texts)
+        return {"article_id": [article_id] * count, id_column: ids, "position": list(range(count)),
+                "start": self.starts, "end": self.ends, "text": self.texts}
 
 
 @dataclass(slots=True)
@@ -154,14 +190,14 @@ def _sentence_objects(rows: dict[str, list[Any]]) -> tuple[Sentence, ...]:
 
 
 def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None,
-                 highlights: list[dict[str, Any]], meta: Metadata,
+                 first_highlight: str | None, meta: Metadata,
                  rules: ParseRules, lead: str, as_of: dt.date | None) -> tuple[dict[str, Any], list[Problem]]:
     """Return the ``articles`` row of one article and the problems met making it."""
     supplied = {key: repair_text(value).text for key, value in doc.metadata.items()}
     title_source = "text" if title else None
     if supplied.get("title"):
         title, title_source = supplied["title"], "metadata"
-    headline = title or _headline(highlights)
+    headline = title or _headline(first_highlight)
     if not title:
         title_source = "headline_fallback" if headline else "missing"
     published, published_source, problem = _published(doc, meta, text, lead, as_of)
@@ -179,10 +215,10 @@ def _article_row(doc: RawDocument, article_id: str, text: str, title: str | None
     }, [problem] if problem else []
 
 
-def _headline(highlights: list[dict[str, Any]]) -> str | None:
-    if not highlights:
+def _headline(first: str | None) -> str | None:
+    """The first highlight as a headline, shortened at a word when it is too long."""
+    if first is None:
         return None
-    first = highlights[0]["text"]
     if len(first) <= _HEADLINE_MAX:
         return first
     cut = first[:_HEADLINE_MAX].rsplit(" ", 1)[0]

@@ -29,7 +29,10 @@ def sort_lines(text: str, rules: ParseRules) -> SortedLines:
     offset = 0
     trailer_kind: str | None = None
     content: list[tuple[int, str, str]] = []
-    lowered_lines = _lowered_lines(text)
+    lowered_text = _lowered(text)
+    lowered_lines = lowered_text.split("\n") if lowered_text is not None else None
+    # Most texts hold no inline boilerplate at all: one search of the whole text tells.
+    cuts_inline = lowered_text is None or bp.may_cut_inline(lowered_text)
     for number, raw in enumerate(text.split("\n"), start=1):
         share = offset / total
         offset += len(raw) + 1
@@ -38,13 +41,14 @@ def sort_lines(text: str, rules: ParseRules) -> SortedLines:
             content.append((number, "", ""))
             continue
         lowered = lowered_lines[number - 1].strip() if lowered_lines else None
-        line, cut = bp.strip_inline(line, lowered)
-        if cut:
-            removed.extend((number, rule.rule, rule.kind, phrase.strip()) for rule, phrase in cut)
-            line = line.strip()
-            if not line:
-                continue
-            lowered = None
+        if cuts_inline:
+            line, cut = bp.strip_inline(line, lowered)
+            if cut:
+                removed.extend((number, rule.rule, rule.kind, phrase.strip()) for rule, phrase in cut)
+                line = line.strip()
+                if not line:
+                    continue
+                lowered = None
         if lowered is None:
             lowered = line.lower()
         if not meta.publisher:
@@ -85,12 +89,12 @@ def _rule_form(lowered: str) -> str:
     return lowered
 
 
-def _lowered_lines(text: str) -> list[str] | None:
-    """The lines of ``text`` lower-cased, when lower-casing keeps every character's offset.
+def _lowered(text: str) -> str | None:
+    """``text`` lower-cased, when lower-casing keeps every character's offset.
 
     Each stripped line of the result then equals the stripped line lower-cased on its own: case
     mappings never turn whitespace into text or back, and a line break ends the context of a final
     sigma. Otherwise (a character such as "İ" lower-cases to two) return None.
     """
     lowered = text.lower()
-    return lowered.split("\n") if len(lowered) == len(text) else None
+    return lowered if len(lowered) == len(text) else None
