@@ -9,17 +9,8 @@ from .phrases import phrase_after, phrase_before, read_back, skip_back
 from .rules import FigureRules, fold_words
 
 
-def claim(who: str, source: str | None) -> tuple[str, str]:
-    """Return (claimed_by, claim_source): the sentence's claimant ``who``, else the article's source."""
-    if who:
-        return who, "sentence"
-    if source:
-        return source, "article"
-    return "", ""
-
-
-def claimant(text: str, rules: FigureRules) -> str:
-    """Return who a sentence says claims its figures, or "" when it says nobody does."""
+def claim(text: str, source: str | None, rules: FigureRules) -> tuple[str, str]:
+    """Return (claimed_by, claim_source) for a sentence: its own attribution, else the article's."""
     low = text.lower()
     who = ""
     if rules.according_gate.search(low):
@@ -29,7 +20,11 @@ def claimant(text: str, rules: FigureRules) -> str:
     who = rules.claim_time_tail.sub("", who).strip() if who else who
     if who and fold_words(who) in rules.not_claimants:
         who = ""  # "The Company reported": the article's source says who that is
-    return who
+    if who:
+        return who, "sentence"
+    if source:
+        return source, "article"
+    return "", ""
 
 
 def _according_to(text: str, rules: FigureRules) -> str:

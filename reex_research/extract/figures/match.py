@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from ...model import ParsedArticle, Sentence, SentenceLocator
 from ...read.datetext import YEAR_MAX, YEAR_MIN
 from ...schema import columns
-from .claimant import claim, claimant
+from .claimant import claim
 from .measure import count_noun, measure_of, separated
 from .rules import FigureRules, fold_words
 
@@ -40,10 +40,10 @@ def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, lis
     rows: list[tuple] = []
     contexts: dict[int, tuple[str, str] | None] = {}
     for sentence, anchors in _anchors_by_sentence(article, _anchors(article.text, rules)):
-        figures, who = _read_sentence(sentence.text, anchors, rules)
+        figures = _sentence_figures(sentence.text, anchors, rules)
         if not figures:
             continue
-        claimed_by, claim_source = claim(who, article.source)
+        claimed_by, claim_source = claim(sentence.text, article.source, rules)
         offset = sentence.start
         for fig in figures:
             currency, currency_source = fig.currency, fig.currency_source
@@ -63,13 +63,6 @@ def extract_figures(article: ParsedArticle, rules: FigureRules) -> dict[str, lis
 
 _ROW = ("sentence_id", "surface", "start", "end", "value", "unit", "currency", "currency_source",
         "scale", "qualifier", "measure", "claimed_by", "claim_source")  # the article's rows, as built
-_SentenceRead = tuple[tuple[_Figure, ...], str]
-
-
-def _read_sentence(text: str, anchors: tuple[int, ...], rules: FigureRules) -> _SentenceRead:
-    """Return the figures of one sentence and who the sentence says claims them ("" if nobody)."""
-    figures = _sentence_figures(text, anchors, rules)
-    return tuple(figures), (claimant(text, rules) if figures else "")
 
 
 def _context(article: ParsedArticle, cues: tuple[tuple[re.Pattern[str], str, str], ...]
@@ -112,7 +105,7 @@ def _anchors(text: str, rules: FigureRules) -> list[int]:
 
 
 def _anchors_by_sentence(article: ParsedArticle,
-                         anchors: list[int]) -> Iterator[tuple[Sentence, tuple[int, ...]]]:
+                         anchors: list[int]) -> Iterator[tuple[Sentence, list[int]]]:
     """Yield each sentence that holds anchors, with those anchors relative to the sentence."""
     if not anchors:
         return
@@ -124,10 +117,10 @@ def _anchors_by_sentence(article: ParsedArticle,
         if index >= 0:
             groups.setdefault(index, []).append(anchor - starts[index])
     for index in sorted(groups):
-        yield sentences[index], tuple(groups[index])
+        yield sentences[index], groups[index]
 
 
-def _sentence_figures(text: str, anchors: tuple[int, ...], rules: FigureRules) -> list[_Figure]:
+def _sentence_figures(text: str, anchors: list[int], rules: FigureRules) -> list[_Figure]:
     """Return the figures of one sentence, trying the figure regex at each anchor in order."""
     found: list[_Figure] = []
     done = 0
