@@ -34,11 +34,19 @@ def split_spans(text: str, start: int, end: int, rules: SentenceRules) -> list[t
     for match in _BOUNDARY.finditer(text, start, end):
         if _ends_sentence(text, segment_start, match, end, rules):
             # A sentence ends on its mark (never whitespace), so only its start needs trimming.
-            spans.append((_skip_space(text, segment_start), match.end()))
+            first = segment_start
+            while text[first].isspace():
+                first += 1
             segment_start = match.end()
-    last = _trim(text, segment_start, end)
-    if last is not None:
-        spans.append(last)
+            spans.append((first, segment_start))
+    # The last sentence, whitespace trimmed (trimmed here rather than in a helper: one call less
+    # for each paragraph).
+    while segment_start < end and text[segment_start].isspace():
+        segment_start += 1
+    while end > segment_start and text[end - 1].isspace():
+        end -= 1
+    if end > segment_start:
+        spans.append((segment_start, end))
     return spans
 
 
@@ -68,18 +76,3 @@ def _token_before(text: str, floor: int, end: int) -> str:
     while start > floor and not text[start - 1].isspace():
         start -= 1
     return text[start:end]
-
-
-def _skip_space(text: str, start: int) -> int:
-    """The first position from ``start`` that is not whitespace (``text`` has one further on)."""
-    while text[start].isspace():
-        start += 1
-    return start
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if end > start else None

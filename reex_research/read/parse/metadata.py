@@ -13,6 +13,7 @@ _DATELINE_MAX = 120
 _DATELINE_LOOSE_MAX = 80
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?|\b[ap]\.m\.", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+_PART_SEPARATOR = re.compile(r"\s*[|•·/]\s*")  # between the parts of a dateline: "Reuters | Oct 9"
 _DATELINE_WORDS = frozenset({"published", "posted", "updated", "on", "at", "last", "modified", "date",
                              "am", "pm", "ago", "hours", "hour", "minutes", "gmt", "utc", "et", "est",
                              "edt", "pt", "cet", "bst", "jst", "cst", "sgt", "hkt"})
@@ -98,7 +99,7 @@ def metadata_kind(line: str, lowered: str, index: int, rules: ParseRules) -> tup
 def _dateline_parts(text: str, rules: ParseRules) -> tuple[str, list[str]]:
     """A dateline without its label ("Published:"), and it whole then each of its '|'-separated parts."""
     candidate = rules.dateline_prefix.sub("", text.strip(), count=1)
-    return candidate, [candidate, *re.split(r"\s*[|•·/]\s*", candidate)]
+    return candidate, [candidate, *_PART_SEPARATOR.split(candidate)]
 
 
 def dateline(text: str, rules: ParseRules) -> dt.date | None:
