@@ -532,3 +532,30 @@ def test_today_right_after_a_releases_dateline_is_the_release_day(text, found):
     assert bool(dates) == found
     if found:
         assert (dates[0].date_start, dates[0].precision) == (dt.date(2026, 3, 4), "day")
+
+
+
+_SCAN_TOKENS = ["2025", "2026", "1999", "2100", "12", "1", "09", "31st", "3rd", "150", "20255", "2.5", "2025.5",
+                "60%", "2025%", "2,000", "2025,3", "1Q", "2H", "Q3", "H1", "1Q26", "2H25", "2025-10-09", "2025-26",
+                "15-16", "October", "Oct.", "Sept", "May", "mid-2026", "early", "year", "month", "Today", "today",
+                "Thursday", "quarter", "half", "first", "the", "of", "to", "tonnes", "t", "per cent", "FY",
+                "No.", "$", "(", ")", ",", ".", "-", "–", "/", ":", "'26", "1990s"]
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SCAN_TOKENS), st.sampled_from([" ", "", "\n", ", "])),
+                min_size=1, max_size=8))
+def test_the_scanner_finds_every_place_a_date_can_start(parts):
+    """The scanner is only a fast pre-check: wherever the grammar reads a date at a word start, the
+    scanner must have found that place. Texts mix date parts with numbers that look like dates but
+    are not ("2.5", "60%", "2,000", "150", "20255"), which the scanner passes over."""
+    from reex_research.read import datetext
+
+    text = "".join(token + separator for token, separator in parts)
+    grammars = datetext._grammars(datetext.quantity_words())
+    cores = {m.start() for m in datetext._SCANNER.finditer(text)}
+    for place in (m.start() for m in _WORD_START.finditer(text)):
+        grammar = grammars.get(text[place])
+        if grammar is not None and grammar.match(text, place) is not None:
+            assert place in cores, (text, place)

@@ -43,8 +43,12 @@ FUTURE_CUE = re.compile(
 FUTURE_REACH = 80
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
 _SUBORDINATE_OPENING = re.compile(r"^(?:Although|Though|While|Whereas|After|Before|When|Since|Because|If|Once|Until)\b[^,;]*,\s")
-_CLAUSE_CUT = re.compile(r"(?:;|:\s|\s[—–-]\s|,\s(?=(?:while|whereas|but|which|who|although|though|after|before|as|"
-                         r"when|and then)\b))")
+# Where a clause ends: ";", ": ", a dash between blanks, a comma before a conjunction or relative
+# word. Every branch opens with a literal so the engine skips through prose in C; the dash's blank
+# before it is checked behind, and _clause_cuts drops a dash whose blank an earlier cut took.
+_DASHES = "—–-"
+_CLAUSE_CUT = re.compile(r";|:\s|,\s(?=(?:while|whereas|but|which|who|although|though|after|before|as|"
+                         r"when|and then)\b)|" + "|".join(rf"{d}(?<=\s{d})\s" for d in _DASHES))
 PREDICATE_WORDS = 16
 """Most words an event's ``predicate`` keeps."""
 ActorSpan = tuple[int, int, str, str]
@@ -71,33 +75,35 @@ def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = (),
     sentences = locator.sentences
     rows: list[tuple] = []
     reference = _as_date(article.published)
-    text = article.text
+    text, article_id = article.text, article.article_id
     ordered = sorted(actors)
     starts = [actor[0] for actor in ordered]
     clause_cuts: dict[int, list[int]] = {}  # by sentence: the dates of one sentence share them
     for date in find_dates(text, reference=reference, units=units):
-        i = locator.locate(date.start, date.end)
+        start, end = date.start, date.end
+        i = locator.locate(start, end)
         if i < 0:  # outside every sentence, or across two
             continue
+        sentence = sentences[i]
+        offset = sentence.start
         date_start, date_end = date.date_start, date.date_end
-        reach = max(sentences[i].start, date.start - FUTURE_REACH)
         if (date.recurs and reference is not None and date_end < reference  # recurs: inferred from it
-                and _said_of_the_future(text, reach, date.start)):
+                and _said_of_the_future(text, max(offset, start - FUTURE_REACH), start)):
             date_start = _next_occurrence(date_start, date.recurs)
             date_end = _next_occurrence(date_end, date.recurs)
-        sentence = sentences[i]
         cuts = clause_cuts.get(i)
         if cuts is None:
             cuts = clause_cuts[i] = _clause_cuts(sentence.text)
-        left, right = _clause_between(sentence.text, cuts, date.start - sentence.start, date.end - sentence.start)
-        left, right = left + sentence.start, right + sentence.start
-        inside = [a for a in ordered[bisect_left(starts, left):bisect_right(starts, right)] if a[1] <= right]
+        left, right = _clause_between(sentence.text, cuts, start - offset, end - offset)
+        left, right = left + offset, right + offset
+        first, last = bisect_left(starts, left), bisect_right(starts, right)
+        inside = [a for a in ordered[first:last] if a[1] <= right] if first < last else []
         subject = inside[0] if inside else None
         predicate = _predicate(text, subject[1] if subject is not None else left, right)
-        rows.append((article.article_id, sentence.sentence_id, date.surface, date.start, date.end,
+        rows.append((article_id, sentence.sentence_id, date.surface, start, end,
                      date_start, date_end, date.precision, date.date_source, text[left:right],
                      subject[2] if subject is not None else None, predicate,
-                     "; ".join(sorted({a[2] for a in inside})) or None))
+                     ("; ".join(sorted({a[2] for a in inside})) or None) if inside else None))
     values = [list(column) for column in zip(*rows)] if rows else [[] for _ in _ROW_FIELDS]
     by_field = dict(zip(_ROW_FIELDS, values))
     return {name: by_field[name] for name in COLUMNS}
@@ -116,7 +122,12 @@ def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 def _clause_cuts(sentence: str) -> list[int]:
     """Where the clauses of ``sentence`` start, its start and one past its end included, in order."""
-    cuts = [0] + [m.end() for m in _CLAUSE_CUT.finditer(sentence)] + [len(sentence) + 1]
+    cuts = [0]
+    for m in _CLAUSE_CUT.finditer(sentence):
+        # " - " is one cut: a dash right after a cut ("Note: - ", "a - - b") had its blank taken
+        if m.start() != cuts[-1] or sentence[m.start()] not in _DASHES:
+            cuts.append(m.end())
+    cuts.append(len(sentence) + 1)
     opening = _SUBORDINATE_OPENING.match(sentence)
     if opening:  # "Although X, Y": the first comma closes the subordinate clause
         cuts.append(opening.end())
@@ -132,7 +143,8 @@ def _clause_between(sentence: str, cuts: list[int], start: int, end: int) -> tup
     i = bisect_right(cuts, start) - 1
     j = bisect_left(cuts, end)
     left, right = cuts[i], cuts[j]
-    if len(sentence[left:right].split()) < 4 and (left > 0 or right <= len(sentence)):
+    # split at most 3 times: only whether the clause has four words matters
+    if len(sentence[left:right].split(None, 3)) < 4 and (left > 0 or right <= len(sentence)):
         left = cuts[bisect_left(cuts, left) - 1] if left > cuts[0] else left
         right = cuts[bisect_right(cuts, right)] if right < cuts[-1] else right
     return _trimmed(sentence, left, min(right, len(sentence)))
@@ -140,17 +152,21 @@ def _clause_between(sentence: str, cuts: list[int], start: int, end: int) -> tup
 
 def _trimmed(text: str, left: int, right: int) -> tuple[int, int]:
     """``[left, right)`` without the punctuation and blanks at either end."""
-    strip = " ,;:—–-\n\t"
-    while left < right and text[left] in strip:
+    while left < right and text[left] in _TRIM:
         left += 1
-    while right > left and text[right - 1] in strip + ".":
+    while right > left and text[right - 1] in _TRIM_END:
         right -= 1
     return left, right
 
 
+_TRIM = " ,;:—–-\n\t"
+_TRIM_END = _TRIM + "."
+
+
 def _predicate(text: str, start: int, end: int) -> str | None:
     """What the clause says after its subject: at most :data:`PREDICATE_WORDS` words."""
-    words = text[start:end].strip(" ,;:—–-'’s").split()
+    # the words past the kept ones (and one a leading "'s" may take) need not be split apart
+    words = text[start:end].strip(" ,;:—–-'’s").split(None, PREDICATE_WORDS + 1)
     if words and words[0] in ("'s", "’s"):
         words = words[1:]
     return " ".join(words[:PREDICATE_WORDS]) or None

@@ -161,6 +161,18 @@ def _alt(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _alt_by_first(words: list[str] | tuple[str, ...]) -> str:
+    """Return a regex alternation of ``words`` grouped by first character ("t(?:ons|on|)|k(?:t|g)").
+
+    The engine then tries each first character once instead of every word in turn. Only for an
+    alternation whose order does not matter: the quantity words are only looked ahead for.
+    """
+    rests: dict[str, list[str]] = {}
+    for word in words:
+        rests.setdefault(word[:1], []).append(word[1:])
+    return "|".join(f"{re.escape(first)}(?:{_alt(rest)})" for first, rest in sorted(rests.items()))
+
+
 _FULL_MONTHS = [m for m in MONTHS if len(m) > 3 and m != "sept"] + ["may"]
 _ABBR_MONTHS = [m for m in MONTHS if m not in _FULL_MONTHS]
 _MONTH_FORMS = [f for m in _FULL_MONTHS for f in (m.capitalize(), m.upper())]
@@ -242,29 +254,37 @@ def _alternatives(units: str) -> tuple[tuple[str, list[str], str], ...]:
         ("TD", ["today", "Today"], r"(?i:today)\b(?!['’])"),
     )
 SCAN_PREFIX = 3  # the scanner checks this many leading characters of a core
+# After a number's first digit: the number cannot start a date, whatever precedes it. It runs into
+# "%", a decimal point or a thousands separator ("60%", "2.5", "2,000"), which no alternative
+# reads past; or it has three or five and more digits, when a date's numbers have one, two or four.
+# Most numbers in prose are such, and each would cost a grammar match.
+_NOT_A_DATE_NUMBER = r"(?![0-9]*(?:%|[.,][0-9])|[0-9]{2}(?![0-9])|[0-9]{4})"
 
 
 def _scanner() -> re.Pattern[str]:
     """Return the regex that finds cores: word starts beginning like one of the start words.
 
-    Every branch opens with a literal, so the engine skips all other characters in C.
+    It opens with the set of the words' first characters, which the engine skips to in C; only
+    there does it check, looking behind what it read, that a word starts and that its first
+    characters are one of the start words' prefixes. Checking behind keeps each candidate a few
+    steps, whichever of the many prefixes it might begin.
     """
-    rests: dict[str, set[str]] = {}
-    for _, words, _ in _alternatives("x"):
-        for word in words:
-            rests.setdefault(word[0], set()).add(word[1:SCAN_PREFIX])
-    branches = []
-    for head in sorted(rests):
-        h = re.escape(head)
-        tail = "" if "" in rests[head] else f"(?:{_alt(sorted(rests[head]))})"
-        branches.append(rf"{h}(?<!\w{h}){tail}")
-    return re.compile("|".join(branches))
+    prefixes = {word[:SCAN_PREFIX] for _, words, _ in _alternatives("x") for word in words}
+    heads = "".join(sorted({prefix[0] for prefix in prefixes}))
+    digits = "".join(sorted(p for p in prefixes if p.isdigit()))
+    branches = [rf"(?<=[{digits}]){_NOT_A_DATE_NUMBER}"]
+    words = sorted(p for p in prefixes if not p.isdigit())
+    for n in sorted({len(p) for p in words}):
+        group = [p for p in words if len(p) == n]
+        # the prefix's other characters, then the whole prefix checked behind
+        branches.append(rf"(?:{_alt(sorted({p[1:] for p in group}))})(?<={_alt(group)})")
+    return re.compile(rf"[{re.escape(heads)}](?<!\w.)(?:{'|'.join(branches)})")
 
 
 @lru_cache(maxsize=8)
 def _grammars(units: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
     """Return, per first character of a core, the alternation of the bodies that start with it."""
-    alternatives = _alternatives(rf"(?i:{_alt(units)})" if units else "(?!)")
+    alternatives = _alternatives(rf"(?i:{_alt_by_first(units)})" if units else "(?!)")
     bodies = {kind: body for kind, _, body in alternatives}
     compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
     out: dict[str, re.Pattern[str]] = {}
@@ -497,11 +517,13 @@ def _part_of(word: str) -> str:
     return PART_WORDS[" ".join(word.lower().split())]
 
 
+@lru_cache(maxsize=4096)  # a corpus names the same few years again and again
 def _months(year: int, first: int, last: int) -> Interval:
     """Return the interval from the 1st of ``first`` to the end of ``last`` in ``year``."""
     return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
 
 
+@lru_cache(maxsize=4096)
 def _year_interval(first: int, last: int) -> Interval:
     """Return Jan 1 of ``first`` .. Dec 31 of ``last``."""
     return dt.date(first, 1, 1), dt.date(last, 12, 31)
@@ -556,11 +578,13 @@ def _days(year: int, month: int, day: int, day2: int | None) -> Interval | None:
 def _day_handler(p: str) -> Handler:
     """Return the handler of a day alternative with groups ``{p}_m``, ``{p}_d``, ``_d2``, ``_y``."""
 
+    month_group, day_group, year_group, day2_group = (f"{p}_{g}" for g in ("m", "d", "y", "d2"))
+
     def handle(m: re.Match[str], floor: int, reference: dt.date | None) -> Found:
-        month, day = _month_of(m.group(f"{p}_m")), _day_of(m.group(f"{p}_d"))
-        stated = _opt(m, f"{p}_y")
+        month, day = _month_of(m.group(month_group)), _day_of(m.group(day_group))
+        stated = _opt(m, year_group)
         year = int(stated) if stated else _infer_year(month, day, reference)
-        day2 = _opt(m, f"{p}_d2")
+        day2 = _opt(m, day2_group)
         interval = _days(year, month, day, _day_of(day2) if day2 else None) if year else None
         if interval is None:
             return []
