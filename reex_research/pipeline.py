@@ -131,16 +131,23 @@ class FileOutput:
     def append(self, table: str, doc: str, rows: dict[str, list] | list[dict[str, Any]]) -> None:
         """Add rows (given as columns or as row dicts) to ``table``, tagged with ``doc``."""
         target = self.columns.get(table)
-        if target is None:
-            target = self.columns[table] = {c: [] for c in schema.row_columns(table)}
         if isinstance(rows, dict):
             count = len(next(iter(rows.values()), []))
-            for name, values in target.items():
-                values.extend(rows[name])
+            if target is None:  # as almost always: a document's output takes each table once
+                self.columns[table] = {name: list(rows[name]) for name in schema.row_columns(table)}
+            else:
+                for name, values in target.items():
+                    values.extend(rows[name])
         else:
             count = len(rows)
-            for name, values in target.items():
-                values.extend([row[name] for row in rows])
+            if target is None:
+                names = schema.row_columns(table)
+                by_row = [[row[name] for name in names] for row in rows]
+                self.columns[table] = {name: list(values) for name, values in zip(names, zip(*by_row))} \
+                    if by_row else {name: [] for name in names}
+            else:
+                for name, values in target.items():
+                    values.extend([row[name] for row in rows])
         if count:
             self.runs.setdefault(table, []).append((doc, count))
 
