@@ -131,7 +131,10 @@ def scan_form(text: str) -> str:
     last = _last_scan
     if text is last[0]:
         return last[1]
-    scanned = " " + fold(lower_same_length(text))
+    folded = fold(text)
+    # most texts are ASCII once their dashes and curly quotes are folded: lower case is then several
+    # times faster, and the same (no separator has another lower case, no letter lowers to one)
+    scanned = " " + (folded.lower() if folded.isascii() else fold(lower_same_length(text)))
     _last_scan = (text, scanned)
     return scanned
 

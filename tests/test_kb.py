@@ -11,14 +11,18 @@ import yaml
 from reex_research import schema
 from reex_research.errors import KnowledgeBaseError
 from reex_research.kb import (
+    SEPARATORS,
     KnowledgeBase,
     entities_frame,
+    fold,
     is_exact,
     kb_summary,
     load_kb,
     match_key,
+    scan_form,
     validate_kb,
 )
+from reex_research.read.textfix import lower_same_length
 
 REE_IDS = (
     "lanthanum", "cerium", "praseodymium", "neodymium", "promethium", "samarium", "europium",
@@ -285,3 +289,14 @@ def test_invalid_yaml_is_wrapped_with_its_line(tmp_path):
 def test_entity_file_must_be_a_list(tmp_path):
     error = kb_error(write_kb(tmp_path, "id: baogang_group\nname: Baogang\n"))
     assert error.line == 1 and "list" in str(error)
+
+
+@pytest.mark.parametrize("text", [
+    "China’s rare-earth “quota” — (Beijing) / [Reuters]\nIt's\u00a0up",  # ASCII once folded
+    "Rhône Métaux’s “Ærø” • ΟΔΟΣ İstanbul",  # not: lower case letter by letter
+    "",
+])
+def test_scan_form_is_folded_lower_case(text):
+    """The scan form of any text is a space and its same-length lower case, folded."""
+    assert scan_form(text) == " " + fold(lower_same_length(text))
+    assert all(ch.lower() == ch for ch in SEPARATORS)  # what the ASCII fast path relies on

@@ -77,7 +77,8 @@ class DiscoveryRules:
     role_before: re.Pattern[str]  # "chief executive of " just before an organisation's name (lowercased)
     place_after: re.Pattern[str]  # " province" just after a name
     places: dict[str, str]  # folded name -> what the gazetteer calls it (country, state, city…)
-    place_parts: frozenset[str]  # names of places but their first or last word ("mexico" of "mexico city")
+    place_heads: frozenset[str]  # names of places but their last word ("mexico" of "mexico city")
+    place_tails: frozenset[str]  # names of places but their first word ("australia" of "south australia")
     towns: frozenset[str]  # smaller towns: places only after "in", "at", "near", "from"
     given_names: frozenset[str]
     not_places: frozenset[str]
@@ -147,7 +148,8 @@ def load_discovery_rules(path: Path | None = None) -> DiscoveryRules:
         role_before=re.compile(rf"(?<![\w-])(?:{roles}|{titles})\s+(?:of|at|for|with)\s+(?:the\s+)?$"),
         place_after=re.compile(rf"\s+(?:{_alternation(lists['place_words'])})\b", re.IGNORECASE),
         places=places,
-        place_parts=_place_parts(places),
+        place_heads=_place_parts(places, last=False),
+        place_tails=_place_parts(places, last=True),
         towns=towns,
         given_names=given_names,
         not_places=frozenset(lists["not_places"]),
@@ -203,20 +205,21 @@ def discover_actors(article: ParsedArticle, matcher: EntityMatcher, rules: Disco
     read = _name_reader(rules)
     named = _split_titles(((s.start, s.end, s.name) for s in spans), text, rules)
     known = _known_names(mentions)
-    places = [index for index, entity_type in enumerate(mentions["entity_type"]) if entity_type == "place"]
+    # the known places as (position in known, start, end): several passes below look at each
+    places = [(index, s, e) for index, (s, e, _, entity_type) in enumerate(known) if entity_type == "place"]
     people: dict[str, tuple[str, str]] = {}  # surname -> (entity id, full name)
     companies: dict[str, tuple[str, str]] = {}  # short name ("Norvane") -> (entity id, full name)
     aliases: dict[str, tuple[str, str, str, str]] = {}  # alias -> (entity id, type, name, acronym or short name)
     typed: list[tuple[int, int, str, str, str, str]]  # start, end, id, type, name, evidence
-    typed, dropped = _longer_places(text, known, places, rules)
+    typed, dropped = _longer_places(text, places, rules)
     typed += _abbreviated_places(text, matcher, rules)
     units, joined = _national_units(text, known, places, rules)
     typed += units
     dropped |= joined
-    governments, governed = _institutions_of_places(text, known, places, matcher.candidates.institution_heads)
+    governments, governed = _institutions_of_places(text, places, matcher.candidates.institution_heads)
     typed += governments
     dropped |= governed
-    beside = _places_beside(known, places)
+    beside = _places_beside(places)
     for start, end, name, evidence_hint in _split_lists(named, text, rules):
         start, name, based = _without_prefix(start, name, rules)
         if based is not None:
@@ -341,15 +344,14 @@ _AFTER_A_WORD = re.compile(r", (?=[A-Z])")
 _TOWN_BEFORE_COMMA = re.compile(r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}),\s$")
 
 
-def _institutions_of_places(text: str, known: list, places: list[int], heads: frozenset[str]
+def _institutions_of_places(text: str, places: list[tuple[int, int, int]], heads: frozenset[str]
                             ) -> tuple[list[tuple[int, int, str, str, str, str]], set[int]]:
-    """An institution word before "of" and a known place (at ``places`` in ``known``): "Government
-    of Canada", "University of Tokyo". Returns the organisations and the positions of the known
-    places they take in."""
+    """An institution word before "of" and a known place (``places``: its position in the known
+    mentions, start and end): "Government of Canada", "University of Tokyo". Returns the
+    organisations and the positions of the known places they take in."""
     found: list[tuple[int, int, str, str, str, str]] = []
     taken: set[int] = set()
-    for index in places:
-        s, e, _, _ = known[index]
+    for index, s, e in places:
         if not text.endswith(" of ", 0, s):
             continue
         head = _INSTITUTION_BEFORE.search(text, max(0, s - 20), s)
@@ -368,24 +370,25 @@ def _institutions_of_places(text: str, known: list, places: list[int], heads: fr
 _INSTITUTION_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+) of $")
 
 
-def _longer_places(text: str, known: list, places: list[int], rules: DiscoveryRules
+def _longer_places(text: str, places: list[tuple[int, int, int]], rules: DiscoveryRules
                    ) -> tuple[list[tuple[int, int, str, str, str, str]], set[int]]:
-    """Known places (at ``places`` in ``known``) that are part of a longer place the gazetteer
-    knows: "Mexico City", "South Australia". Returns the longer places and the positions of the
-    known mentions they replace."""
+    """Known places (``places``: position in the known mentions, start and end) that are part of a
+    longer place the gazetteer knows: "Mexico City", "South Australia". Returns the longer places
+    and the positions of the known mentions they replace."""
     found: list[tuple[int, int, str, str, str, str]] = []
     dropped: set[int] = set()
-    for index in places:
-        s, e, _, _ = known[index]
+    for index, s, e in places:
         # most places are no part of a longer place's name: nothing to look for around them (a
         # name that folds to nothing may yet be)
         folded = _fold(text[s:e])
-        if folded and folded not in rules.place_parts:
+        head = not folded or folded in rules.place_heads
+        tail = not folded or folded in rules.place_tails
+        if not head and not tail:
             continue
         # with the capitalised word after it, or else with the one before it
-        after = _WORD_AFTER.match(text, e)
+        after = _WORD_AFTER.match(text, e) if head else None
         longer = _gazetteer_place(text, s, after.end(), rules) if after is not None else None
-        if longer is None:
+        if longer is None and tail:
             before = _WORD_BEFORE.search(text, max(0, s - 20), s)
             longer = _gazetteer_place(text, before.start(1), e, rules) if before is not None else None
         if longer is not None:
@@ -394,15 +397,16 @@ def _longer_places(text: str, known: list, places: list[int], rules: DiscoveryRu
     return found, dropped
 
 
-def _place_parts(places: Iterable[str]) -> frozenset[str]:
-    """The folded names of several words in ``places`` without their last or their first word: a
-    known place joins a word before or after it into a longer place (:func:`_longer_places`) only
-    when its own folded name is one of these."""
+def _place_parts(places: Iterable[str], *, last: bool) -> frozenset[str]:
+    """The folded names of several words in ``places`` without their last word, or without their
+    first word when ``last``: a known place joins the word after it into a longer place
+    (:func:`_longer_places`) only when its own folded name is a name without its last word, and
+    the word before it only when it is one without its first word."""
     parts: set[str] = set()
     for name in places:
         words = name.split()
         if len(words) > 1:
-            parts.update((" ".join(words[:-1]), " ".join(words[1:])))
+            parts.add(" ".join(words[1:] if last else words[:-1]))
     return frozenset(parts)
 
 
@@ -416,19 +420,19 @@ def _gazetteer_place(text: str, start: int, end: int, rules: DiscoveryRules
     return start, end, _entity_id(name), "place", name, f"gazetteer: {rules.places[folded]}"
 
 
-def _national_units(text: str, known: list, places: list[int], rules: DiscoveryRules
+def _national_units(text: str, known: list, places: list[tuple[int, int, int]], rules: DiscoveryRules
                     ) -> tuple[list[tuple[int, int, str, str, str, str]], set[int]]:
-    """A known organisation, a known place (at ``places`` in ``known``) and a company form: a
-    company of its own, the organisation's unit in that country ("Lynas USA LLC", "Lynas Malaysia
-    Sdn Bhd"). Returns those companies and the positions of the known mentions they replace."""
+    """A known organisation, a known place (``places``: its position in ``known``, start and end)
+    and a company form: a company of its own, the organisation's unit in that country ("Lynas USA
+    LLC", "Lynas Malaysia Sdn Bhd"). Returns those companies and the positions of the known
+    mentions they replace."""
     found: list[tuple[int, int, str, str, str, str]] = []
     dropped: set[int] = set()
-    for place in places:
+    for place, ps, pe in places:
         index = place - 1  # the organisation's, just before the place
         if index < 0:
             continue
         s, e, _, entity_type = known[index]
-        ps, pe, _, _ = known[place]
         if entity_type != "organisation" or ps != e + 1 or text[e] != " ":
             continue
         end = _suffix_end(text, pe, rules)
@@ -586,13 +590,12 @@ def _stands_alone(name: str, rules: DiscoveryRules) -> bool:
         or (len(words) in (2, 3) and words[0].lower() in rules.given_names and all(w[1:].islower() for w in words))
 
 
-def _places_beside(known: list, places: list[int]) -> dict[int, list[int]]:
-    """Positions of the known places (``places`` in ``known``) by where a name one space away would
-    end or start: a place at ``[s, e)`` is listed under ``e + 1`` (a name after it) and ``s - 1``
-    (a name before it)."""
+def _places_beside(places: list[tuple[int, int, int]]) -> dict[int, list[int]]:
+    """Positions of the known places (``places``: position, start and end) by where a name one
+    space away would end or start: a place at ``[s, e)`` is listed under ``e + 1`` (a name after
+    it) and ``s - 1`` (a name before it)."""
     beside: dict[int, list[int]] = {}
-    for index in places:
-        s, e, _, _ = known[index]
+    for index, s, e in places:
         beside.setdefault(e + 1, []).append(index)
         beside.setdefault(s - 1, []).append(index)
     return beside

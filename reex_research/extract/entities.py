@@ -16,7 +16,8 @@ that the matcher keeps. Nothing is read at import time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -153,19 +154,20 @@ def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocat
     """Return ``(start, end, entity_index, sentence_index)`` for every kept match, in text order."""
     text = article.text
     n = len(text)
-    locate = locator.locate
+    starts, ends = locator.starts, locator.ends
     raw: list[tuple[int, int, int, int]] = []
     # keys start with a space, so every hit starts a word; check that it ends one, inside a sentence.
     # A key's last character is a word character exactly when the text's is (lower case and
     # folding keep it), so only a key ending in one needs a look at the character after the hit.
     for end, (length, in_word, checks, index) in matcher.automaton.iter(scan_form(text)):
-        if in_word and end < n and ((after := text[end]).isalnum() or after == "_" or after == "$"):
+        after = text[end] if end < n else ""
+        if in_word and (after.isalnum() or after == "_" or after == "$"):
             continue  # inside a word, or a currency's prefix: "US$" names a currency, not the country
         start = end - length
-        i = locate(start, end)
-        if i < 0:
+        i = bisect_right(starts, start) - 1  # locator.locate, inline: it runs for every hit
+        if i < 0 or end > ends[i]:
             continue
-        if end < n and text[end] == ":" and _TICKER_AFTER.match(text, end) or _is_credit(text, start, end):
+        if after == ":" and _TICKER_AFTER.match(text, end) or start < _CREDIT_REACH and _is_credit(text, start, end):
             continue  # an exchange before a ticker ("ASX: LYC"), a wire's credit ("SYDNEY, Oct 9 (Reuters) -")
         if checks:
             surface = text[start:end]
@@ -187,7 +189,11 @@ def _scan(article: ParsedArticle, matcher: EntityMatcher, locator: SentenceLocat
 
 def _is_credit(text: str, start: int, end: int) -> bool:
     """True for a name in brackets before a dash near the start of a text: a wire's credit."""
-    return start < 200 and start > 0 and text[start - 1] == "(" and _CREDIT.match(text, end) is not None
+    return start < _CREDIT_REACH and start > 0 and text[start - 1] == "(" and _CREDIT.match(text, end) is not None
+
+
+_CREDIT_REACH = 200
+"""A wire's credit starts before this offset."""
 
 
 def extract_mentions(article: ParsedArticle, matcher: EntityMatcher) -> dict[str, list]:
@@ -270,10 +276,11 @@ def candidate_spans(
     "Lacaze"), all-capital runs and dateline places, in text order: what may name an actor the
     knowledge base lacks."""
     locator = SentenceLocator.of(article)
+    covered: Iterable[tuple[int, int]]
     if mentions is None:
         covered = [(start, end) for start, end, _, _ in _scan(article, matcher, locator)]
     else:
-        covered = list(zip(mentions["start"], mentions["end"]))
+        covered = zip(mentions["start"], mentions["end"])
     text = _masked(article.text, covered)
     rules = matcher.candidates
     read = _run_reader(rules)
@@ -344,7 +351,7 @@ def _read_run(run: str, rules: CandidateRules) -> tuple[bool, _RunNames]:
 _NON_BLANK = re.compile(r"\S+")
 
 
-def _masked(text: str, covered: list[tuple[int, int]]) -> str:
+def _masked(text: str, covered: Iterable[tuple[int, int]]) -> str:
     """Return ``text`` with knowledge-base matches blanked out (same length), so runs stop there."""
     parts: list[str] = []
     add = parts.append

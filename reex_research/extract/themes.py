@@ -134,12 +134,13 @@ def extract_theme_hits(article: ParsedArticle, matcher: ThemeMatcher) -> dict[st
     locator = SentenceLocator.of(article)
     kept = _kept(*_raw_hits(article.text, matcher, locator))
     sentences, theme_ids = locator.sentences, matcher.theme_ids
+    starts, ends, themes, terms, positions = (list(column) for column in zip(*kept)) if kept else ([] for _ in range(5))
     found: dict[str, list[Any]] = {
-        "sentence_id": [sentences[hit[4]].sentence_id for hit in kept],
-        "theme_id": [theme_ids[hit[2]] for hit in kept],
-        "term": [hit[3] for hit in kept],
-        "start": [hit[0] for hit in kept],
-        "end": [hit[1] for hit in kept],
+        "sentence_id": [sentences[i].sentence_id for i in positions],
+        "theme_id": [theme_ids[i] for i in themes],
+        "term": terms,
+        "start": starts,
+        "end": ends,
         "article_id": [article.article_id] * len(kept),
     }
     return {name: found[name] for name in schema.columns("theme_hits")}
