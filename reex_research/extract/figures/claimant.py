@@ -13,10 +13,11 @@ def claim(text: str, source: str | None, rules: FigureRules) -> tuple[str, str]:
     """Return (claimed_by, claim_source) for a sentence: its own attribution, else the article's."""
     low = text.lower()
     who = ""
-    if rules.according_gate.search(low):
-        who = _according_to(text, rules)
-    if not who and rules.speech_gate.search(low):
-        who = _speaker(text, rules)
+    if rules.claim_gate.search(low):  # most sentences name no claimant: one scan rules both out
+        if rules.according_gate.search(low):
+            who = _according_to(text, rules)
+        if not who and rules.speech_gate.search(low):
+            who = _speaker(text, rules)
     who = rules.claim_time_tail.sub("", who).strip() if who else who
     if who and fold_words(who) in rules.not_claimants:
         who = ""  # "The Company reported": the article's source says who that is
@@ -44,7 +45,8 @@ def _according_to(text: str, rules: FigureRules) -> str:
 def _speaker(text: str, rules: FigureRules) -> str:
     """Return X from "X said/reported/estimates" or ", said X", or ""."""
     for found in rules.speech.finditer(text):
-        span, after_comma = read_back(text, found.start(), 120, rules, _speaker_before)
+        # a speaker's name often reaches past a short window: the whole window is read at once
+        span, after_comma = read_back(text, found.start(), 120, rules, _speaker_before, short=120)
         if span is None and after_comma:
             span = phrase_after(text, found.end(), rules.claim_max_words, rules.joiners, rules)
         if span:

@@ -4,6 +4,7 @@ candidates accepted or not, and the rows of table ``figures`` per sentence."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -106,49 +107,72 @@ def _anchors(text: str, rules: FigureRules) -> list[int]:
 
 def _anchors_by_sentence(article: ParsedArticle,
                          anchors: list[int]) -> Iterator[tuple[Sentence, list[int]]]:
-    """Yield each sentence that holds anchors, with those anchors relative to the sentence."""
+    """Yield each sentence that holds anchors, with those anchors relative to the sentence.
+
+    The sentence of an anchor is found as ``SentenceLocator.locate`` finds it, inlined: this runs
+    once per anchor. The anchors are sorted, so their sentences come in order of index.
+    """
     if not anchors:
         return
     locator = SentenceLocator.of(article)
-    sentences, starts, locate = locator.sentences, locator.starts, locator.locate
+    sentences, starts, ends = locator.sentences, locator.starts, locator.ends
     groups: dict[int, list[int]] = {}
     for anchor in anchors:
-        index = locate(anchor, anchor + 1)
-        if index >= 0:
+        index = bisect_right(starts, anchor) - 1
+        if index >= 0 and anchor < ends[index]:
             groups.setdefault(index, []).append(anchor - starts[index])
-    for index in sorted(groups):
-        yield sentences[index], groups[index]
+    for index, group in groups.items():
+        yield sentences[index], group
 
 
 def _sentence_figures(text: str, anchors: list[int], rules: FigureRules) -> list[_Figure]:
     """Return the figures of one sentence, trying the figure regex at each anchor in order."""
     found: list[_Figure] = []
     done = 0
+    backwards = text[::-1]  # reversed once: prefixes and qualifiers are read leftwards in it
     for anchor in anchors:
         if anchor < done:
             continue
-        begin = _candidate_start(text, anchor, rules)
+        begin = _candidate_start(backwards, anchor, rules)
         match = rules.figure.match(text, begin)
         if begin < anchor and (match is None or match.start("num") != anchor):
             match = rules.figure.match(text, anchor)
         if match is None or match.start("num") != anchor:
             continue
-        figures = _accept(text, match, rules)
+        figures = _accept(text, backwards, match, rules)
         found += figures
         done = match.end() if figures else match.end("num")
     return found
 
 
-def _candidate_start(text: str, anchor: int, rules: FigureRules) -> int:
-    """Return where a figure at ``anchor`` may begin: before a currency, "between" or a sign."""
-    window = text[max(0, anchor - 16):anchor][::-1]
-    prefix = rules.prefix.match(window)
+def _candidate_start(backwards: str, anchor: int, rules: FigureRules) -> int:
+    """Return where a figure at ``anchor`` may begin: before a currency, "between" or a sign.
+
+    ``backwards`` is the sentence reversed; the prefix is matched in the 16 characters before the
+    anchor (see :func:`_match_leftwards`).
+    """
+    at, prefix = _match_leftwards(rules.prefix, backwards, anchor, 16)
     assert prefix is not None  # every part of the pattern is optional: it matches at any position
-    return anchor - prefix.end()
+    return anchor - (prefix.end() - at)
 
 
-def _accept(text: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:
-    """Return the figure(s) a candidate match stands for, or [] if it is not a figure."""
+def _match_leftwards(regex: re.Pattern[str], backwards: str, before: int,
+                     reach: int) -> tuple[int, re.Match[str] | None]:
+    """Return (``before`` in ``backwards``, the match of ``regex`` read leftwards from it).
+
+    ``backwards`` is a text reversed. The match is bounded to ``reach`` characters by ``endpos``,
+    which is the same as matching the reversed window ``text[before - reach:before][::-1]`` for a
+    regex that only looks ahead (no lookbehind, ``\\b`` or ``^``), as the prefix and qualifier
+    patterns do; it spares a slice and a reversal per call.
+    """
+    at = len(backwards) - before
+    return at, regex.match(backwards, at, at + reach)
+
+
+def _accept(text: str, backwards: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:
+    """Return the figure(s) a candidate match stands for, or [] if it is not a figure.
+
+    ``backwards`` is ``text`` reversed, for reading a qualifier leftwards."""
     bare = not (m["unit"] or m["scale"] or m["cpre"] or m["cpost"])
     if bare and not _is_count(text, m, rules):
         return []
@@ -164,7 +188,7 @@ def _accept(text: str, m: re.Match[str], rules: FigureRules) -> list[_Figure]:
     if m["num2"]:
         start, qualifiers = m.start(), ["from", "to"]
     else:
-        start, qualifier = _qualifier(text, m.end("rw") if m["rw"] else m.start(), rules)
+        start, qualifier = _qualifier(backwards, m.end("rw") if m["rw"] else m.start(), rules)
         qualifiers = [qualifier]
     measure = measure_of(text, start, end, m, unit, rules)
     surface = text[start:end]
@@ -220,13 +244,14 @@ def _is_year(written: str) -> bool:
     return len(written) == 4 and written.isdigit() and YEAR_MIN <= int(written) <= YEAR_MAX
 
 
-def _qualifier(text: str, start: int, rules: FigureRules) -> tuple[int, str]:
-    """Return (new start, canonical qualifier) for a qualifier written just before ``start``."""
-    found = rules.qualifier.match(text[max(0, start - 30):start][::-1])
+def _qualifier(backwards: str, start: int, rules: FigureRules) -> tuple[int, str]:
+    """Return (new start, canonical qualifier) for a qualifier written in the 30 characters just
+    before ``start``; ``backwards`` is the sentence reversed (see :func:`_match_leftwards`)."""
+    at, found = _match_leftwards(rules.qualifier, backwards, start, 30)
     if found is None:
         return start, ""
     written = found.group().strip()[::-1]
-    return start - found.end(), rules.qualifiers.get(fold_words(written), "")
+    return start - (found.end() - at), rules.qualifiers.get(fold_words(written), "")
 
 
 def _written(table: Mapping[str, Any], written: str) -> Any:

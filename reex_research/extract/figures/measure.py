@@ -11,6 +11,8 @@ from .rules import FigureRules
 
 def count_noun(text: str, pos: int, separated: bool, rules: FigureRules) -> tuple[int, int] | None:
     """Return the span of the counted noun phrase after ``pos`` (≤3 modifiers), or None."""
+    if not text[pos:pos + 1].isspace():
+        return None  # both patterns open with ``\s+`` (see rules._count_pattern): spare the calls
     found = rules.count_tail.match(text, pos)
     if found is None and separated:
         found = rules.plural_tail.match(text, pos)
@@ -44,7 +46,7 @@ def measure_of(text: str, start: int, end: int, m: re.Match[str], unit: str,
 
 def _gerund(text: str, start: int, rules: FigureRules) -> str:
     """Return the noun for a gerund just before ``start`` ("producing" -> "production"), or ""."""
-    return read_back(text, start, 60, rules, _last_gerund)
+    return read_back(text, start, 60, rules, _last_gerund, short=16)  # one word, or a few short ones
 
 
 def _last_gerund(text: str, before: list[re.Match[str]], rules: FigureRules) -> str:

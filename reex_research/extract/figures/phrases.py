@@ -28,18 +28,20 @@ _SHORT_REACH = 40  # characters read first before a position; most readers need 
 
 
 def read_back(text: str, end: int, reach: int, rules: FigureRules,
-               read: Callable[[str, list[re.Match[str]], FigureRules], _T]) -> _T:
+               read: Callable[[str, list[re.Match[str]], FigureRules], _T],
+               short: int = _SHORT_REACH) -> _T:
     """Return ``read(text, tokens, rules)`` for the tokens of ``text[max(0, end - reach):end]``.
 
     Most readers only look at the last few tokens, so the tokens after a space in the last
-    ``_SHORT_REACH`` characters are read first, behind a stand-in for the earlier ones. Words
+    ``short`` characters are read first, behind a stand-in for the earlier ones (a ``short`` of
+    ``reach`` or more reads the whole window at once, for readers that often need it). Words
     never hold spaces, so when no bracketed token can span that space, these are exactly the
     last tokens of the whole window; a reader that reaches the stand-in (index 0) raises and
     gets the whole window instead.
     """
     start = max(0, end - reach)
-    if end - _SHORT_REACH > start:
-        cut = text.find(" ", end - _SHORT_REACH, end)
+    if end - short > start:
+        cut = text.find(" ", end - short, end)
         if cut > 0 and "(" not in text[max(start, cut - 41):cut]:
             try:
                 return read(text, [_UNREAD, *rules.token.finditer(text, cut, end)], rules)
@@ -60,20 +62,21 @@ def phrase_after(text: str, pos: int, max_words: int, keep: frozenset[str],
     """Return the span of the noun phrase starting at ``pos`` (leading determiners skipped)."""
     spans: list[tuple[int, int]] = []
     previous = pos
-    for tok in rules.token.finditer(text, pos, min(len(text), pos + 200)):
-        if len(spans) >= max_words or (spans and not text[previous:tok.start()].isspace()):
+    for tok in rules.token.finditer(text, pos, pos + 200):  # endpos is cut to the text's length
+        start, end = span = tok.span()
+        if len(spans) >= max_words or (spans and not text[previous:start].isspace()):
             break
-        low = tok.group().lower()
-        if tok.lastgroup == "word" and low in rules.determiners:
+        kind, low = tok.lastgroup, text[start:end].lower()
+        if kind == "word" and low in rules.determiners:
             if spans:
                 break
-        elif tok.lastgroup == "paren" and spans:
-            spans.append(tok.span())
-        elif tok.lastgroup != "word" or (low in rules.stop_words and low not in keep):
+        elif kind == "paren" and spans:
+            spans.append(span)
+        elif kind != "word" or (low in rules.stop_words and low not in keep):
             break
         else:
-            spans.append(tok.span())
-        previous = tok.end()
+            spans.append(span)
+        previous = end
     return _trim(text, spans, keep)
 
 
@@ -91,7 +94,7 @@ def phrase_before(text: str, toks: list[re.Match[str]], index: int,
             break
         if spans and not text[tok.end():spans[-1][0]].isspace():
             break
-        if j > 0 and toks[j - 1].group()[0].isdigit() and low in rules.units:
+        if j > 0 and low in rules.units and toks[j - 1].group()[0].isdigit():
             break  # the unit of another figure ("5,000 tonnes and prices rose")
         spans.append(tok.span())
     return _trim(text, spans[::-1], rules.joiners)

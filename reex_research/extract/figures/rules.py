@@ -52,6 +52,7 @@ class FigureRules:
     via: re.Pattern[str]
     according_gate: re.Pattern[str]
     speech_gate: re.Pattern[str]
+    claim_gate: re.Pattern[str]  # either gate above, in one pass
     units: Mapping[str, tuple[str, Decimal]]
     currencies: Mapping[str, str]
     # a bare form ("$", "dollars", "¥"; keyed as in ``currencies``) -> the cues that may change its
@@ -181,6 +182,7 @@ def _claim_rules(doc: DataFile) -> dict[str, Any]:
         "via": re.compile(r"\s+" + _alternation(folded=doc.strings("attribution", "via")) + r"\s+"),
         "according_gate": _substring_gate(fold_words(form) for form in according),
         "speech_gate": _substring_gate(fold_words(form) for form in verbs),
+        "claim_gate": _substring_gate(fold_words(form) for form in [*according, *verbs]),
         "claim_max_words": _positive(doc, "attribution", "max_words"),
         "not_claimants": _folded_set(doc.strings("attribution", "not_claimants", default=[])),
         "claim_time_tail": re.compile(  # also a claimant that is only a word of time: "today"
