@@ -501,3 +501,23 @@ def test_an_opening_phrase_and_an_owner_are_not_the_subject(toolkit):
     text = "The Commerce Department's Bureau of Industry and Security added Kestrel Magnetics Inc. to the Entity List."
     assert [(s, k, o) for s, k, o, _, _ in verbs(relations(text, toolkit))] == [
         ("us_bis", "restricts", "d:kestrel_magnetics")]
+
+
+def test_a_scan_finds_where_its_regex_first_matches(toolkit):
+    # the verb, negation and hedge regexes are searched with their scans, which skip at once to the
+    # places after a character that may end no word: they must find the same first match from any start
+    rules = toolkit.relations
+    texts = ["Lynas, which signed a deal with—Kestrel—bought Neo; it may not (acquire) é-acquired «bought» X-met",
+             "Signed an MoU with\nVAC; Neo’s unit-signed pact, was sued by Shenghe: denied it would buy…plans to"]
+    for text in texts:
+        low = lowered(text)
+        for start in range(1, len(text) + 1):
+            for end in (start, start + 9, len(text)):
+                for verbs in (rules.verbs, rules.symmetric_verbs):
+                    scanned = verbs.scan.search(low, start - 1, end)
+                    found = verbs.regex.search(low, start, end)
+                    assert (scanned and scanned.start() + 1) == (found and found.start())
+                for words in (rules.negation, rules.hedge):
+                    scanned, found = words.search(text, start, end), words.regex.search(text, start, end)
+                    assert (scanned and scanned.span()) == (found and found.span())
+        assert rules.hedge.search(text, 0, len(text)).span() == rules.hedge.regex.search(text).span()
