@@ -79,6 +79,19 @@ def to_arrow(table: str, columns: Mapping[str, Sequence]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=target)
 
 
+def to_stream(table: pa.Table) -> pa.Buffer:
+    """``table`` as one Arrow IPC stream (its buffers written once, in one piece)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+def from_stream(stream: pa.Buffer) -> pa.Table:
+    """The table :func:`to_stream` wrote (its columns share ``stream``'s memory)."""
+    return pa.ipc.open_stream(stream).read_all()
+
+
 def empty_arrow(table: str) -> pa.Table:
     """A row table with no rows."""
     return arrow_schema(table).empty_table()

@@ -12,7 +12,7 @@ import pyarrow as pa
 from ..errors import IngestError
 from ..pipeline import Toolkit, problems_of, process_file
 from ..read.problem import Problem
-from .columnar import to_tables
+from .columnar import from_stream, to_stream, to_tables
 
 Task = tuple[Path, str]
 """One file to process: its path and its content key."""
@@ -28,11 +28,24 @@ linked folder of the corpus is read from the folder itself). Every other kind ra
 
 @dataclass
 class Chunk:
-    """What processing a run of files gives: their rows as Arrow tables, and their problems."""
+    """What processing a run of files gives: their rows as Arrow tables, and their problems.
+
+    A chunk travels from a worker process as one Arrow IPC stream per table: written and read in
+    one piece each, where pickling a table handles every column's buffers one by one.
+    """
 
     files: int
     tables: dict[str, pa.Table]
     problems: list[Problem]
+
+    def __reduce__(self) -> tuple[Any, tuple[int, dict[str, pa.Buffer], list[Problem]]]:
+        return _chunk_from_streams, (self.files, {name: to_stream(table) for name, table in self.tables.items()},
+                                     self.problems)
+
+
+def _chunk_from_streams(files: int, streams: dict[str, pa.Buffer], problems: list[Problem]) -> Chunk:
+    """The chunk :meth:`Chunk.__reduce__` sent."""
+    return Chunk(files, {name: from_stream(stream) for name, stream in streams.items()}, problems)
 
 
 def process_chunk(tasks: list[Task], root: Path, metadata: Metadata, toolkit: Toolkit) -> Chunk:
