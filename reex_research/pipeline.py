@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -130,24 +131,20 @@ class FileOutput:
 
     def append(self, table: str, doc: str, rows: dict[str, list] | list[dict[str, Any]]) -> None:
         """Add rows (given as columns or as row dicts) to ``table``, tagged with ``doc``."""
-        target = self.columns.get(table)
+        columns: Mapping[str, Sequence[Any]]
         if isinstance(rows, dict):
-            count = len(next(iter(rows.values()), []))
-            if target is None:  # as almost always: a document's output takes each table once
-                self.columns[table] = {name: list(rows[name]) for name in schema.row_columns(table)}
-            else:
-                for name, values in target.items():
-                    values.extend(rows[name])
+            columns = rows
+        else:  # row dicts as columns, read row by row: most such lists hold one row
+            names = schema.row_columns(table)
+            by_row = [[row[name] for name in names] for row in rows]
+            columns = dict(zip(names, zip(*by_row))) if by_row else dict.fromkeys(names, ())
+        count = len(next(iter(columns.values()), ()))
+        target = self.columns.get(table)
+        if target is None:  # as almost always: a document's output takes each table once
+            self.columns[table] = {name: list(columns[name]) for name in schema.row_columns(table)}
         else:
-            count = len(rows)
-            if target is None:
-                names = schema.row_columns(table)
-                by_row = [[row[name] for name in names] for row in rows]
-                self.columns[table] = {name: list(values) for name, values in zip(names, zip(*by_row))} \
-                    if by_row else {name: [] for name in names}
-            else:
-                for name, values in target.items():
-                    values.extend([row[name] for row in rows])
+            for name, values in target.items():
+                values.extend(columns[name])
         if count:
             self.runs.setdefault(table, []).append((doc, count))
 

@@ -96,14 +96,13 @@ def extract_events(article: ParsedArticle, actors: Sequence[ActorSpan] = (),
             cuts = clause_cuts[i] = _clause_cuts(sentence.text)
         left, right = _clause_between(sentence.text, cuts, start - offset, end - offset)
         left, right = left + offset, right + offset
-        first, last = bisect_left(starts, left), bisect_right(starts, right)
-        inside = [a for a in ordered[first:last] if a[1] <= right] if first < last else []
+        inside = [a for a in ordered[bisect_left(starts, left):bisect_right(starts, right)] if a[1] <= right]
         subject = inside[0] if inside else None
         predicate = _predicate(text, subject[1] if subject is not None else left, right)
         rows.append((article_id, sentence.sentence_id, date.surface, start, end,
                      date_start, date_end, date.precision, date.date_source, text[left:right],
                      subject[2] if subject is not None else None, predicate,
-                     ("; ".join(sorted({a[2] for a in inside})) or None) if inside else None))
+                     "; ".join(sorted({a[2] for a in inside})) or None))
     values = [list(column) for column in zip(*rows)] if rows else [[] for _ in _ROW_FIELDS]
     by_field = dict(zip(_ROW_FIELDS, values))
     return {name: by_field[name] for name in COLUMNS}

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 from .. import paths, schema
 from ..datafile import read_data_file
@@ -69,21 +69,17 @@ Verb = tuple[KindRule, bool, tuple[Split, ...], int, int]
 
 
 @dataclass(frozen=True)
-class VerbPattern:
-    """Verb phrases as one regex to match lowercased text, and what each named group stands for."""
-
-    regex: re.Pattern[str]
-    groups: dict[str, Owner]  # group name -> (kind, passive, the split phrases a head may start)
-    scan: re.Pattern[str]  # finds where ``regex`` first matches, faster: see _word_scan
-
-
-@dataclass(frozen=True)
 class WordPattern:
     """A regex that matches where a word starts (it opens with ``(?<![\\w-])``), and its scan
-    (:func:`_word_scan`), which finds where it matches faster."""
+    (:func:`_word_scan`), which finds where it first matches faster."""
 
     regex: re.Pattern[str]
     scan: re.Pattern[str]
+
+    @classmethod
+    def of(cls, regex: re.Pattern[str], **fields: Any) -> Self:
+        """``regex`` and its scan."""
+        return cls(regex, _word_scan(regex), **fields)
 
     def search(self, text: str, start: int, end: int) -> re.Match[str] | None:
         """What ``self.regex.search(text, start, end)`` finds."""
@@ -91,6 +87,13 @@ class WordPattern:
             return self.regex.search(text, start, end)
         found = self.scan.search(text, start - 1, end)  # one character before where the regex matches
         return None if found is None else self.regex.match(text, found.start() + 1, end)
+
+
+@dataclass(frozen=True)
+class VerbPattern(WordPattern):
+    """Verb phrases as one regex to match lowercased text, and what each named group stands for."""
+
+    groups: dict[str, Owner]  # group name -> (kind, passive, the split phrases a head may start)
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,7 @@ def _verb_pattern(kinds: list[KindRule]) -> VerbPattern:
     entries = [((owner[0], owner[1], tuple(splits[a])) if a in splits else owner, a) for owner, a in entries]
     groups = {f"g{index}": owner for index, (owner, _) in enumerate(entries)}
     if not entries:
-        return VerbPattern(re.compile(r"(?!)"), groups, re.compile(r"(?!)"))
+        return VerbPattern.of(re.compile(r"(?!)"), groups=groups)
     lettered: list[tuple[str, str]] = []  # (literal head, the named group of the rest)
     others: list[tuple[str, str]] = []
     for index, (_, alternative) in enumerate(entries):
@@ -191,7 +194,7 @@ def _verb_pattern(kinds: list[KindRule]) -> VerbPattern:
             others.append(("", f"(?P<g{index}>{alternative})"))
     branches = [_prefix_tree(items) for items in (lettered, others) if items]
     regex = re.compile(_BEFORE + "|".join(branches) + _AFTER)
-    return VerbPattern(regex, groups, _word_scan(regex))
+    return VerbPattern.of(regex, groups=groups)
 
 
 _NOT_ASCII_WORD = "(?-i:[^0-9A-Za-z_-])"
@@ -266,12 +269,11 @@ def _phrases(doc, keys: tuple, phrases: list[str]) -> WordPattern:
     first, their literal heads shared (:func:`_prefix_tree`; the heads lowercased, as the case of
     an ASCII letter makes no difference)."""
     if not phrases:
-        regex = re.compile(r"(?!)")
-        return WordPattern(regex, regex)
+        return WordPattern.of(re.compile(r"(?!)"))
     heads = [_literal_head(phrase) for phrase in _checked(doc, keys, phrases)]
     tree = _prefix_tree([(head.lower(), f"(?:{rest})" if rest else "") for head, rest in heads])
     regex = re.compile(_BEFORE + tree + _AFTER, re.IGNORECASE)
-    return WordPattern(regex, _word_scan(regex))
+    return WordPattern.of(regex)
 
 
 def leading_alternatives(phrase: str, limit: int = 64) -> list[str]:
@@ -610,14 +612,11 @@ def _verbs(low: str, start: int, end: int, verbs: VerbPattern) -> list[Verb]:
     """Verb phrases in ``low[start:end]`` (the lowercased text), in text order (one pass of every
     kind's phrases; a passive phrase is tried before an active one at the same place, the longer
     phrase of a kind first), each with the split phrases it is the head of (empty for a whole one)."""
-    if start > 0:  # the scan matches one character before the regex does (_word_scan)
-        first, skip = verbs.scan.search(low, start - 1, end), 1
-    else:
-        first, skip = verbs.regex.search(low, start, end), 0
+    first = verbs.search(low, start, end)
     if first is None:  # as in most stretches: one search costs less than an iterator
         return []
     out = []
-    for match in verbs.regex.finditer(low, first.start() + skip, end):  # no match starts before the first
+    for match in verbs.regex.finditer(low, first.start(), end):  # no match starts before the first
         assert match.lastgroup is not None  # every alternative is one named group
         kind, passive, splits = verbs.groups[match.lastgroup]
         out.append((kind, passive, splits, match.start(), match.end()))
